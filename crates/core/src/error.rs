@@ -1,0 +1,211 @@
+//! Typed domain errors. Each carries the field it is about, a stable
+//! machine-readable code (for the API) and a clear message in Swedish and
+//! English (for people). The edge maps them once; nothing here knows HTTP.
+
+use std::fmt;
+
+/// The input field an error is about, so the UI can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    System,
+    Organisation,
+    Kind,
+    Scope,
+    Start,
+    ExpectedEnd,
+    RestoredAt,
+    Notice,
+    Username,
+    DisplayName,
+    Password,
+    Role,
+    File,
+}
+
+impl Field {
+    /// The field's name as the API spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::System => "system",
+            Field::Organisation => "org",
+            Field::Kind => "kind",
+            Field::Scope => "scope",
+            Field::Start => "start",
+            Field::ExpectedEnd => "expected_end",
+            Field::RestoredAt => "end",
+            Field::Notice => "notice",
+            Field::Username => "username",
+            Field::DisplayName => "display_name",
+            Field::Password => "password",
+            Field::Role => "role",
+            Field::File => "file",
+        }
+    }
+
+    /// The field's label in the Swedish UI.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Field::System => "System",
+            Field::Organisation => "Organisation",
+            Field::Kind => "Typ av avbrott",
+            Field::Scope => "Berörda huvudmän",
+            Field::Start => "Start",
+            Field::ExpectedEnd => "Beräknat slut",
+            Field::RestoredAt => "Åter i drift",
+            Field::Notice => "Driftinformation",
+            Field::Username => "Användarnamn",
+            Field::DisplayName => "Namn",
+            Field::Password => "Lösenord",
+            Field::Role => "Roll",
+            Field::File => "Fil",
+        }
+    }
+
+    /// The field's label in the English UI.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Field::System => "System",
+            Field::Organisation => "Organisation",
+            Field::Kind => "Kind of outage",
+            Field::Scope => "Affected principals",
+            Field::Start => "Start",
+            Field::ExpectedEnd => "Expected end",
+            Field::RestoredAt => "Back in service",
+            Field::Notice => "Notice",
+            Field::Username => "Username",
+            Field::DisplayName => "Name",
+            Field::Password => "Password",
+            Field::Role => "Role",
+            Field::File => "File",
+        }
+    }
+}
+
+/// A rule of the domain that the input broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("{field:?}: invalid id {value:?}")]
+    InvalidId { field: Field, value: String },
+    #[error("{field:?}: required")]
+    Required { field: Field },
+    #[error("{field:?}: too long ({len} > {max} characters)")]
+    TooLong { field: Field, len: usize, max: usize },
+    #[error("{field:?}: not a valid date and time")]
+    InvalidDateTime { field: Field },
+    #[error("{field:?}: outside the years Reserv accepts")]
+    ImplausibleDate { field: Field },
+    #[error("{field:?}: must be after the start")]
+    EndBeforeStart { field: Field },
+    #[error("{field:?}: lies in the future")]
+    InFuture { field: Field },
+    #[error("{field:?}: unknown value {value:?}")]
+    UnknownValue { field: Field, value: String },
+    #[error("the outage has already ended")]
+    AlreadyEnded,
+    #[error("nothing to change")]
+    NothingChanged,
+    #[error("{field:?}: {message}")]
+    Invalid { field: Field, message: String },
+}
+
+impl DomainError {
+    /// The field the error is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            DomainError::InvalidId { field, .. }
+            | DomainError::Required { field }
+            | DomainError::TooLong { field, .. }
+            | DomainError::InvalidDateTime { field }
+            | DomainError::ImplausibleDate { field }
+            | DomainError::EndBeforeStart { field }
+            | DomainError::InFuture { field }
+            | DomainError::UnknownValue { field, .. }
+            | DomainError::Invalid { field, .. } => Some(*field),
+            DomainError::AlreadyEnded | DomainError::NothingChanged => None,
+        }
+    }
+
+    /// A stable code for the API; never changes once published.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::InvalidId { .. } => "invalid_id",
+            DomainError::Required { .. } => "required",
+            DomainError::TooLong { .. } => "text_too_long",
+            DomainError::InvalidDateTime { .. } => "invalid_datetime",
+            DomainError::ImplausibleDate { .. } => "implausible_date",
+            DomainError::EndBeforeStart { .. } => "end_before_start",
+            DomainError::InFuture { .. } => "in_future",
+            DomainError::UnknownValue { .. } => "unknown_value",
+            DomainError::AlreadyEnded => "outage_already_ended",
+            DomainError::NothingChanged => "nothing_changed",
+            DomainError::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// The message for a person using the Swedish UI; it names the field.
+    pub fn message_sv(&self) -> String {
+        let f = self.field().map(Field::label_sv).unwrap_or("");
+        match self {
+            DomainError::InvalidId { value, .. } => format!("{f}: ”{value}” finns inte eller är ogiltigt."),
+            DomainError::Required { .. } => format!("{f}: fältet måste fyllas i."),
+            DomainError::TooLong { len, max, .. } => {
+                format!("{f}: texten är för lång ({len} tecken, högst {max}).")
+            }
+            DomainError::InvalidDateTime { .. } => {
+                format!("{f}: ogiltigt datum eller klockslag (ange ÅÅÅÅ-MM-DD TT:MM).")
+            }
+            DomainError::ImplausibleDate { .. } => {
+                format!("{f}: datumet är orimligt (år 2000–2099 godtas).")
+            }
+            DomainError::EndBeforeStart { .. } => format!("{f}: måste vara efter starttiden."),
+            DomainError::InFuture { .. } => format!("{f}: tiden ligger i framtiden."),
+            DomainError::UnknownValue { value, .. } => format!("{f}: okänt värde ”{value}”."),
+            DomainError::AlreadyEnded => "Avbrottet är redan avslutat och kan inte ändras.".into(),
+            DomainError::NothingChanged => "Inget att ändra: ange minst ett nytt värde.".into(),
+            DomainError::Invalid { message, .. } => format!("{f}: {message}"),
+        }
+    }
+
+    /// The message for a person using the English UI.
+    pub fn message_en(&self) -> String {
+        let f = self.field().map(Field::label_en).unwrap_or("");
+        match self {
+            DomainError::InvalidId { value, .. } => format!("{f}: “{value}” does not exist or is invalid."),
+            DomainError::Required { .. } => format!("{f}: this field is required."),
+            DomainError::TooLong { len, max, .. } => {
+                format!("{f}: the text is too long ({len} characters, at most {max}).")
+            }
+            DomainError::InvalidDateTime { .. } => {
+                format!("{f}: not a valid date and time (use YYYY-MM-DD HH:MM).")
+            }
+            DomainError::ImplausibleDate { .. } => {
+                format!("{f}: implausible date (years 2000–2099 are accepted).")
+            }
+            DomainError::EndBeforeStart { .. } => format!("{f}: must be after the start."),
+            DomainError::InFuture { .. } => format!("{f}: the time lies in the future."),
+            DomainError::UnknownValue { value, .. } => format!("{f}: unknown value “{value}”."),
+            DomainError::AlreadyEnded => "The outage has already ended and cannot be changed.".into(),
+            DomainError::NothingChanged => "Nothing to change: give at least one new value.".into(),
+            DomainError::Invalid { message, .. } => format!("{f}: {message}"),
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Checks that a free text is present (if required) and not too long; returns it trimmed.
+pub fn check_text(field: Field, text: &str, max: usize, required: bool) -> Result<String, DomainError> {
+    let t = text.trim();
+    if required && t.is_empty() {
+        return Err(DomainError::Required { field });
+    }
+    let len = t.chars().count();
+    if len > max {
+        return Err(DomainError::TooLong { field, len, max });
+    }
+    Ok(t.to_owned())
+}

@@ -1,0 +1,16 @@
+//! Reserv's pure core: the rules of downtime continuity as functions of data.
+//!
+//! Nothing in this crate performs I/O, reads the clock or knows about a
+//! database: time is always passed in, and every rule returns a typed result.
+//! The storage backends, the web edge and the CLI sit around this crate and
+//! call it. `cargo tree -p reserv-core` must never show rusqlite, axum or tokio.
+
+pub mod catalogue;
+pub mod directory;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod outage;
+pub mod time;
+
+pub use error::{DomainError, Field};

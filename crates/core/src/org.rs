@@ -1,0 +1,179 @@
+//! Organisations of the chain of care and the roles people have in them
+//! (glossary: region, hospital, inpatient ward, primary care centre,
+//! outpatient psychiatry, municipality, IT application management).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Field};
+use crate::ids::OrgId;
+
+/// What kind of organisation a directory entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Region,
+    Hospital,
+    Ward,
+    PrimaryCareCentre,
+    OutpatientPsychiatry,
+    Municipality,
+    ItManagement,
+}
+
+impl OrgKind {
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            OrgKind::Region => "Region",
+            OrgKind::Hospital => "Sjukhus",
+            OrgKind::Ward => "Vårdavdelning",
+            OrgKind::PrimaryCareCentre => "Hälsocentral",
+            OrgKind::OutpatientPsychiatry => "Psykiatrisk öppenvård",
+            OrgKind::Municipality => "Kommun",
+            OrgKind::ItManagement => "IT-förvaltning",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            OrgKind::Region => "Region",
+            OrgKind::Hospital => "Hospital",
+            OrgKind::Ward => "Inpatient ward",
+            OrgKind::PrimaryCareCentre => "Primary care centre",
+            OrgKind::OutpatientPsychiatry => "Outpatient psychiatry",
+            OrgKind::Municipality => "Municipality",
+            OrgKind::ItManagement => "IT application management",
+        }
+    }
+    /// The principal (huvudman) an organisation of this kind belongs to.
+    pub fn principal(self) -> Principal {
+        match self {
+            OrgKind::Municipality => Principal::Municipality,
+            _ => Principal::Region,
+        }
+    }
+}
+
+/// The two principals of Swedish health and social care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Principal {
+    Region,
+    Municipality,
+}
+
+/// Somatic or psychiatric inpatient care; a psychiatric ward must also call
+/// outpatient psychiatry (seed 000, "Slutenvårdens ansvar").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WardType {
+    Somatic,
+    Psychiatric,
+}
+
+/// One entry of the organisation directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub kind: OrgKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<OrgId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ward_type: Option<WardType>,
+    /// Switchboard number (växel), as written by the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switchboard: Option<String>,
+    /// A direct number to the unit, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_phone: Option<String>,
+}
+
+/// What a person may do is decided by their role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Clinician,
+    UnitManager,
+    It,
+    SystemAdministrator,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Clinician,
+        Role::UnitManager,
+        Role::It,
+        Role::SystemAdministrator,
+        Role::Auditor,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Clinician => "clinician",
+            Role::UnitManager => "unit_manager",
+            Role::It => "it",
+            Role::SystemAdministrator => "system_administrator",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.key() == s.trim())
+            .ok_or_else(|| DomainError::UnknownValue { field: Field::Role, value: s.chars().take(40).collect() })
+    }
+
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Role::Clinician => "Vårdpersonal",
+            Role::UnitManager => "Enhetschef",
+            Role::It => "IT-förvaltning",
+            Role::SystemAdministrator => "Systemförvaltare",
+            Role::Auditor => "Granskare",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Clinician => "Clinician",
+            Role::UnitManager => "Unit manager",
+            Role::It => "IT application management",
+            Role::SystemAdministrator => "System administrator",
+            Role::Auditor => "Auditor",
+        }
+    }
+
+    /// Seed 003 §3.1: IT application management informs about outages; the
+    /// system administrator may do everything IT does.
+    pub fn may_manage_outages(self) -> bool {
+        matches!(self, Role::It | Role::SystemAdministrator)
+    }
+
+    pub fn may_manage_users(self) -> bool {
+        matches!(self, Role::SystemAdministrator)
+    }
+
+    pub fn may_read_audit_log(self) -> bool {
+        matches!(self, Role::Auditor | Role::SystemAdministrator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_reject_unknown() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.key()), Ok(r));
+        }
+        assert!(Role::parse("admin").is_err());
+    }
+
+    #[test]
+    fn only_it_and_administrators_manage_outages() {
+        let managers: Vec<_> = Role::ALL.into_iter().filter(|r| r.may_manage_outages()).collect();
+        assert_eq!(managers, vec![Role::It, Role::SystemAdministrator]);
+    }
+}

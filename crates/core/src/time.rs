@@ -1,0 +1,209 @@
+//! Time rules: Reserv stores UTC and shows Europe/Stockholm. This module
+//! converts between the two, parses what people type into forms, computes
+//! Swedish public holidays and answers "is it office hours?" (seed 003:
+//! weekdays 07:30–16:30, everything else is on-call time). The clock is never
+//! read here: callers pass `now`.
+
+use jiff::civil::{Date, DateTime, Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+
+use crate::error::{DomainError, Field};
+
+/// The time zone every Swedish user sees.
+pub fn stockholm() -> TimeZone {
+    // The zone database is compiled into the binary (jiff's bundled tzdb), so
+    // this cannot fail at run time on any machine; a missing bundle is a build
+    // error caught by the tests below.
+    TimeZone::get("Europe/Stockholm").expect("bundled tzdb has Europe/Stockholm")
+}
+
+/// A timestamp as Stockholm wall-clock time.
+pub fn local(ts: Timestamp) -> Zoned {
+    ts.to_zoned(stockholm())
+}
+
+/// `2026-11-22 14:05` in Stockholm time.
+pub fn format_local(ts: Timestamp) -> String {
+    local(ts).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The value an `<input type="datetime-local">` expects, in Stockholm time.
+pub fn format_input(ts: Timestamp) -> String {
+    local(ts).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Years outside this range are taken as typing mistakes.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
+
+/// Checks that a timestamp lies in a plausible year.
+pub fn check_plausible(field: Field, ts: Timestamp) -> Result<Timestamp, DomainError> {
+    if PLAUSIBLE_YEARS.contains(&local(ts).year()) {
+        Ok(ts)
+    } else {
+        Err(DomainError::ImplausibleDate { field })
+    }
+}
+
+/// Parses what a person typed as Stockholm local time (`2026-11-22T14:05`,
+/// `2026-11-22 14:05`, optionally with seconds) or an RFC 3339 instant with an
+/// offset (`2026-11-22T13:05:00Z`), as the API sends it.
+pub fn parse_user_time(field: Field, input: &str) -> Result<Timestamp, DomainError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(DomainError::Required { field });
+    }
+    let ts = if let Ok(ts) = s.parse::<Timestamp>() {
+        ts
+    } else {
+        let normalised = s.replacen(' ', "T", 1);
+        let dt: DateTime = normalised
+            .parse()
+            .map_err(|_| DomainError::InvalidDateTime { field })?;
+        // A wall-clock time that falls in the spring-forward gap or repeats in
+        // the autumn is resolved the "compatible" way (as RFC 5545 does).
+        stockholm()
+            .to_ambiguous_zoned(dt)
+            .compatible()
+            .map_err(|_| DomainError::InvalidDateTime { field })?
+            .timestamp()
+    };
+    check_plausible(field, ts)
+}
+
+/// Easter Sunday of a year (the anonymous Gregorian algorithm).
+pub fn easter_sunday(year: i16) -> Date {
+    let y = i32::from(year);
+    let a = y % 19;
+    let b = y / 100;
+    let c = y % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = ((h + l - 7 * m + 114) % 31) + 1;
+    Date::new(year, month as i8, day as i8).expect("computus yields a valid date")
+}
+
+/// Swedish public holidays and the days treated as such in working life
+/// (Midsummer Eve, Christmas Eve, New Year's Eve), with their Swedish names.
+pub fn holiday(date: Date) -> Option<&'static str> {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    let easter = easter_sunday(y);
+    let rel = (date - easter).get_days();
+    match rel {
+        -2 => return Some("Långfredagen"),
+        0 => return Some("Påskdagen"),
+        1 => return Some("Annandag påsk"),
+        39 => return Some("Kristi himmelsfärdsdag"),
+        49 => return Some("Pingstdagen"),
+        _ => {}
+    }
+    match (m, d) {
+        (1, 1) => Some("Nyårsdagen"),
+        (1, 6) => Some("Trettondedag jul"),
+        (5, 1) => Some("Första maj"),
+        (6, 6) => Some("Sveriges nationaldag"),
+        (12, 24) => Some("Julafton"),
+        (12, 25) => Some("Juldagen"),
+        (12, 26) => Some("Annandag jul"),
+        (12, 31) => Some("Nyårsafton"),
+        (6, 19..=25) if date.weekday() == Weekday::Friday => Some("Midsommarafton"),
+        (6, 20..=26) if date.weekday() == Weekday::Saturday => Some("Midsommardagen"),
+        (10, 31) | (11, 1..=6) if date.weekday() == Weekday::Saturday => Some("Alla helgons dag"),
+        _ => None,
+    }
+}
+
+/// A weekday that is not a holiday.
+pub fn is_working_day(date: Date) -> bool {
+    !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) && holiday(date).is_none()
+}
+
+/// Seed 003 §4.1: office hours are weekdays 07:30–16:30 (start inclusive, end
+/// exclusive); all other time is on-call time.
+pub fn is_office_hours(now: Timestamp) -> bool {
+    let z = local(now);
+    let t = z.time();
+    is_working_day(z.date()) && t >= Time::constant(7, 30, 0, 0) && t < Time::constant(16, 30, 0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn at(s: &str) -> Timestamp {
+        parse_user_time(Field::Start, s).unwrap()
+    }
+
+    #[test]
+    fn easter_matches_known_years() {
+        assert_eq!(easter_sunday(2024), date(2024, 3, 31));
+        assert_eq!(easter_sunday(2025), date(2025, 4, 20));
+        assert_eq!(easter_sunday(2026), date(2026, 4, 5));
+        assert_eq!(easter_sunday(2027), date(2027, 3, 28));
+    }
+
+    #[test]
+    fn holidays_of_2026() {
+        assert_eq!(holiday(date(2026, 4, 3)), Some("Långfredagen"));
+        assert_eq!(holiday(date(2026, 4, 6)), Some("Annandag påsk"));
+        assert_eq!(holiday(date(2026, 5, 14)), Some("Kristi himmelsfärdsdag"));
+        assert_eq!(holiday(date(2026, 6, 19)), Some("Midsommarafton"));
+        assert_eq!(holiday(date(2026, 6, 20)), Some("Midsommardagen"));
+        assert_eq!(holiday(date(2026, 10, 31)), Some("Alla helgons dag"));
+        assert_eq!(holiday(date(2026, 12, 24)), Some("Julafton"));
+        assert_eq!(holiday(date(2026, 12, 31)), Some("Nyårsafton"));
+        assert_eq!(holiday(date(2026, 6, 18)), None);
+        assert_eq!(holiday(date(2026, 11, 23)), None);
+    }
+
+    #[test]
+    fn office_hours_edges() {
+        // Monday 2026-11-23.
+        assert!(!is_office_hours(at("2026-11-23T07:29")));
+        assert!(is_office_hours(at("2026-11-23T07:30")));
+        assert!(is_office_hours(at("2026-11-23T16:29")));
+        assert!(!is_office_hours(at("2026-11-23T16:30")));
+        assert!(!is_office_hours(at("2026-11-23T16:31")));
+        // Saturday, Midsummer Eve (a Friday), Christmas Eve (a Thursday).
+        assert!(!is_office_hours(at("2026-11-21T10:00")));
+        assert!(!is_office_hours(at("2026-06-19T10:00")));
+        assert!(!is_office_hours(at("2026-12-24T10:00")));
+    }
+
+    #[test]
+    fn local_input_is_stockholm_time_across_dst() {
+        // Winter: UTC+1. Summer: UTC+2.
+        assert_eq!(at("2026-01-15T12:00").to_string(), "2026-01-15T11:00:00Z");
+        assert_eq!(at("2026-07-15 12:00").to_string(), "2026-07-15T10:00:00Z");
+        // 02:30 does not exist on 2026-03-29; compatible resolution moves forward.
+        assert_eq!(at("2026-03-29T02:30").to_string(), "2026-03-29T01:30:00Z");
+        assert_eq!(format_input(at("2026-07-15T12:00")), "2026-07-15T12:00");
+        assert_eq!(at("2026-07-15T10:00:00Z").to_string(), "2026-07-15T10:00:00Z");
+    }
+
+    #[test]
+    fn bad_times_are_named_errors() {
+        assert_eq!(
+            parse_user_time(Field::ExpectedEnd, "2026-02-30T10:00"),
+            Err(DomainError::InvalidDateTime { field: Field::ExpectedEnd })
+        );
+        assert_eq!(
+            parse_user_time(Field::Start, "igår"),
+            Err(DomainError::InvalidDateTime { field: Field::Start })
+        );
+        assert_eq!(parse_user_time(Field::Start, " "), Err(DomainError::Required { field: Field::Start }));
+        assert_eq!(
+            parse_user_time(Field::Start, "1899-01-01T10:00"),
+            Err(DomainError::ImplausibleDate { field: Field::Start })
+        );
+    }
+}

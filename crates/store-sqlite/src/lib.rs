@@ -1,1 +1,630 @@
-//! placeholder
+//! Embedded SQLite backend of the Reserv storage contract: one file in the
+//! data directory, created on first start, migrated by `PRAGMA user_version`,
+//! WAL with `synchronous = FULL` so a commit is on disk before it returns.
+//! Writes go through the group-commit [`writer`]; reads use a small pool of
+//! their own connections on blocking threads.
+
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row};
+use uuid::Uuid;
+
+use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::org::{Organisation, Role};
+use reserv_core::outage::{Actor, OutageEvent};
+use reserv_store::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
+
+use writer::Writer;
+
+/// The versioned migrations, applied in order; index + 1 is the schema version.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "reserv.sqlite3";
+
+/// Why the store could not be opened; each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create the data directory {0}: {1}")]
+    CreateDir(PathBuf, std::io::Error),
+    #[error("cannot open the database {0}: {1} (is the data directory writable?)")]
+    Open(PathBuf, rusqlite::Error),
+    #[error("the database {0} has schema version {1}, newer than this Reserv knows ({2}); upgrade Reserv")]
+    TooNew(PathBuf, i64, usize),
+    #[error("cannot migrate the database {0}: {1}")]
+    Migrate(PathBuf, rusqlite::Error),
+    #[error("cannot start the writer thread: {0}")]
+    Thread(std::io::Error),
+}
+
+pub struct SqliteStore {
+    path: PathBuf,
+    node: String,
+    writer: Writer,
+    readers: Arc<Mutex<Vec<Connection>>>,
+}
+
+pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            ErrorCode::ConstraintViolation => {
+                let msg = e.to_string();
+                if msg.contains("FOREIGN KEY") {
+                    StoreError::MissingReference(msg)
+                } else {
+                    StoreError::Conflict(msg)
+                }
+            }
+            _ => StoreError::Unavailable(e.to_string()),
+        },
+        rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Unavailable(e.to_string()),
+    }
+}
+
+fn micros(ts: Timestamp) -> i64 {
+    ts.as_microsecond()
+}
+
+fn from_micros(v: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn unjson<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn open_conn(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<SqliteStore, OpenError> {
+        std::fs::create_dir_all(dir).map_err(|e| OpenError::CreateDir(dir.to_owned(), e))?;
+        let path = dir.join(DB_FILE);
+        let open = |e| OpenError::Open(path.clone(), e);
+        let mut conn = open_conn(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE).map_err(open)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map_err(open)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(open)?;
+        if version as usize > MIGRATIONS.len() {
+            return Err(OpenError::TooNew(path, version, MIGRATIONS.len()));
+        }
+        let migrate = |e| OpenError::Migrate(path.clone(), e);
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction().map_err(migrate)?;
+            tx.execute_batch(sql).map_err(migrate)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(migrate)?;
+            tx.commit().map_err(migrate)?;
+            tracing::info!(version = i + 1, "database migrated");
+        }
+        let node: String = match conn
+            .query_row("SELECT value FROM meta WHERE key = 'node_id'", [], |r| r.get(0))
+            .optional()
+            .map_err(open)?
+        {
+            Some(n) => n,
+            None => {
+                let n = Uuid::now_v7().to_string();
+                conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?1)", [&n]).map_err(open)?;
+                n
+            }
+        };
+        let writer = Writer::spawn(conn).map_err(OpenError::Thread)?;
+        Ok(SqliteStore { path, node, writer, readers: Arc::new(Mutex::new(Vec::new())) })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_conn(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(map_err)?,
+            };
+            let r = f(&conn);
+            if let Ok(mut p) = pool.lock()
+                && p.len() < 8
+            {
+                p.push(conn);
+            }
+            r
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("reader task failed: {e}")))?
+    }
+}
+
+fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO audit_log (id, at, actor_id, actor, org_id, action, target, origin, detail, node_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            a.id.to_string(),
+            micros(a.at),
+            a.actor_id.map(|u| u.to_string()),
+            a.actor,
+            a.org.as_ref().map(|o| o.as_str().to_owned()),
+            a.action,
+            a.target,
+            a.origin,
+            a.detail,
+            a.node,
+        ],
+    )
+    .map_err(map_err)?;
+    Ok(())
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
+
+fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
+    let get = |e: rusqlite::Error| map_err(e);
+    let id: String = r.get(0).map_err(get)?;
+    let org: String = r.get(3).map_err(get)?;
+    let role: String = r.get(4).map_err(get)?;
+    let locked: Option<i64> = r.get(7).map_err(get)?;
+    Ok(UserRecord {
+        id: UserId(parse_uuid(&id)?),
+        username: r.get(1).map_err(get)?,
+        display_name: r.get(2).map_err(get)?,
+        org: OrgId::parse(&org).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        password_hash: r.get(5).map_err(get)?,
+        failed_logins: r.get(6).map_err(get)?,
+        locked_until: locked.map(from_micros).transpose()?,
+        created_at: from_micros(r.get(8).map_err(get)?)?,
+    })
+}
+
+fn query_users(c: &Connection, where_clause: &str, arg: &str) -> Result<Vec<UserRecord>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users {where_clause} ORDER BY username");
+    let mut stmt = c.prepare(&sql).map_err(map_err)?;
+    let mut rows = if where_clause.is_empty() { stmt.query([]) } else { stmt.query([arg]) }.map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        out.push(user_from_row(r)?);
+    }
+    Ok(out)
+}
+
+fn event_from_row(r: &Row<'_>) -> Result<OutageEvent, StoreError> {
+    let get = |e: rusqlite::Error| map_err(e);
+    let id: String = r.get(0).map_err(get)?;
+    let outage: String = r.get(1).map_err(get)?;
+    let actor_id: Option<String> = r.get(4).map_err(get)?;
+    let change: String = r.get(7).map_err(get)?;
+    Ok(OutageEvent {
+        id: EntryId(parse_uuid(&id)?),
+        outage_id: OutageId(parse_uuid(&outage)?),
+        seq: r.get(2).map_err(get)?,
+        at: from_micros(r.get(3).map_err(get)?)?,
+        actor: Actor {
+            user_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
+            name: r.get(5).map_err(get)?,
+        },
+        node: r.get(6).map_err(get)?,
+        change: unjson(&change)?,
+    })
+}
+
+fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<OutageEvent>, StoreError> {
+    let mut stmt = c.prepare(sql).map_err(map_err)?;
+    let mut rows = match arg {
+        Some(a) => stmt.query([a]),
+        None => stmt.query([]),
+    }
+    .map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        out.push(event_from_row(r)?);
+    }
+    Ok(out)
+}
+
+const EVENT_COLUMNS: &str = "id, outage_id, seq, at, actor_id, actor_name, node_id, change";
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn node_id(&self) -> &str {
+        &self.node
+    }
+
+    async fn health_check(&self, now: Timestamp) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO health (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                    [micros(now)],
+                )
+                .map_err(map_err)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError> {
+        let rows = orgs
+            .iter()
+            .map(|o| Ok((o.id.to_string(), json(&o.kind)?, o.parent.as_ref().map(|p| p.to_string()), json(o)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.writer
+            .write(move |c| {
+                let mut stmt = c
+                    .prepare_cached(
+                        "INSERT INTO organisations (id, kind, parent_id, data) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id,
+                         data = excluded.data",
+                    )
+                    .map_err(map_err)?;
+                for (id, kind, parent, data) in &rows {
+                    stmt.execute(params![id, kind, parent, data]).map_err(map_err)?;
+                }
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT data FROM organisations ORDER BY id").map_err(map_err)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            rows.map(|r| unjson(&r.map_err(map_err)?)).collect()
+        })
+        .await
+    }
+
+    async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| {
+            let data: Option<String> = c
+                .query_row("SELECT data FROM organisations WHERE id = ?1", [id], |r| r.get(0))
+                .optional()
+                .map_err(map_err)?;
+            data.map(|d| unjson(&d)).transpose()
+        })
+        .await
+    }
+
+    async fn insert_user(&self, u: UserRecord, audit: AuditRecord) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO users (id, username, display_name, org_id, role, password_hash, failed_logins,
+                     locked_until, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        u.id.to_string(),
+                        u.username,
+                        u.display_name,
+                        u.org.as_str(),
+                        u.role.key(),
+                        u.password_hash,
+                        u.failed_logins,
+                        u.locked_until.map(micros),
+                        micros(u.created_at),
+                    ],
+                )
+                .map_err(|e| match map_err(e) {
+                    StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", u.username)),
+                    StoreError::MissingReference(_) => {
+                        StoreError::MissingReference(format!("organisation {} does not exist", u.org))
+                    }
+                    other => other,
+                })?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        let name = username.to_owned();
+        self.read(move |c| Ok(query_users(c, "WHERE username = ?1", &name)?.into_iter().next())).await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| Ok(query_users(c, "WHERE id = ?1", &id)?.into_iter().next())).await
+    }
+
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.read(|c| query_users(c, "", "")).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<Timestamp>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+                    params![user.to_string(), failed_logins, locked_until.map(micros)],
+                )
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn record_login_success(&self, s: SessionRecord, audit: AuditRecord) -> Result<(), StoreError> {
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                    [s.user_id.to_string()],
+                )
+                .map_err(map_err)?;
+                // Expired sessions are of no use to anyone: clear them here.
+                c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [micros(s.created_at)]).map_err(map_err)?;
+                c.execute(
+                    "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        s.token_hash,
+                        s.user_id.to_string(),
+                        s.kind.key(),
+                        s.csrf_token,
+                        micros(s.created_at),
+                        micros(s.expires_at)
+                    ],
+                )
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
+        let hash = token_hash.to_owned();
+        self.read(move |c| {
+            let row = c
+                .query_row(
+                    "SELECT user_id, kind, csrf_token, created_at, expires_at FROM sessions
+                     WHERE token_hash = ?1 AND expires_at > ?2",
+                    params![hash, micros(now)],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, i64>(4)?,
+                        ))
+                    },
+                )
+                .optional()
+                .map_err(map_err)?;
+            let Some((user_id, kind, csrf, created, expires)) = row else { return Ok(None) };
+            let Some(user) = query_users(c, "WHERE id = ?1", &user_id)?.into_iter().next() else { return Ok(None) };
+            let kind = match kind.as_str() {
+                "browser" => SessionKind::Browser,
+                "api" => SessionKind::Api,
+                other => return Err(StoreError::Corrupt(format!("session kind {other}"))),
+            };
+            Ok(Some((
+                SessionRecord {
+                    token_hash: hash,
+                    user_id: user.id,
+                    kind,
+                    csrf_token: csrf,
+                    created_at: from_micros(created)?,
+                    expires_at: from_micros(expires)?,
+                },
+                user,
+            )))
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError> {
+        let hash = token_hash.to_owned();
+        self.writer
+            .write(move |c| {
+                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash]).map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn append_outage_event(&self, e: OutageEvent, audit: AuditRecord) -> Result<(), StoreError> {
+        let change = json(&e.change)?;
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO outage_events (id, outage_id, seq, at, actor_id, actor_name, node_id, change)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        e.id.to_string(),
+                        e.outage_id.to_string(),
+                        e.seq,
+                        micros(e.at),
+                        e.actor.user_id.map(|u| u.to_string()),
+                        e.actor.name,
+                        e.node,
+                        change
+                    ],
+                )
+                .map_err(|err| match map_err(err) {
+                    StoreError::Conflict(_) => StoreError::Conflict(format!(
+                        "outage {} was changed by someone else (timeline position {})",
+                        e.outage_id, e.seq
+                    )),
+                    other => other,
+                })?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError> {
+        self.read(move |c| {
+            query_events(
+                c,
+                &format!("SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"),
+                Some(id.to_string()),
+            )
+        })
+        .await
+    }
+
+    async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
+        self.read(|c| {
+            query_events(c, &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"), None)
+        })
+        .await
+    }
+
+    async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError> {
+        self.writer.write(move |c| insert_audit(c, &audit)).await
+    }
+
+    async fn audit_log(&self, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        self.read(move |c| {
+            let before = q.before.map(|b| b.to_string()).unwrap_or_else(|| "~".into());
+            let prefix = q.action_prefix.unwrap_or_default();
+            let mut stmt = c
+                .prepare(
+                    "SELECT id, at, actor_id, actor, org_id, action, target, origin, detail, node_id FROM audit_log
+                     WHERE id < ?1 AND substr(action, 1, length(?2)) = ?2 ORDER BY id DESC LIMIT ?3",
+                )
+                .map_err(map_err)?;
+            let mut rows = stmt.query(params![before, prefix, q.limit.clamp(1, 1000)]).map_err(map_err)?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(map_err)? {
+                let g = |e: rusqlite::Error| map_err(e);
+                let id: String = r.get(0).map_err(g)?;
+                let actor_id: Option<String> = r.get(2).map_err(g)?;
+                let org: Option<String> = r.get(4).map_err(g)?;
+                out.push(AuditRecord {
+                    id: EntryId(parse_uuid(&id)?),
+                    at: from_micros(r.get(1).map_err(g)?)?,
+                    actor_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
+                    actor: r.get(3).map_err(g)?,
+                    org: org.as_deref().map(OrgId::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    action: r.get(5).map_err(g)?,
+                    target: r.get(6).map_err(g)?,
+                    origin: r.get(7).map_err(g)?,
+                    detail: r.get(8).map_err(g)?,
+                    node: r.get(9).map_err(g)?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn passes_the_storage_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        reserv_store::contract::run_all(&store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn reopening_keeps_data_and_node_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = {
+            let store = SqliteStore::open(dir.path()).unwrap();
+            reserv_store::contract::run_all(&store).await;
+            store.node_id().to_owned()
+        };
+        let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(store.node_id(), node);
+        assert!(!store.users().await.unwrap().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writers_are_all_durable() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..200u32 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut a = AuditRecord {
+                    id: EntryId(Uuid::now_v7()),
+                    at: Timestamp::UNIX_EPOCH,
+                    actor_id: None,
+                    actor: "t".into(),
+                    org: None,
+                    action: "test.concurrent".into(),
+                    target: None,
+                    origin: "test".into(),
+                    detail: String::new(),
+                    node: "n".into(),
+                };
+                a.detail = i.to_string();
+                s.append_audit(a).await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        // A fresh connection (as after a crash and restart) sees every acknowledged write.
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM audit_log WHERE action = 'test.concurrent'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 200);
+    }
+
+    #[test]
+    fn audit_log_and_timelines_refuse_updates_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute(
+            "INSERT INTO audit_log (id, at, actor, action, origin, detail, node_id) VALUES ('a', 0, 'x', 'y', 'z', '', 'n')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("UPDATE audit_log SET actor = 'evil'", []).is_err());
+        assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    }
+
+    #[test]
+    fn unwritable_directory_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = SqliteStore::open(&file.join("data")).err().expect("must fail");
+        assert!(err.to_string().contains("cannot create the data directory"), "{err}");
+    }
+}

@@ -1,1 +1,154 @@
-//! placeholder
+//! The storage contract of Reserv. The application services talk to a
+//! `dyn Store`; each backend (embedded SQLite now, PostgreSQL later) lives in
+//! its own crate with its own migrations and must pass the shared
+//! [`contract`] suite. Every write method returns only once the write is
+//! durable (on disk), and clinical facts and the audit log are append-only.
+
+pub mod contract;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::org::{Organisation, Role};
+use reserv_core::outage::OutageEvent;
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (a username taken, a timeline position
+    /// already used by a concurrent writer).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The store cannot take writes now (disk full, read-only, I/O error).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// A referenced record does not exist.
+    #[error("missing reference: {0}")]
+    MissingReference(String),
+    /// Stored data could not be decoded: a bug or damaged file.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub org: OrgId,
+    pub role: Role,
+    /// PHC string (argon2id); never printed or serialised to clients.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+/// What kind of credential a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A browser session (cookie), with a CSRF token.
+    Browser,
+    /// An API bearer token.
+    Api,
+}
+
+impl SessionKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SessionKind::Browser => "browser",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+/// A login session or API token. Only a hash of the secret token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub kind: SessionKind,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// One append-only audit record: who, when, what, from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: EntryId,
+    pub at: Timestamp,
+    pub actor_id: Option<UserId>,
+    /// Username, or `cli`/`system` for actions without a person.
+    pub actor: String,
+    pub org: Option<OrgId>,
+    /// A stable action code, e.g. `login.success`, `outage.declared`.
+    pub action: String,
+    /// What was acted on, e.g. `outage:0192…`.
+    pub target: Option<String>,
+    /// Where from: client address, or `cli`.
+    pub origin: String,
+    /// A short detail; never a password or token.
+    pub detail: String,
+    pub node: String,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub limit: u32,
+    /// Only records older than this one (for paging).
+    pub before: Option<EntryId>,
+    pub action_prefix: Option<String>,
+}
+
+/// The storage contract.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The id of this Reserv node, created with the store.
+    fn node_id(&self) -> &str;
+
+    /// Performs a small durable write; `Ok` means the store takes writes.
+    async fn health_check(&self, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Inserts or replaces directory entries (reference data, not clinical).
+    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, StoreError>;
+
+    /// Fails with `Conflict` if the username is taken (case-insensitive) and
+    /// `MissingReference` if the organisation does not exist.
+    async fn insert_user(&self, user: UserRecord, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError>;
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
+
+    /// Records a failed login: the new failure count and lock.
+    async fn record_login_failure(
+        &self,
+        user: UserId,
+        failed_logins: u32,
+        locked_until: Option<Timestamp>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+    /// Resets the failure count and stores the new session.
+    async fn record_login_success(&self, session: SessionRecord, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The live session with this token hash at `now`, with its user.
+    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(SessionRecord, UserRecord)>, StoreError>;
+    async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
+
+    /// Appends a timeline entry; `Conflict` if its `seq` is already taken.
+    async fn append_outage_event(&self, event: OutageEvent, audit: AuditRecord) -> Result<(), StoreError>;
+    /// One outage's timeline ordered by `seq` (empty if unknown).
+    async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError>;
+    /// All timelines, ordered by outage and `seq`.
+    async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError>;
+
+    async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
+}

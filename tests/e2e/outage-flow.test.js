@@ -45,6 +45,7 @@ for (const variant of VARIANTS) {
       assert.equal(await newLink.getAttribute('href'), '/outages/new');
       await Promise.all([page.waitForEvent('load'), newLink.click()]);
       assert.equal(h.pathOf(page.url()), '/outages/new');
+      const scopeText = (await page.locator('select[name="scope"] option[value="both"]').innerText()).trim();
 
       // Declare: unplanned, both principals, started a few minutes ago, expected back in an hour.
       const notice = `E2E ${variant.name}: ${variant.systemName} är nere, använd reservrutin R-${Date.now()}`;
@@ -68,6 +69,8 @@ for (const variant of VARIANTS) {
       assert.match(await page.locator('h1').innerText(), new RegExp(variant.systemName));
       const detail = await h.bodyText(page);
       assert.match(detail, /Kort avbrott|Längre avbrott|Okänd längd/, 'outage page shows the class');
+      assert.ok(detail.includes(scopeText), `outage page shows the scope ("${scopeText}")`);
+      assert.ok(!detail.includes('Avslutat'), 'an ongoing outage is not shown as "Avslutat"');
       const timeline = page.locator('ol.timeline > li');
       const entriesBefore = await timeline.count();
       assert.ok(entriesBefore >= 1, 'timeline has at least the declaration');

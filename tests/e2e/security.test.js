@@ -113,3 +113,19 @@ test('a clinician may not declare outages', { timeout: h.TEST_TIMEOUT_MS }, asyn
     await context.close();
   }
 });
+
+test('the language switch never redirects to another site', { timeout: h.TEST_TIMEOUT_MS }, async () => {
+  const context = await h.newContext(browser, server.url);
+  try {
+    const origin = new URL(server.url).origin;
+    for (const next of ['https://example.invalid/', '//example.invalid/', '/\\example.invalid/', '/%2F%2Fexample.invalid/']) {
+      const response = await context.request.get(`/lang/en?next=${encodeURIComponent(next)}`, { maxRedirects: 0 });
+      assert.ok(response.status() >= 300 && response.status() < 400, `/lang/en redirects (next=${next}), got ${response.status()}`);
+      const location = response.headers()['location'];
+      assert.ok(location, `/lang/en sends a Location (next=${next})`);
+      assert.equal(new URL(location, server.url).origin, origin, `next=${next} stays on the site, Location: ${location}`);
+    }
+  } finally {
+    await context.close();
+  }
+});

@@ -1,1 +1,138 @@
-//! placeholder
+//! Reserv's application services: the one path that the HTML pages, the JSON
+//! API and the CLI all call. A service checks who is asking, calls the pure
+//! core for the rule, and writes the result with its audit record through the
+//! storage contract. No rule lives in a handler or a template.
+
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod outages;
+pub mod users;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use reserv_core::catalogue::Catalogue;
+use reserv_core::directory::parse_directory;
+use reserv_core::ids::{EntryId, OrgId};
+use reserv_core::org::Organisation;
+use reserv_store::{AuditQuery, AuditRecord, SessionRecord, Store, UserRecord};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+
+/// Tunable rules of the service layer.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a login (browser or API token) lasts.
+    pub session_hours: i64,
+    /// Consecutive failed logins before the account is locked.
+    pub max_failed_logins: u32,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { session_hours: 12, max_failed_logins: 5, lockout_minutes: 15 }
+    }
+}
+
+/// Where a request came from, for the audit log: a client address or `cli`.
+#[derive(Debug, Clone)]
+pub struct Origin(pub String);
+
+/// The logged-in person making a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: UserRecord,
+    pub session: SessionRecord,
+    pub origin: Origin,
+}
+
+/// Who an audit record names when there is no logged-in person.
+pub enum Actor<'a> {
+    Person(&'a UserRecord),
+    System(&'a str),
+}
+
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    catalogue: Arc<Catalogue>,
+    settings: Settings,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, catalogue: Catalogue, settings: Settings) -> App {
+        App { store, clock, catalogue: Arc::new(catalogue), settings }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Builds an audit record stamped with the clock and this node.
+    pub(crate) fn audit(&self, actor: Actor<'_>, origin: &Origin, action: &str, target: Option<String>, detail: String) -> AuditRecord {
+        let (actor_id, name, org) = match actor {
+            Actor::Person(u) => (Some(u.id), u.username.clone(), Some(u.org.clone())),
+            Actor::System(s) => (None, s.to_owned(), None),
+        };
+        AuditRecord {
+            id: EntryId(Uuid::now_v7()),
+            at: self.now(),
+            actor_id,
+            actor: name,
+            org,
+            action: action.to_owned(),
+            target,
+            origin: origin.0.clone(),
+            detail,
+            node: self.store.node_id().to_owned(),
+        }
+    }
+
+    /// `GET /healthz`: the store takes a durable write.
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.store.health_check(self.now()).await?)
+    }
+
+    /// Imports (inserts or updates) a region's organisation directory file.
+    pub async fn import_directory(&self, text: &str, actor: Actor<'_>, origin: &Origin) -> Result<usize, AppError> {
+        let orgs = parse_directory(text)?;
+        let n = orgs.len();
+        let audit = self.audit(actor, origin, "directory.imported", None, format!("{n} organisations"));
+        self.store.upsert_organisations(orgs, audit).await?;
+        Ok(n)
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, AppError> {
+        Ok(self.store.organisations().await?)
+    }
+
+    pub async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, AppError> {
+        Ok(self.store.organisation(id).await?)
+    }
+
+    /// The audit log, for auditors and system administrators.
+    pub async fn audit_log(&self, p: &Principal, query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
+        if !p.user.role.may_read_audit_log() {
+            return Err(AppError::Forbidden);
+        }
+        let records = self.store.audit_log(query).await?;
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "audit.read", None, format!("{} records", records.len()));
+        self.store.append_audit(audit).await?;
+        Ok(records)
+    }
+}

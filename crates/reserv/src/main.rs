@@ -1,1 +1,241 @@
-fn main() {}
+//! The `reserv` command: serve the web UI and API, create the first
+//! administrator, import a region's directory, check data files.
+
+mod config;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use reserv_app::users::NewUserInput;
+use reserv_app::{Actor, App, Origin, Settings, SystemClock};
+use reserv_core::catalogue::Catalogue;
+use reserv_core::directory::parse_directory;
+use reserv_store_sqlite::SqliteStore;
+
+use config::Config;
+
+/// The built-in system catalogue (data/systems.toml).
+const BUILTIN_CATALOGUE: &str = include_str!("../../../data/systems.toml");
+/// The demo directory: Region Västernorrland and its municipalities.
+const DEMO_DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
+
+#[derive(Parser)]
+#[command(name = "reserv", version, about = "Reserv: driftstopp i vården – reservrutiner, överlämningslogg och efterregistrering")]
+struct Cli {
+    /// Configuration file (TOML); default ./reserv.toml if present.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Data directory holding the database (default ./reserv-data).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Load synthetic demo data (idempotent) and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The organisation directory.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+    /// The system catalogue.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (the way the first administrator is created).
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Organisation id from the directory, e.g. rvn-it.
+        #[arg(long, value_name = "ORG_ID")]
+        org: String,
+        /// clinician, unit_manager, it, system_administrator or auditor.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Validate a directory file and import it (insert or update).
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// Validate a directory file without importing it.
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Validate a catalogue file.
+    Check { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("reserv: fel: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_file(p: &Path) -> Result<String, String> {
+    std::fs::read_to_string(p).map_err(|e| format!("kan inte läsa {}: {e}", p.display()))
+}
+
+fn load_catalogue(c: &Config) -> Result<Catalogue, String> {
+    match &c.catalogue {
+        Some(p) => Catalogue::parse(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display())),
+        None => Catalogue::parse(BUILTIN_CATALOGUE).map_err(|e| format!("inbyggd katalog: {e}")),
+    }
+}
+
+fn open_app(c: &Config) -> Result<App, String> {
+    let store = SqliteStore::open(&c.data).map_err(|e| e.to_string())?;
+    let settings = Settings {
+        session_hours: c.session_hours,
+        max_failed_logins: c.max_failed_logins,
+        lockout_minutes: c.lockout_minutes,
+    };
+    Ok(App::new(Arc::new(store), Arc::new(SystemClock), load_catalogue(c)?, settings))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let env = |k: &str| std::env::var(k).ok();
+    let mut cfg = Config::load(cli.config.as_deref(), &env)?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log).map_err(|e| format!("log: {e}"))?;
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(std::io::stderr().is_terminal()).with_writer(std::io::stderr).init();
+    match cli.command {
+        Command::Serve { listen, data, demo } => {
+            cfg.listen = listen.unwrap_or(cfg.listen);
+            cfg.data = data.unwrap_or(cfg.data);
+            runtime()?.block_on(serve(cfg, demo))
+        }
+        Command::User { command: UserCommand::Add { username, org, role, display_name, password_stdin, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            let password = read_password(password_stdin)?;
+            runtime()?.block_on(async {
+                let app = open_app(&cfg)?;
+                let input = NewUserInput { username, display_name: display_name.unwrap_or_default(), org, role, password };
+                let u = app.create_user(None, input, &Origin("cli".into())).await.map_err(|e| e.message_sv())?;
+                println!("Användaren {} skapades ({}, {}).", u.username, u.role.key(), u.org);
+                Ok(())
+            })
+        }
+        Command::Directory { command: DirectoryCommand::Import { file, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            let text = read_file(&file)?;
+            runtime()?.block_on(async {
+                let app = open_app(&cfg)?;
+                let n = app
+                    .import_directory(&text, Actor::System("cli"), &Origin("cli".into()))
+                    .await
+                    .map_err(|e| format!("{}: {}", file.display(), e.message_sv()))?;
+                println!("{n} organisationer importerades från {}.", file.display());
+                Ok(())
+            })
+        }
+        Command::Directory { command: DirectoryCommand::Check { file } } => {
+            let orgs = parse_directory(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("{}: {} organisationer, inga fel.", file.display(), orgs.len());
+            Ok(())
+        }
+        Command::Catalogue { command: CatalogueCommand::Check { file } } => {
+            let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("{}: {} system, inga fel.", file.display(), c.systems().len());
+            Ok(())
+        }
+    }
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if !from_stdin {
+        if !stdin.is_terminal() {
+            return Err("ange --password-stdin för att läsa lösenordet från standard in".into());
+        }
+        eprint!("Lösenord (visas på skärmen): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| format!("kan inte läsa lösenordet: {e}"))?;
+    let pw = line.trim_end_matches(['\r', '\n']).to_owned();
+    if pw.is_empty() {
+        return Err("lösenordet är tomt".into());
+    }
+    Ok(pw)
+}
+
+async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+    let app = open_app(&cfg)?;
+    if let Some(p) = &cfg.directory {
+        let text = read_file(p)?;
+        let n = app
+            .import_directory(&text, Actor::System("startup"), &Origin("config".into()))
+            .await
+            .map_err(|e| format!("{}: {}", p.display(), e.message_sv()))?;
+        tracing::info!(organisations = n, file = %p.display(), "directory imported");
+    }
+    if demo {
+        reserv_app::demo::load(&app, DEMO_DIRECTORY).await.map_err(|e| format!("demodata: {}", e.message_sv()))?;
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .map_err(|e| format!("kan inte lyssna på {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if demo {
+        println!("Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):", reserv_app::demo::DEMO_PASSWORD);
+        for (username, _, org, role) in reserv_app::demo::DEMO_ACCOUNTS {
+            println!("  {username:<16} {:<22} {org}", role.key());
+        }
+    }
+    println!("Reserv lyssnar på http://{addr}");
+    let _ = std::io::stdout().flush();
+    tracing::info!(%addr, data = %cfg.data.display(), "Reserv started");
+    let state = reserv_web::AppState { app: Arc::new(app), secure_cookies: cfg.secure_cookies };
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    reserv_web::serve(listener, state, shutdown).await.map_err(|e| e.to_string())
+}

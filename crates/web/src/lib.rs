@@ -1,1 +1,95 @@
-//! placeholder
+//! Reserv's HTTP edge: the server-rendered UI (Swedish first, English
+//! second, no JavaScript needed), the JSON API under `/api/v1` with its
+//! OpenAPI document, `/healthz`, and the security headers on every response.
+//! Handlers call `reserv_app` services only; errors are mapped to statuses
+//! here, once ([`status_of`]).
+
+pub mod api;
+pub mod ctx;
+pub mod headers;
+pub mod i18n;
+pub mod pages;
+pub mod view;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+
+use reserv_app::{App, AppError};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    /// Set cookies with `Secure` (Reserv is served over TLS, e.g. behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The one mapping from application errors to HTTP statuses.
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The API routes: (method, path) as the OpenAPI document names them.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/token", post(api::create_token).delete(api::revoke_token))
+        .route("/me", get(api::me))
+        .route("/systems", get(api::systems))
+        .route("/organisations", get(api::organisations))
+        .route("/outages", get(api::outages).post(api::declare))
+        .route("/outages/{id}", get(api::outage).patch(api::amend))
+        .route("/outages/{id}/end", post(api::end))
+        .route("/public/status", get(api::public_status))
+        .route("/users", get(api::users).post(api::create_user))
+        .route("/audit", get(api::audit))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(api::api_not_found)
+}
+
+/// The whole application, testable without a socket.
+pub fn router(st: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{code}", get(pages::set_language))
+        .route("/status", get(pages::public_status))
+        .route("/systems", get(pages::systems))
+        .route("/outages", post(pages::declare))
+        .route("/outages/new", get(pages::declare_form))
+        .route("/outages/{id}", get(pages::outage))
+        .route("/outages/{id}/end", post(pages::end))
+        .route("/outages/{id}/amend", post(pages::amend))
+        .route("/users", get(pages::users).post(pages::create_user))
+        .route("/audit", get(pages::audit))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
+    Router::new()
+        .nest("/api/v1", api_router())
+        .route("/healthz", get(api::healthz))
+        .route("/static/reserv.css", get(pages::stylesheet))
+        .merge(pages)
+        .layer(middleware::from_fn(headers::security_headers))
+        .with_state(st)
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(listener: tokio::net::TcpListener, st: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(st).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

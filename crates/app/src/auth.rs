@@ -1,0 +1,140 @@
+//! Local accounts: argon2id password hashes, login with lockout after
+//! repeated failures, sessions for browsers (with a CSRF token) and bearer
+//! tokens for API clients. Only a hash of a session token is stored.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use blake2::{Blake2s256, Digest};
+use jiff::SignedDuration;
+
+use reserv_store::{SessionKind, SessionRecord, UserRecord};
+
+use crate::{Actor, App, AppError, Origin, Principal};
+
+/// A fresh random secret, hex-encoded (32 bytes of entropy).
+pub fn random_token() -> Result<String, AppError> {
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(hex(&buf))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored form of a session token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Blake2s256::digest(token.as_bytes()))
+}
+
+/// Hashes a password with argon2id (OWASP parameters, the crate's defaults).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("cannot hash password: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, checked when the username is unknown so
+/// that the answer takes as long as for a real account.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$cmVzZXJ2LWR1bW15LXNhbHQ$3c5n0mG7nY1DAt5cWmXx3q2tTg1NcKqz6W2pX2oNv9E";
+
+/// A new login.
+pub struct NewSession {
+    /// The secret to hand to the client (cookie value or bearer token); never stored.
+    pub token: String,
+    pub session: SessionRecord,
+    pub user: UserRecord,
+}
+
+impl App {
+    /// Checks a username and password and opens a session of `kind`.
+    pub async fn login(&self, username: &str, password: &str, kind: SessionKind, origin: &Origin) -> Result<NewSession, AppError> {
+        let now = self.now();
+        let Some(user) = self.store.user_by_username(username.trim()).await? else {
+            let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+            let detail = format!("unknown username {:?}", username.chars().take(64).collect::<String>());
+            self.store.append_audit(self.audit(Actor::System("anonymous"), origin, "login.failed", None, detail)).await?;
+            return Err(AppError::BadCredentials);
+        };
+        if let Some(until) = user.locked_until
+            && until > now
+        {
+            let audit = self.audit(Actor::Person(&user), origin, "login.refused_locked", None, String::new());
+            self.store.append_audit(audit).await?;
+            return Err(AppError::Locked { until });
+        }
+        if !verify_password(password.to_owned(), user.password_hash.clone()).await {
+            let failed = user.failed_logins.saturating_add(1);
+            let locked_until = (failed >= self.settings.max_failed_logins)
+                .then(|| now + SignedDuration::from_mins(self.settings.lockout_minutes));
+            let action = if locked_until.is_some() { "login.locked" } else { "login.failed" };
+            let audit = self.audit(Actor::Person(&user), origin, action, None, format!("{failed} consecutive failures"));
+            self.store.record_login_failure(user.id, failed, locked_until, audit).await?;
+            return Err(match locked_until {
+                Some(until) => AppError::Locked { until },
+                None => AppError::BadCredentials,
+            });
+        }
+        let token = random_token()?;
+        let session = SessionRecord {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            kind,
+            csrf_token: random_token()?,
+            created_at: now,
+            expires_at: now + SignedDuration::from_hours(self.settings.session_hours),
+        };
+        let audit = self.audit(Actor::Person(&user), origin, "login.success", None, kind.key().to_owned());
+        self.store.record_login_success(session.clone(), audit).await?;
+        Ok(NewSession { token, session, user })
+    }
+
+    /// Resolves a session cookie or bearer token to the person behind it.
+    pub async fn authenticate(&self, token: &str, kind: SessionKind, origin: Origin) -> Result<Principal, AppError> {
+        match self.store.session(&token_hash(token), self.now()).await? {
+            Some((session, user)) if session.kind == kind => Ok(Principal { user, session, origin }),
+            _ => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, p: &Principal) -> Result<(), AppError> {
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "logout", None, String::new());
+        Ok(self.store.delete_session(&p.session.token_hash, audit).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_the_dummy_hash_parses() {
+        let h = hash_password("correct horse".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse".into(), h.clone()).await);
+        assert!(!verify_password("wrong".into(), h).await);
+        // The dummy must be a well-formed hash, or unknown users would answer faster.
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (random_token().unwrap(), random_token().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+}

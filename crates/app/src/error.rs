@@ -1,0 +1,107 @@
+//! The application's error type: every failure a caller can see, each with a
+//! stable code and a Swedish and English message. The web edge maps it to an
+//! HTTP status once; the CLI prints the message and exits non-zero.
+
+use jiff::Timestamp;
+use reserv_core::DomainError;
+use reserv_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Invalid(#[from] DomainError),
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("account locked until {until}")]
+    Locked { until: Timestamp },
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("not permitted for this role")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Unavailable(m) => AppError::Unavailable(m),
+            StoreError::MissingReference(m) => AppError::Conflict(m),
+            StoreError::Corrupt(m) => AppError::Internal(m),
+        }
+    }
+}
+
+impl AppError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(d) => d.code(),
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Locked { .. } => "account_locked",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Unavailable(_) => "store_unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The field the error is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            AppError::Invalid(d) => d.field().map(|f| f.key()),
+            _ => None,
+        }
+    }
+
+    pub fn message_sv(&self) -> String {
+        match self {
+            AppError::Invalid(d) => d.message_sv(),
+            AppError::BadCredentials => "Fel användarnamn eller lösenord.".into(),
+            AppError::Locked { until } => format!(
+                "Kontot är tillfälligt låst efter för många misslyckade inloggningar. Försök igen efter {}.",
+                reserv_core::time::format_local(*until)
+            ),
+            AppError::Unauthenticated => "Du är inte inloggad, eller så har inloggningen gått ut.".into(),
+            AppError::Forbidden => "Din roll har inte behörighet till detta.".into(),
+            AppError::NotFound => "Hittades inte.".into(),
+            AppError::Conflict(_) => {
+                "Uppgiften har ändrats av någon annan eller finns redan. Ladda om sidan och försök igen.".into()
+            }
+            AppError::Unavailable(_) => {
+                "Reserv kan inte spara just nu (lagringen är inte skrivbar). Inget sparades; använd pappersrutinen och försök igen."
+                    .into()
+            }
+            AppError::Internal(_) => "Ett internt fel uppstod. Inget sparades.".into(),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            AppError::Invalid(d) => d.message_en(),
+            AppError::BadCredentials => "Wrong username or password.".into(),
+            AppError::Locked { until } => format!(
+                "The account is locked after too many failed logins. Try again after {}.",
+                reserv_core::time::format_local(*until)
+            ),
+            AppError::Unauthenticated => "You are not logged in, or your login has expired.".into(),
+            AppError::Forbidden => "Your role is not permitted to do this.".into(),
+            AppError::NotFound => "Not found.".into(),
+            AppError::Conflict(_) => "Someone else changed this, or it exists already. Reload and try again.".into(),
+            AppError::Unavailable(_) => {
+                "Reserv cannot save right now (the store is not writable). Nothing was saved; use the paper routine and try again."
+                    .into()
+            }
+            AppError::Internal(_) => "An internal error occurred. Nothing was saved.".into(),
+        }
+    }
+}

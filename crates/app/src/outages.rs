@@ -1,0 +1,227 @@
+//! The outage register: IT declares, amends and ends outages; everyone sees
+//! them with Reserv's assessment; the public sees systems and times only.
+//! Each change is validated by the core and appended to the timeline with its
+//! audit record in one durable write; a concurrent change is retried against
+//! the new timeline.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use uuid::Uuid;
+
+use reserv_core::error::Field;
+use reserv_core::ids::{EntryId, OutageId, SystemId};
+use reserv_core::outage::{
+    self, Actor as TimelineActor, Amendment, Assessment, Declaration, Outage, OutageChange, OutageEvent, OutageKind,
+    OutageStatus, Scope,
+};
+use reserv_core::time::parse_user_time;
+use reserv_store::{StoreError, UserRecord};
+
+use crate::{Actor, App, AppError, Origin, Principal};
+
+/// A declaration as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default)]
+pub struct DeclareInput {
+    pub system: String,
+    pub kind: String,
+    pub scope: String,
+    pub start: String,
+    pub expected_end: Option<String>,
+    pub notice: String,
+}
+
+/// An amendment as typed: empty or absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct AmendInput {
+    pub kind: Option<String>,
+    pub scope: Option<String>,
+    pub start: Option<String>,
+    pub expected_end: Option<String>,
+    pub notice: Option<String>,
+}
+
+/// An outage with what Reserv says about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutageView {
+    #[serde(flatten)]
+    pub outage: Outage,
+    pub system_name: String,
+    pub status: OutageStatus,
+    pub assessment: Assessment,
+}
+
+/// What the public status page shows: systems and times, nothing else.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicOutage {
+    pub system: SystemId,
+    pub system_name: String,
+    pub kind: OutageKind,
+    pub status: OutageStatus,
+    pub start: Timestamp,
+    pub expected_end: Option<Timestamp>,
+    pub restored_at: Option<Timestamp>,
+}
+
+fn present(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
+}
+
+/// How often a change is retried when a concurrent writer took its timeline position.
+const RETRIES: usize = 5;
+
+impl App {
+    fn view(&self, outage: Outage, now: Timestamp) -> OutageView {
+        let system = self.catalogue.get(&outage.system);
+        OutageView {
+            system_name: system.map(|s| s.name.clone()).unwrap_or_else(|| outage.system.to_string()),
+            status: outage.status(now),
+            assessment: outage.assess(system),
+            outage,
+        }
+    }
+
+    fn require_manager(p: &Principal) -> Result<(), AppError> {
+        if p.user.role.may_manage_outages() { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    fn parse_declaration(&self, input: &DeclareInput) -> Result<Declaration, AppError> {
+        let system = self.catalogue.resolve(&input.system)?.id.clone();
+        let kind = OutageKind::parse(&input.kind)?;
+        let scope = Scope::parse(&input.scope)?;
+        let start = parse_user_time(Field::Start, &input.start)?;
+        let expected_end = present(input.expected_end.clone())
+            .map(|e| parse_user_time(Field::ExpectedEnd, &e))
+            .transpose()?;
+        Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone() })
+    }
+
+    /// IT declares an outage.
+    pub async fn declare_outage(&self, p: &Principal, input: DeclareInput) -> Result<OutageView, AppError> {
+        Self::require_manager(p)?;
+        self.declare_as(&p.user, &p.origin, input).await
+    }
+
+    /// Declares an outage in the name of `user` (also used by the demo loader).
+    pub(crate) async fn declare_as(&self, user: &UserRecord, origin: &Origin, input: DeclareInput) -> Result<OutageView, AppError> {
+        let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
+        let id = OutageId(Uuid::now_v7());
+        self.append(user, origin, id, 0, change, "outage.declared").await?;
+        self.outage(id).await
+    }
+
+    /// IT amends an outage (expected end, notice, scope, …).
+    pub async fn amend_outage(&self, p: &Principal, id: OutageId, input: AmendInput) -> Result<OutageView, AppError> {
+        Self::require_manager(p)?;
+        let amendment = Amendment {
+            kind: present(input.kind).map(|k| OutageKind::parse(&k)).transpose()?,
+            scope: present(input.scope).map(|s| Scope::parse(&s)).transpose()?,
+            start: present(input.start).map(|s| parse_user_time(Field::Start, &s)).transpose()?,
+            expected_end: present(input.expected_end).map(|s| parse_user_time(Field::ExpectedEnd, &s)).transpose()?,
+            notice: input.notice,
+        };
+        self.change(p, id, "outage.amended", |o, now| Ok(outage::amend(o, amendment.clone(), now)?)).await
+    }
+
+    /// IT ends an outage: the system is back in service at `restored_at`.
+    pub async fn end_outage(&self, p: &Principal, id: OutageId, restored_at: &str, notice: Option<String>) -> Result<OutageView, AppError> {
+        Self::require_manager(p)?;
+        let restored = parse_user_time(Field::RestoredAt, restored_at)?;
+        let notice = present(notice);
+        self.change(p, id, "outage.ended", |o, now| Ok(outage::end(o, restored, notice.clone(), now)?)).await
+    }
+
+    async fn change(
+        &self,
+        p: &Principal,
+        id: OutageId,
+        action: &str,
+        decide: impl Fn(&Outage, Timestamp) -> Result<OutageChange, AppError>,
+    ) -> Result<OutageView, AppError> {
+        for _ in 0..RETRIES {
+            let current = self.load(id).await?;
+            let change = decide(&current, self.now())?;
+            match self.append(&p.user, &p.origin, id, current.next_seq(), change, action).await {
+                Err(AppError::Conflict(_)) => continue,
+                other => other?,
+            }
+            return self.outage(id).await;
+        }
+        Err(AppError::Conflict(format!("outage {id} is being changed by others")))
+    }
+
+    async fn append(&self, user: &UserRecord, origin: &Origin, id: OutageId, seq: u32, change: OutageChange, action: &str) -> Result<(), AppError> {
+        let detail = serde_json::to_string(&change).map_err(|e| AppError::Internal(e.to_string()))?;
+        let event = OutageEvent {
+            id: EntryId(Uuid::now_v7()),
+            outage_id: id,
+            seq,
+            at: self.now(),
+            actor: TimelineActor { user_id: Some(user.id), name: user.display_name.clone() },
+            node: self.store.node_id().to_owned(),
+            change,
+        };
+        let audit = self.audit(Actor::Person(user), origin, action, Some(format!("outage:{id}")), detail);
+        self.store.append_outage_event(event, audit).await.map_err(|e| match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => other.into(),
+        })
+    }
+
+    async fn load(&self, id: OutageId) -> Result<Outage, AppError> {
+        let events = self.store.outage_events(id).await?;
+        if events.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// One outage with its timeline and assessment.
+    pub async fn outage(&self, id: OutageId) -> Result<OutageView, AppError> {
+        let o = self.load(id).await?;
+        Ok(self.view(o, self.now()))
+    }
+
+    /// All outages: ongoing first (oldest start first), then upcoming (soonest
+    /// first), then ended (most recently restored first).
+    pub async fn outages(&self) -> Result<Vec<OutageView>, AppError> {
+        let now = self.now();
+        let mut by_outage: BTreeMap<OutageId, Vec<OutageEvent>> = BTreeMap::new();
+        for e in self.store.all_outage_events().await? {
+            by_outage.entry(e.outage_id).or_default().push(e);
+        }
+        let mut views = by_outage
+            .into_values()
+            .map(|events| Outage::fold(&events).map(|o| self.view(o, now)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        views.sort_by_key(|v| match v.status {
+            OutageStatus::Ongoing => (0, v.outage.start.as_microsecond()),
+            OutageStatus::Upcoming => (1, v.outage.start.as_microsecond()),
+            OutageStatus::Ended => (2, -v.outage.restored_at.unwrap_or(v.outage.start).as_microsecond()),
+        });
+        Ok(views)
+    }
+
+    /// The public status: ongoing and upcoming outages, and those restored in
+    /// the last 24 hours; systems and times only.
+    pub async fn public_status(&self) -> Result<Vec<PublicOutage>, AppError> {
+        let since = self.now() - jiff::SignedDuration::from_hours(24);
+        Ok(self
+            .outages()
+            .await?
+            .into_iter()
+            .filter(|v| v.outage.restored_at.is_none_or(|r| r >= since))
+            .map(|v| PublicOutage {
+                system: v.outage.system.clone(),
+                system_name: v.system_name,
+                kind: v.outage.kind,
+                status: v.status,
+                start: v.outage.start,
+                expected_end: v.outage.expected_end,
+                restored_at: v.outage.restored_at,
+            })
+            .collect())
+    }
+}

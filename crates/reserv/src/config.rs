@@ -1,0 +1,144 @@
+//! Layered configuration: built-in defaults, then a TOML file
+//! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
+//! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
+//! `RESERV_DIRECTORY`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
+//! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub data: PathBuf,
+    /// A catalogue file replacing the built-in one.
+    pub catalogue: Option<PathBuf>,
+    /// A directory file imported at every start.
+    pub directory: Option<PathBuf>,
+    pub secure_cookies: bool,
+    pub log: String,
+    pub session_hours: i64,
+    pub max_failed_logins: u32,
+    pub lockout_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data: PathBuf::from("./reserv-data"),
+            catalogue: None,
+            directory: None,
+            secure_cookies: false,
+            log: "info".into(),
+            session_hours: 12,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    catalogue: Option<PathBuf>,
+    directory: Option<PathBuf>,
+    secure_cookies: Option<bool>,
+    log: Option<String>,
+    auth: Option<FileAuth>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileAuth {
+    session_hours: Option<i64>,
+    max_failed_logins: Option<u32>,
+    lockout_minutes: Option<i64>,
+}
+
+fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "ja" => Ok(true),
+        "0" | "false" | "no" | "nej" => Ok(false),
+        _ => Err(format!("{key}: expected true or false, got {v:?}")),
+    }
+}
+
+impl Config {
+    /// Loads defaults, the file and the environment (`env` is injected for tests).
+    pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let mut c = Config::default();
+        let path = file.map(Path::to_path_buf).or_else(|| env("RESERV_CONFIG").map(PathBuf::from)).or_else(|| {
+            let p = PathBuf::from("reserv.toml");
+            p.exists().then_some(p)
+        });
+        if let Some(p) = path {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let f: FileConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            c.listen = f.listen.unwrap_or(c.listen);
+            c.data = f.data.unwrap_or(c.data);
+            c.catalogue = f.catalogue.or(c.catalogue);
+            c.directory = f.directory.or(c.directory);
+            c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
+            c.log = f.log.unwrap_or(c.log);
+            if let Some(a) = f.auth {
+                c.session_hours = a.session_hours.unwrap_or(c.session_hours);
+                c.max_failed_logins = a.max_failed_logins.unwrap_or(c.max_failed_logins);
+                c.lockout_minutes = a.lockout_minutes.unwrap_or(c.lockout_minutes);
+            }
+        }
+        if let Some(v) = env("RESERV_LISTEN") {
+            c.listen = v;
+        }
+        if let Some(v) = env("RESERV_DATA") {
+            c.data = v.into();
+        }
+        if let Some(v) = env("RESERV_CATALOGUE") {
+            c.catalogue = Some(v.into());
+        }
+        if let Some(v) = env("RESERV_DIRECTORY") {
+            c.directory = Some(v.into());
+        }
+        if let Some(v) = env("RESERV_SECURE_COOKIES") {
+            c.secure_cookies = parse_bool("RESERV_SECURE_COOKIES", &v)?;
+        }
+        if let Some(v) = env("RESERV_LOG") {
+            c.log = v;
+        }
+        if c.session_hours < 1 || c.max_failed_logins < 1 || c.lockout_minutes < 1 {
+            return Err("auth: session_hours, max_failed_logins and lockout_minutes must be at least 1".into());
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\ndata = \"/srv/reserv\"\n[auth]\nlockout_minutes = 30\n").unwrap();
+        let env = |k: &str| (k == "RESERV_DATA").then(|| "/env/data".to_string());
+        let c = Config::load(Some(&f), &env).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.data, PathBuf::from("/env/data"));
+        assert_eq!(c.lockout_minutes, 30);
+        assert_eq!(c.session_hours, 12);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        std::fs::write(&f, "lissen = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&f), &|_| None).unwrap_err().contains("unknown field"));
+        let env = |k: &str| (k == "RESERV_SECURE_COOKIES").then(|| "kanske".to_string());
+        assert!(Config::load(None, &env).is_err());
+    }
+}

@@ -1,0 +1,189 @@
+//! View models: what the templates show, formatted for one language. Pure
+//! functions from application data to strings; no rule is decided here.
+
+use reserv_app::outages::OutageView;
+use reserv_app::{App, AppError};
+use reserv_core::outage::{OutageChange, OutageStatus};
+use reserv_core::time::{format_input, format_local};
+
+use crate::ctx::Ctx;
+use crate::i18n::{class_label, kind_label, note_text, role_label, scope_label, status_label, Lang, Texts};
+
+/// What the page layout needs.
+pub struct Layout {
+    pub lang: &'static str,
+    pub t: &'static Texts,
+    pub user: Option<UserBadge>,
+    pub csrf: String,
+    pub path: String,
+}
+
+pub struct UserBadge {
+    pub name: String,
+    pub role: &'static str,
+    pub org: String,
+    pub manages_outages: bool,
+    pub manages_users: bool,
+    pub reads_audit: bool,
+}
+
+impl Layout {
+    pub async fn new(ctx: &Ctx, app: &App) -> Layout {
+        let user = match &ctx.principal {
+            Some(p) => {
+                let org = match app.organisation(&p.user.org).await {
+                    Ok(Some(o)) => o.name,
+                    _ => p.user.org.to_string(),
+                };
+                let r = p.user.role;
+                Some(UserBadge {
+                    name: p.user.display_name.clone(),
+                    role: role_label(ctx.lang, r),
+                    org,
+                    manages_outages: r.may_manage_outages(),
+                    manages_users: r.may_manage_users(),
+                    reads_audit: r.may_read_audit_log(),
+                })
+            }
+            None => None,
+        };
+        Layout { lang: ctx.lang.code(), t: ctx.lang.texts(), user, csrf: ctx.csrf.clone(), path: ctx.path.clone() }
+    }
+}
+
+/// One error shown above a form, linked to its field.
+pub struct FormError {
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn from_app(lang: Lang, e: &AppError) -> FormError {
+        FormError {
+            field: e.field(),
+            message: match lang {
+                Lang::Sv => e.message_sv(),
+                Lang::En => e.message_en(),
+            },
+        }
+    }
+}
+
+pub struct TimelineRow {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+}
+
+pub struct OutageCard {
+    pub id: String,
+    pub system_name: String,
+    pub status: &'static str,
+    pub status_key: &'static str,
+    pub kind: &'static str,
+    pub scope: &'static str,
+    pub scope_key: &'static str,
+    pub class: &'static str,
+    pub class_key: &'static str,
+    pub start: String,
+    pub expected_end: String,
+    pub expected_end_input: String,
+    pub restored_at: String,
+    pub notice: String,
+    pub routine_applies: bool,
+    pub noon_warning: bool,
+    pub notes: Vec<&'static str>,
+    pub declared_by: String,
+    pub timeline: Vec<TimelineRow>,
+}
+
+fn opt_time(t: Option<jiff::Timestamp>) -> String {
+    t.map(format_local).unwrap_or_else(|| "–".into())
+}
+
+fn describe(lang: Lang, c: &OutageChange) -> String {
+    let t = lang.texts();
+    match c {
+        OutageChange::Declared { kind, scope, start, expected_end, .. } => {
+            let head = match lang {
+                Lang::Sv => "Registrerade avbrottet",
+                Lang::En => "Declared the outage",
+            };
+            format!(
+                "{head}: {}, {}, {} {}, {} {}",
+                kind_label(lang, *kind),
+                scope_label(lang, *scope),
+                t.start.to_lowercase(),
+                format_local(*start),
+                t.expected_end.to_lowercase(),
+                opt_time(*expected_end)
+            )
+        }
+        OutageChange::Updated { kind, scope, start, expected_end, notice } => {
+            let mut parts = Vec::new();
+            if let Some(k) = kind {
+                parts.push(format!("{} → {}", t.kind, kind_label(lang, *k)));
+            }
+            if let Some(s) = scope {
+                parts.push(format!("{} → {}", t.scope, scope_label(lang, *s)));
+            }
+            if let Some(s) = start {
+                parts.push(format!("{} → {}", t.start, format_local(*s)));
+            }
+            if let Some(e) = expected_end {
+                parts.push(format!("{} → {}", t.expected_end, format_local(*e)));
+            }
+            if let Some(n) = notice {
+                parts.push(format!("{} → ”{}”", t.notice, n));
+            }
+            let head = match lang {
+                Lang::Sv => "Uppdaterade",
+                Lang::En => "Updated",
+            };
+            format!("{head}: {}", parts.join("; "))
+        }
+        OutageChange::Ended { restored_at, .. } => match lang {
+            Lang::Sv => format!("Avslutade avbrottet: åter i drift {}", format_local(*restored_at)),
+            Lang::En => format!("Ended the outage: back in service {}", format_local(*restored_at)),
+        },
+    }
+}
+
+impl OutageCard {
+    pub fn new(lang: Lang, v: &OutageView) -> OutageCard {
+        let o = &v.outage;
+        OutageCard {
+            id: o.id.to_string(),
+            system_name: v.system_name.clone(),
+            status: status_label(lang, v.status),
+            status_key: match v.status {
+                OutageStatus::Upcoming => "upcoming",
+                OutageStatus::Ongoing => "ongoing",
+                OutageStatus::Ended => "ended",
+            },
+            kind: kind_label(lang, o.kind),
+            scope: scope_label(lang, o.scope),
+            scope_key: o.scope.key(),
+            class: class_label(lang, v.assessment.class),
+            class_key: match v.assessment.class {
+                reserv_core::outage::DurationClass::Short => "short",
+                reserv_core::outage::DurationClass::Long => "long",
+                reserv_core::outage::DurationClass::Unknown => "unknown",
+            },
+            start: format_local(o.start),
+            expected_end: opt_time(o.expected_end),
+            expected_end_input: o.expected_end.map(format_input).unwrap_or_default(),
+            restored_at: o.restored_at.map(format_local).unwrap_or_default(),
+            notice: o.notice.clone(),
+            routine_applies: v.assessment.routine_applies,
+            noon_warning: v.assessment.noon_warning,
+            notes: v.assessment.notes.iter().map(|n| note_text(lang, *n)).collect(),
+            declared_by: format!("{}, {}", o.declared_by.name, format_local(o.declared_at)),
+            timeline: o
+                .timeline
+                .iter()
+                .map(|e| TimelineRow { at: format_local(e.at), who: e.actor.name.clone(), what: describe(lang, &e.change) })
+                .collect(),
+        }
+    }
+}

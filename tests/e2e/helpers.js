@@ -274,6 +274,7 @@ async function checkA11y(page, label = page.url()) {
     (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }),
     AXE_TAGS,
   );
+  assert.ok(result.passes.length > 0, `axe checked nothing on ${label}: is the page empty?`);
   if (result.violations.length > 0) {
     const report = formatViolations(result.violations);
     assert.fail(`${result.violations.length} axe violation(s) on ${label}:\n${report}`);

@@ -30,7 +30,7 @@ impl ManualClock {
     }
     pub fn advance(&self, by: SignedDuration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *t = *t + by;
+        *t += by;
     }
 }
 

@@ -17,17 +17,33 @@ pub const DEMO_PASSWORD: &str = "reserv-demo";
 
 /// The demo accounts: username, display name, organisation, role.
 pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
-    ("demo-clinician", "Demo Sjuksköterska", "rvn-sundsvall-avd-medicin-3", Role::Clinician),
-    ("demo-manager", "Demo Enhetschef", "rvn-sundsvall-avd-medicin-3", Role::UnitManager),
+    (
+        "demo-clinician",
+        "Demo Sjuksköterska",
+        "rvn-sundsvall-avd-medicin-3",
+        Role::Clinician,
+    ),
+    (
+        "demo-manager",
+        "Demo Enhetschef",
+        "rvn-sundsvall-avd-medicin-3",
+        Role::UnitManager,
+    ),
     ("demo-it", "Demo IT-förvaltning", "rvn-it", Role::It),
-    ("demo-admin", "Demo Systemförvaltare", "rvn-it", Role::SystemAdministrator),
+    (
+        "demo-admin",
+        "Demo Systemförvaltare",
+        "rvn-it",
+        Role::SystemAdministrator,
+    ),
     ("demo-auditor", "Demo Granskare", "rvn", Role::Auditor),
 ];
 
 /// Loads the demo data; safe to run on every start.
 pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
     let origin = Origin("demo".into());
-    app.import_directory(directory_text, Actor::System("demo"), &origin).await?;
+    app.import_directory(directory_text, Actor::System("demo"), &origin)
+        .await?;
     for (username, name, org, role) in DEMO_ACCOUNTS {
         if app.store.user_by_username(username).await?.is_none() {
             let input = NewUserInput {
@@ -41,7 +57,11 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
         }
     }
     if app.store.all_outage_events().await?.is_empty() {
-        let it = app.store.user_by_username("demo-it").await?.ok_or(AppError::NotFound)?;
+        let it = app
+            .store
+            .user_by_username("demo-it")
+            .await?
+            .ok_or(AppError::NotFound)?;
         let now = app.now();
         let ongoing = DeclareInput {
             system: "municipal-record".into(),
@@ -60,7 +80,9 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             scope: "both".into(),
             start: format!("{}T18:00", &format_input(next_week)[..10]),
             expected_end: Some(format!("{}T20:00", &format_input(next_week)[..10])),
-            notice: "Demo: planerad uppgradering av Lifecare SP. Avbrottsrutinen gäller under stoppet.".into(),
+            notice:
+                "Demo: planerad uppgradering av Lifecare SP. Avbrottsrutinen gäller under stoppet."
+                    .into(),
         };
         app.declare_as(&it, &origin, planned).await?;
     }

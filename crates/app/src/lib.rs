@@ -37,7 +37,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_hours: 12, max_failed_logins: 5, lockout_minutes: 15 }
+        Settings {
+            session_hours: 12,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+        }
     }
 }
 
@@ -64,11 +68,26 @@ pub struct App {
     clock: Arc<dyn Clock>,
     catalogue: Arc<Catalogue>,
     settings: Settings,
+    /// One lock per outage, so concurrent changes to it queue (see `outages`).
+    outage_locks: std::sync::Mutex<
+        std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>,
+    >,
 }
 
 impl App {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, catalogue: Catalogue, settings: Settings) -> App {
-        App { store, clock, catalogue: Arc::new(catalogue), settings }
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        catalogue: Catalogue,
+        settings: Settings,
+    ) -> App {
+        App {
+            store,
+            clock,
+            catalogue: Arc::new(catalogue),
+            settings,
+            outage_locks: Default::default(),
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -84,7 +103,14 @@ impl App {
     }
 
     /// Builds an audit record stamped with the clock and this node.
-    pub(crate) fn audit(&self, actor: Actor<'_>, origin: &Origin, action: &str, target: Option<String>, detail: String) -> AuditRecord {
+    pub(crate) fn audit(
+        &self,
+        actor: Actor<'_>,
+        origin: &Origin,
+        action: &str,
+        target: Option<String>,
+        detail: String,
+    ) -> AuditRecord {
         let (actor_id, name, org) = match actor {
             Actor::Person(u) => (Some(u.id), u.username.clone(), Some(u.org.clone())),
             Actor::System(s) => (None, s.to_owned(), None),
@@ -109,10 +135,21 @@ impl App {
     }
 
     /// Imports (inserts or updates) a region's organisation directory file.
-    pub async fn import_directory(&self, text: &str, actor: Actor<'_>, origin: &Origin) -> Result<usize, AppError> {
+    pub async fn import_directory(
+        &self,
+        text: &str,
+        actor: Actor<'_>,
+        origin: &Origin,
+    ) -> Result<usize, AppError> {
         let orgs = parse_directory(text)?;
         let n = orgs.len();
-        let audit = self.audit(actor, origin, "directory.imported", None, format!("{n} organisations"));
+        let audit = self.audit(
+            actor,
+            origin,
+            "directory.imported",
+            None,
+            format!("{n} organisations"),
+        );
         self.store.upsert_organisations(orgs, audit).await?;
         Ok(n)
     }
@@ -126,12 +163,22 @@ impl App {
     }
 
     /// The audit log, for auditors and system administrators.
-    pub async fn audit_log(&self, p: &Principal, query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
+    pub async fn audit_log(
+        &self,
+        p: &Principal,
+        query: AuditQuery,
+    ) -> Result<Vec<AuditRecord>, AppError> {
         if !p.user.role.may_read_audit_log() {
             return Err(AppError::Forbidden);
         }
         let records = self.store.audit_log(query).await?;
-        let audit = self.audit(Actor::Person(&p.user), &p.origin, "audit.read", None, format!("{} records", records.len()));
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            "audit.read",
+            None,
+            format!("{} records", records.len()),
+        );
         self.store.append_audit(audit).await?;
         Ok(records)
     }

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use reserv_core::error::{check_text, DomainError, Field};
+use reserv_core::error::{DomainError, Field, check_text};
 use reserv_core::ids::{OrgId, UserId};
 use reserv_core::org::Role;
 use reserv_store::UserRecord;
@@ -25,7 +25,9 @@ pub struct NewUserInput {
 
 fn check_username(s: &str) -> Result<String, DomainError> {
     let u = check_text(Field::Username, s, 64, true)?;
-    let ok = u.len() >= 3 && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok = u.len() >= 3
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(u)
     } else {
@@ -38,7 +40,12 @@ fn check_username(s: &str) -> Result<String, DomainError> {
 
 impl App {
     /// Creates an account. `by` is the administrator, or `None` for the CLI.
-    pub async fn create_user(&self, by: Option<&Principal>, input: NewUserInput, origin: &Origin) -> Result<UserRecord, AppError> {
+    pub async fn create_user(
+        &self,
+        by: Option<&Principal>,
+        input: NewUserInput,
+        origin: &Origin,
+    ) -> Result<UserRecord, AppError> {
         if let Some(p) = by
             && !p.user.role.may_manage_users()
         {
@@ -50,10 +57,16 @@ impl App {
             n => n,
         };
         let role = Role::parse(&input.role)?;
-        let org = OrgId::parse(input.org.trim())
-            .map_err(|_| DomainError::UnknownValue { field: Field::Organisation, value: input.org.chars().take(64).collect() })?;
+        let org = OrgId::parse(input.org.trim()).map_err(|_| DomainError::UnknownValue {
+            field: Field::Organisation,
+            value: input.org.chars().take(64).collect(),
+        })?;
         if self.store.organisation(&org).await?.is_none() {
-            return Err(DomainError::UnknownValue { field: Field::Organisation, value: org.to_string() }.into());
+            return Err(DomainError::UnknownValue {
+                field: Field::Organisation,
+                value: org.to_string(),
+            }
+            .into());
         }
         if input.password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(DomainError::Invalid {
@@ -73,9 +86,17 @@ impl App {
             locked_until: None,
             created_at: self.now(),
         };
-        let actor = by.map(|p| Actor::Person(&p.user)).unwrap_or(Actor::System("cli"));
+        let actor = by
+            .map(|p| Actor::Person(&p.user))
+            .unwrap_or(Actor::System("cli"));
         let detail = format!("role {} in {}", user.role.key(), user.org);
-        let audit = self.audit(actor, origin, "user.created", Some(format!("user:{}", user.username)), detail);
+        let audit = self.audit(
+            actor,
+            origin,
+            "user.created",
+            Some(format!("user:{}", user.username)),
+            detail,
+        );
         self.store.insert_user(user.clone(), audit).await?;
         Ok(user)
     }

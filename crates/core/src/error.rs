@@ -89,7 +89,11 @@ pub enum DomainError {
     #[error("{field:?}: required")]
     Required { field: Field },
     #[error("{field:?}: too long ({len} > {max} characters)")]
-    TooLong { field: Field, len: usize, max: usize },
+    TooLong {
+        field: Field,
+        len: usize,
+        max: usize,
+    },
     #[error("{field:?}: not a valid date and time")]
     InvalidDateTime { field: Field },
     #[error("{field:?}: outside the years Reserv accepts")]
@@ -146,7 +150,9 @@ impl DomainError {
     pub fn message_sv(&self) -> String {
         let f = self.field().map(Field::label_sv).unwrap_or("");
         match self {
-            DomainError::InvalidId { value, .. } => format!("{f}: ”{value}” finns inte eller är ogiltigt."),
+            DomainError::InvalidId { value, .. } => {
+                format!("{f}: ”{value}” finns inte eller är ogiltigt.")
+            }
             DomainError::Required { .. } => format!("{f}: fältet måste fyllas i."),
             DomainError::TooLong { len, max, .. } => {
                 format!("{f}: texten är för lång ({len} tecken, högst {max}).")
@@ -170,7 +176,9 @@ impl DomainError {
     pub fn message_en(&self) -> String {
         let f = self.field().map(Field::label_en).unwrap_or("");
         match self {
-            DomainError::InvalidId { value, .. } => format!("{f}: “{value}” does not exist or is invalid."),
+            DomainError::InvalidId { value, .. } => {
+                format!("{f}: “{value}” does not exist or is invalid.")
+            }
             DomainError::Required { .. } => format!("{f}: this field is required."),
             DomainError::TooLong { len, max, .. } => {
                 format!("{f}: the text is too long ({len} characters, at most {max}).")
@@ -184,7 +192,9 @@ impl DomainError {
             DomainError::EndBeforeStart { .. } => format!("{f}: must be after the start."),
             DomainError::InFuture { .. } => format!("{f}: the time lies in the future."),
             DomainError::UnknownValue { value, .. } => format!("{f}: unknown value “{value}”."),
-            DomainError::AlreadyEnded => "The outage has already ended and cannot be changed.".into(),
+            DomainError::AlreadyEnded => {
+                "The outage has already ended and cannot be changed.".into()
+            }
             DomainError::NothingChanged => "Nothing to change: give at least one new value.".into(),
             DomainError::Invalid { message, .. } => format!("{f}: {message}"),
         }
@@ -198,7 +208,12 @@ impl fmt::Display for Field {
 }
 
 /// Checks that a free text is present (if required) and not too long; returns it trimmed.
-pub fn check_text(field: Field, text: &str, max: usize, required: bool) -> Result<String, DomainError> {
+pub fn check_text(
+    field: Field,
+    text: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, DomainError> {
     let t = text.trim();
     if required && t.is_empty() {
         return Err(DomainError::Required { field });

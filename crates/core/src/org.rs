@@ -121,7 +121,10 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.key() == s.trim())
-            .ok_or_else(|| DomainError::UnknownValue { field: Field::Role, value: s.chars().take(40).collect() })
+            .ok_or_else(|| DomainError::UnknownValue {
+                field: Field::Role,
+                value: s.chars().take(40).collect(),
+            })
     }
 
     pub fn label_sv(self) -> &'static str {
@@ -173,7 +176,10 @@ mod tests {
 
     #[test]
     fn only_it_and_administrators_manage_outages() {
-        let managers: Vec<_> = Role::ALL.into_iter().filter(|r| r.may_manage_outages()).collect();
+        let managers: Vec<_> = Role::ALL
+            .into_iter()
+            .filter(|r| r.may_manage_outages())
+            .collect();
         assert_eq!(managers, vec![Role::It, Role::SystemAdministrator]);
     }
 }

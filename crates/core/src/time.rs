@@ -187,23 +187,37 @@ mod tests {
         // 02:30 does not exist on 2026-03-29; compatible resolution moves forward.
         assert_eq!(at("2026-03-29T02:30").to_string(), "2026-03-29T01:30:00Z");
         assert_eq!(format_input(at("2026-07-15T12:00")), "2026-07-15T12:00");
-        assert_eq!(at("2026-07-15T10:00:00Z").to_string(), "2026-07-15T10:00:00Z");
+        assert_eq!(
+            at("2026-07-15T10:00:00Z").to_string(),
+            "2026-07-15T10:00:00Z"
+        );
     }
 
     #[test]
     fn bad_times_are_named_errors() {
         assert_eq!(
             parse_user_time(Field::ExpectedEnd, "2026-02-30T10:00"),
-            Err(DomainError::InvalidDateTime { field: Field::ExpectedEnd })
+            Err(DomainError::InvalidDateTime {
+                field: Field::ExpectedEnd
+            })
         );
         assert_eq!(
             parse_user_time(Field::Start, "igår"),
-            Err(DomainError::InvalidDateTime { field: Field::Start })
+            Err(DomainError::InvalidDateTime {
+                field: Field::Start
+            })
         );
-        assert_eq!(parse_user_time(Field::Start, " "), Err(DomainError::Required { field: Field::Start }));
+        assert_eq!(
+            parse_user_time(Field::Start, " "),
+            Err(DomainError::Required {
+                field: Field::Start
+            })
+        );
         assert_eq!(
             parse_user_time(Field::Start, "1899-01-01T10:00"),
-            Err(DomainError::ImplausibleDate { field: Field::Start })
+            Err(DomainError::ImplausibleDate {
+                field: Field::Start
+            })
         );
     }
 }

@@ -11,13 +11,15 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::{Actor, OutageEvent};
-use reserv_store::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
+use reserv_store::{
+    AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord,
+};
 
 use writer::Writer;
 
@@ -34,7 +36,9 @@ pub enum OpenError {
     CreateDir(PathBuf, std::io::Error),
     #[error("cannot open the database {0}: {1} (is the data directory writable?)")]
     Open(PathBuf, rusqlite::Error),
-    #[error("the database {0} has schema version {1}, newer than this Reserv knows ({2}); upgrade Reserv")]
+    #[error(
+        "the database {0} has schema version {1}, newer than this Reserv knows ({2}); upgrade Reserv"
+    )]
     TooNew(PathBuf, i64, usize),
     #[error("cannot migrate the database {0}: {1}")]
     Migrate(PathBuf, rusqlite::Error),
@@ -102,9 +106,16 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(|e| OpenError::CreateDir(dir.to_owned(), e))?;
         let path = dir.join(DB_FILE);
         let open = |e| OpenError::Open(path.clone(), e);
-        let mut conn = open_conn(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE).map_err(open)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map_err(open)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(open)?;
+        let mut conn = open_conn(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(open)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(open)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(open)?;
         if version as usize > MIGRATIONS.len() {
             return Err(OpenError::TooNew(path, version, MIGRATIONS.len()));
         }
@@ -112,24 +123,33 @@ impl SqliteStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction().map_err(migrate)?;
             tx.execute_batch(sql).map_err(migrate)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(migrate)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(migrate)?;
             tx.commit().map_err(migrate)?;
             tracing::info!(version = i + 1, "database migrated");
         }
         let node: String = match conn
-            .query_row("SELECT value FROM meta WHERE key = 'node_id'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'node_id'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(open)?
         {
             Some(n) => n,
             None => {
                 let n = Uuid::now_v7().to_string();
-                conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?1)", [&n]).map_err(open)?;
+                conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?1)", [&n])
+                    .map_err(open)?;
                 n
             }
         };
         let writer = Writer::spawn(conn).map_err(OpenError::Thread)?;
-        Ok(SqliteStore { path, node, writer, readers: Arc::new(Mutex::new(Vec::new())) })
+        Ok(SqliteStore {
+            path,
+            node,
+            writer,
+            readers: Arc::new(Mutex::new(Vec::new())),
+        })
     }
 
     /// The database file.
@@ -184,8 +204,7 @@ fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
     Ok(())
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
+const USER_COLUMNS: &str = "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
 
 fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
     let get = |e: rusqlite::Error| map_err(e);
@@ -206,10 +225,19 @@ fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
     })
 }
 
-fn query_users(c: &Connection, where_clause: &str, arg: &str) -> Result<Vec<UserRecord>, StoreError> {
+fn query_users(
+    c: &Connection,
+    where_clause: &str,
+    arg: &str,
+) -> Result<Vec<UserRecord>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users {where_clause} ORDER BY username");
     let mut stmt = c.prepare(&sql).map_err(map_err)?;
-    let mut rows = if where_clause.is_empty() { stmt.query([]) } else { stmt.query([arg]) }.map_err(map_err)?;
+    let mut rows = if where_clause.is_empty() {
+        stmt.query([])
+    } else {
+        stmt.query([arg])
+    }
+    .map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
         out.push(user_from_row(r)?);
@@ -237,7 +265,11 @@ fn event_from_row(r: &Row<'_>) -> Result<OutageEvent, StoreError> {
     })
 }
 
-fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<OutageEvent>, StoreError> {
+fn query_events(
+    c: &Connection,
+    sql: &str,
+    arg: Option<String>,
+) -> Result<Vec<OutageEvent>, StoreError> {
     let mut stmt = c.prepare(sql).map_err(map_err)?;
     let mut rows = match arg {
         Some(a) => stmt.query([a]),
@@ -272,10 +304,21 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError> {
+    async fn upsert_organisations(
+        &self,
+        orgs: Vec<Organisation>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
         let rows = orgs
             .iter()
-            .map(|o| Ok((o.id.to_string(), json(&o.kind)?, o.parent.as_ref().map(|p| p.to_string()), json(o)?)))
+            .map(|o| {
+                Ok((
+                    o.id.to_string(),
+                    json(&o.kind)?,
+                    o.parent.as_ref().map(|p| p.to_string()),
+                    json(o)?,
+                ))
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.writer
             .write(move |c| {
@@ -296,8 +339,12 @@ impl Store for SqliteStore {
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         self.read(|c| {
-            let mut stmt = c.prepare("SELECT data FROM organisations ORDER BY id").map_err(map_err)?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            let mut stmt = c
+                .prepare("SELECT data FROM organisations ORDER BY id")
+                .map_err(map_err)?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(map_err)?;
             rows.map(|r| unjson(&r.map_err(map_err)?)).collect()
         })
         .await
@@ -307,7 +354,9 @@ impl Store for SqliteStore {
         let id = id.to_string();
         self.read(move |c| {
             let data: Option<String> = c
-                .query_row("SELECT data FROM organisations WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT data FROM organisations WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(map_err)?;
             data.map(|d| unjson(&d)).transpose()
@@ -347,12 +396,18 @@ impl Store for SqliteStore {
 
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let name = username.to_owned();
-        self.read(move |c| Ok(query_users(c, "WHERE username = ?1", &name)?.into_iter().next())).await
+        self.read(move |c| {
+            Ok(query_users(c, "WHERE username = ?1", &name)?
+                .into_iter()
+                .next())
+        })
+        .await
     }
 
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let id = id.to_string();
-        self.read(move |c| Ok(query_users(c, "WHERE id = ?1", &id)?.into_iter().next())).await
+        self.read(move |c| Ok(query_users(c, "WHERE id = ?1", &id)?.into_iter().next()))
+            .await
     }
 
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
@@ -378,7 +433,11 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn record_login_success(&self, s: SessionRecord, audit: AuditRecord) -> Result<(), StoreError> {
+    async fn record_login_success(
+        &self,
+        s: SessionRecord,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
                 c.execute(
@@ -406,7 +465,11 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
         let hash = token_hash.to_owned();
         self.read(move |c| {
             let row = c
@@ -426,8 +489,15 @@ impl Store for SqliteStore {
                 )
                 .optional()
                 .map_err(map_err)?;
-            let Some((user_id, kind, csrf, created, expires)) = row else { return Ok(None) };
-            let Some(user) = query_users(c, "WHERE id = ?1", &user_id)?.into_iter().next() else { return Ok(None) };
+            let Some((user_id, kind, csrf, created, expires)) = row else {
+                return Ok(None);
+            };
+            let Some(user) = query_users(c, "WHERE id = ?1", &user_id)?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
             let kind = match kind.as_str() {
                 "browser" => SessionKind::Browser,
                 "api" => SessionKind::Api,
@@ -452,13 +522,18 @@ impl Store for SqliteStore {
         let hash = token_hash.to_owned();
         self.writer
             .write(move |c| {
-                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash]).map_err(map_err)?;
+                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
+                    .map_err(map_err)?;
                 insert_audit(c, &audit)
             })
             .await
     }
 
-    async fn append_outage_event(&self, e: OutageEvent, audit: AuditRecord) -> Result<(), StoreError> {
+    async fn append_outage_event(
+        &self,
+        e: OutageEvent,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
         let change = json(&e.change)?;
         self.writer
             .write(move |c| {
@@ -492,7 +567,9 @@ impl Store for SqliteStore {
         self.read(move |c| {
             query_events(
                 c,
-                &format!("SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"),
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"
+                ),
                 Some(id.to_string()),
             )
         })
@@ -501,7 +578,11 @@ impl Store for SqliteStore {
 
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
         self.read(|c| {
-            query_events(c, &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"), None)
+            query_events(
+                c,
+                &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"),
+                None,
+            )
         })
         .await
     }
@@ -600,7 +681,11 @@ mod tests {
         // A fresh connection (as after a crash and restart) sees every acknowledged write.
         let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM audit_log WHERE action = 'test.concurrent'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'test.concurrent'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 200);
     }
@@ -615,7 +700,10 @@ mod tests {
             [],
         )
         .unwrap();
-        assert!(conn.execute("UPDATE audit_log SET actor = 'evil'", []).is_err());
+        assert!(
+            conn.execute("UPDATE audit_log SET actor = 'evil'", [])
+                .is_err()
+        );
         assert!(conn.execute("DELETE FROM audit_log", []).is_err());
     }
 
@@ -624,7 +712,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
-        let err = SqliteStore::open(&file.join("data")).err().expect("must fail");
-        assert!(err.to_string().contains("cannot create the data directory"), "{err}");
+        let err = SqliteStore::open(&file.join("data"))
+            .err()
+            .expect("must fail");
+        assert!(
+            err.to_string().contains("cannot create the data directory"),
+            "{err}"
+        );
     }
 }

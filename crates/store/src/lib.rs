@@ -117,7 +117,11 @@ pub trait Store: Send + Sync + 'static {
     async fn health_check(&self, now: Timestamp) -> Result<(), StoreError>;
 
     /// Inserts or replaces directory entries (reference data, not clinical).
-    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn upsert_organisations(
+        &self,
+        orgs: Vec<Organisation>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
     async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, StoreError>;
 
@@ -137,13 +141,25 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditRecord,
     ) -> Result<(), StoreError>;
     /// Resets the failure count and stores the new session.
-    async fn record_login_success(&self, session: SessionRecord, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn record_login_success(
+        &self,
+        session: SessionRecord,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
     /// The live session with this token hash at `now`, with its user.
-    async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(SessionRecord, UserRecord)>, StoreError>;
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError>;
     async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Appends a timeline entry; `Conflict` if its `seq` is already taken.
-    async fn append_outage_event(&self, event: OutageEvent, audit: AuditRecord) -> Result<(), StoreError>;
+    async fn append_outage_event(
+        &self,
+        event: OutageEvent,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
     /// One outage's timeline ordered by `seq` (empty if unknown).
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError>;
     /// All timelines, ordered by outage and `seq`.

@@ -4,15 +4,15 @@
 //! `{"error": {"code", "message", "field"?}}` with a 4xx status for anything
 //! the caller did wrong; messages are Swedish unless `Accept-Language: en`.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use reserv_app::outages::{AmendInput, DeclareInput};
@@ -23,7 +23,7 @@ use reserv_store::{AuditQuery, SessionKind};
 
 use crate::ctx::origin_of;
 use crate::i18n::Lang;
-use crate::{status_of, AppState};
+use crate::{AppState, status_of};
 
 /// An API error response.
 pub struct ApiError {
@@ -50,7 +50,12 @@ impl ApiError {
     }
 
     fn bad_request(code: &'static str, message: String) -> ApiError {
-        ApiError { status: StatusCode::BAD_REQUEST, code, message, field: None }
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message,
+            field: None,
+        }
     }
 }
 
@@ -65,7 +70,11 @@ impl IntoResponse for ApiError {
 }
 
 fn lang_of(headers: &HeaderMap) -> Lang {
-    headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_tag).unwrap_or(Lang::Sv)
+    headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_tag)
+        .unwrap_or(Lang::Sv)
 }
 
 /// The caller's language for messages.
@@ -103,17 +112,30 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Parses a JSON body strictly, with errors in the API's format.
-fn parse_json<T: DeserializeOwned>(lang: Lang, headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+fn parse_json<T: DeserializeOwned>(
+    lang: Lang,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, ApiError> {
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     if !is_json {
         let msg = match lang {
             Lang::Sv => "Begäran måste ha Content-Type: application/json.",
             Lang::En => "The request must have Content-Type: application/json.",
         };
-        return Err(ApiError { status: StatusCode::UNSUPPORTED_MEDIA_TYPE, code: "unsupported_media_type", message: msg.into(), field: None });
+        return Err(ApiError {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_media_type",
+            message: msg.into(),
+            field: None,
+        });
     }
     serde_json::from_slice(body).map_err(|e| {
         let msg = match lang {
@@ -139,7 +161,12 @@ struct TokenRequest {
     password: String,
 }
 
-pub async fn create_token(State(st): State<AppState>, ApiLang(lang): ApiLang, parts: Parts2, body: Bytes) -> ApiResult {
+pub async fn create_token(
+    State(st): State<AppState>,
+    ApiLang(lang): ApiLang,
+    parts: Parts2,
+    body: Bytes,
+) -> ApiResult {
     let req: TokenRequest = parse_json(lang, &parts.0, &body)?;
     let s = st
         .app
@@ -153,7 +180,10 @@ pub async fn create_token(State(st): State<AppState>, ApiLang(lang): ApiLang, pa
 }
 
 pub async fn revoke_token(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    st.app.logout(&p).await.map_err(|e| ApiError::new(lang, &e))?;
+    st.app
+        .logout(&p)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -190,14 +220,22 @@ pub async fn systems(State(st): State<AppState>, ApiUser(..): ApiUser) -> ApiRes
 }
 
 pub async fn organisations(State(st): State<AppState>, ApiUser(_, lang): ApiUser) -> ApiResult {
-    let orgs = st.app.organisations().await.map_err(|e| ApiError::new(lang, &e))?;
+    let orgs = st
+        .app
+        .organisations()
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, orgs)
 }
 
 // ---- outages ----
 
 pub async fn outages(State(st): State<AppState>, ApiUser(_, lang): ApiUser) -> ApiResult {
-    let v = st.app.outages().await.map_err(|e| ApiError::new(lang, &e))?;
+    let v = st
+        .app
+        .outages()
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -214,7 +252,12 @@ struct DeclareBody {
     notice: String,
 }
 
-pub async fn declare(State(st): State<AppState>, ApiUser(p, lang): ApiUser, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn declare(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let b: DeclareBody = parse_json(lang, &headers, &body)?;
     let input = DeclareInput {
         system: b.system,
@@ -224,16 +267,29 @@ pub async fn declare(State(st): State<AppState>, ApiUser(p, lang): ApiUser, head
         expected_end: b.expected_end,
         notice: b.notice,
     };
-    let v = st.app.declare_outage(&p, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    let v = st
+        .app
+        .declare_outage(&p, input)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, v)
 }
 
 fn outage_id(lang: Lang, raw: &str) -> Result<OutageId, ApiError> {
-    raw.parse().map_err(|_| ApiError::new(lang, &AppError::NotFound))
+    raw.parse()
+        .map_err(|_| ApiError::new(lang, &AppError::NotFound))
 }
 
-pub async fn outage(State(st): State<AppState>, ApiUser(_, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
-    let v = st.app.outage(outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+pub async fn outage(
+    State(st): State<AppState>,
+    ApiUser(_, lang): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let v = st
+        .app
+        .outage(outage_id(lang, &id)?)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -247,11 +303,27 @@ struct AmendBody {
     notice: Option<String>,
 }
 
-pub async fn amend(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn amend(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let id = outage_id(lang, &id)?;
     let b: AmendBody = parse_json(lang, &headers, &body)?;
-    let input = AmendInput { kind: b.kind, scope: b.scope, start: b.start, expected_end: b.expected_end, notice: b.notice };
-    let v = st.app.amend_outage(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    let input = AmendInput {
+        kind: b.kind,
+        scope: b.scope,
+        start: b.start,
+        expected_end: b.expected_end,
+        notice: b.notice,
+    };
+    let v = st
+        .app
+        .amend_outage(&p, id, input)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -263,23 +335,47 @@ struct EndBody {
     notice: Option<String>,
 }
 
-pub async fn end(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn end(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let id = outage_id(lang, &id)?;
     let b: EndBody = parse_json(lang, &headers, &body)?;
-    let v = st.app.end_outage(&p, id, &b.restored_at, b.notice).await.map_err(|e| ApiError::new(lang, &e))?;
+    let v = st
+        .app
+        .end_outage(&p, id, &b.restored_at, b.notice)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
 pub async fn public_status(State(st): State<AppState>, ApiLang(lang): ApiLang) -> ApiResult {
-    let v = st.app.public_status().await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, json!({ "generated_at": st.app.now(), "outages": v }))
+    let v = st
+        .app
+        .public_status()
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
+    ok(
+        StatusCode::OK,
+        json!({ "generated_at": st.app.now(), "outages": v }),
+    )
 }
 
 // ---- users and audit ----
 
 pub async fn users(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    let users = st.app.users(&p).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, users.iter().map(user_json).collect::<Vec<_>>())
+    let users = st
+        .app
+        .users(&p)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
+    ok(
+        StatusCode::OK,
+        users.iter().map(user_json).collect::<Vec<_>>(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -293,10 +389,25 @@ struct UserBody {
     password: String,
 }
 
-pub async fn create_user(State(st): State<AppState>, ApiUser(p, lang): ApiUser, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn create_user(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let b: UserBody = parse_json(lang, &headers, &body)?;
-    let input = NewUserInput { username: b.username, display_name: b.display_name, org: b.org, role: b.role, password: b.password };
-    let u = st.app.create_user(Some(&p), input, &p.origin).await.map_err(|e| ApiError::new(lang, &e))?;
+    let input = NewUserInput {
+        username: b.username,
+        display_name: b.display_name,
+        org: b.org,
+        role: b.role,
+        password: b.password,
+    };
+    let u = st
+        .app
+        .create_user(Some(&p), input, &p.origin)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, user_json(&u))
 }
 
@@ -307,13 +418,27 @@ pub struct AuditParams {
     action: Option<String>,
 }
 
-pub async fn audit(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Query(q): Query<AuditParams>) -> ApiResult {
+pub async fn audit(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Query(q): Query<AuditParams>,
+) -> ApiResult {
     let before = match q.before {
-        Some(b) => Some(EntryId(b.parse().map_err(|_| ApiError::bad_request("invalid_id", "before: ogiltigt id".into()))?)),
+        Some(b) => Some(EntryId(b.parse().map_err(|_| {
+            ApiError::bad_request("invalid_id", "before: ogiltigt id".into())
+        })?)),
         None => None,
     };
-    let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action };
-    let records = st.app.audit_log(&p, query).await.map_err(|e| ApiError::new(lang, &e))?;
+    let query = AuditQuery {
+        limit: q.limit.unwrap_or(100).clamp(1, 1000),
+        before,
+        action_prefix: q.action,
+    };
+    let records = st
+        .app
+        .audit_log(&p, query)
+        .await
+        .map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, records)
 }
 

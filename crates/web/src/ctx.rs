@@ -19,9 +19,9 @@ use reserv_app::auth::random_token;
 use reserv_app::{Origin, Principal};
 use reserv_store::SessionKind;
 
+use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::error_page;
-use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "reserv_session";
 pub const CSRF_COOKIE: &str = "reserv_csrf";
@@ -47,7 +47,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = StatusCode;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -86,7 +90,11 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
 }
 
 fn equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn is_token(s: &str) -> bool {
@@ -108,7 +116,11 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     };
     let origin = origin_of(&parts.extensions);
     let principal = match cookie(headers, SESSION_COOKIE) {
-        Some(token) if is_token(token) => st.app.authenticate(token, SessionKind::Browser, origin.clone()).await.ok(),
+        Some(token) if is_token(token) => st
+            .app
+            .authenticate(token, SessionKind::Browser, origin.clone())
+            .await
+            .ok(),
         _ => None,
     };
     let (pre_csrf, new_cookie) = match cookie(headers, CSRF_COOKIE) {
@@ -118,18 +130,36 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
             Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
         },
     };
-    let csrf = principal.as_ref().map(|p| p.session.csrf_token.clone()).unwrap_or_else(|| pre_csrf.clone());
-    let ctx = Ctx { lang, principal, csrf, path: safe_path(parts.uri.path()), origin };
+    let csrf = principal
+        .as_ref()
+        .map(|p| p.session.csrf_token.clone())
+        .unwrap_or_else(|| pre_csrf.clone());
+    let ctx = Ctx {
+        lang,
+        principal,
+        csrf,
+        path: safe_path(parts.uri.path()),
+        origin,
+    };
 
     let body = if parts.method == Method::POST {
-        let bytes: Bytes = match http_body_util::Limited::new(body, MAX_FORM_BYTES).collect().await {
+        let bytes: Bytes = match http_body_util::Limited::new(body, MAX_FORM_BYTES)
+            .collect()
+            .await
+        {
             Ok(c) => c.to_bytes(),
             Err(_) => return error_page(&ctx, StatusCode::PAYLOAD_TOO_LARGE, "413".into()),
         };
-        let sent = serde_urlencoded::from_bytes::<CsrfField>(&bytes).ok().and_then(|f| f.csrf);
+        let sent = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
+            .ok()
+            .and_then(|f| f.csrf);
         if !sent.is_some_and(|s| equal(&s, &ctx.csrf)) {
             tracing::warn!(path = %parts.uri.path(), "form post refused: missing or wrong CSRF token");
-            return error_page(&ctx, StatusCode::FORBIDDEN, ctx.lang.texts().csrf_refused.into());
+            return error_page(
+                &ctx,
+                StatusCode::FORBIDDEN,
+                ctx.lang.texts().csrf_refused.into(),
+            );
         }
         Body::from(bytes)
     } else {
@@ -138,14 +168,21 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(ctx);
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     if new_cookie {
-        resp.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, &pre_csrf, None, st.secure_cookies));
+        resp.headers_mut().append(
+            SET_COOKIE,
+            set_cookie(CSRF_COOKIE, &pre_csrf, None, st.secure_cookies),
+        );
     }
     resp
 }
 
 /// A path that is safe to echo into a `next=` link: local, no scheme, no `//`.
 pub fn safe_path(p: &str) -> String {
-    if p.starts_with('/') && !p.starts_with("//") && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b)) {
+    if p.starts_with('/')
+        && !p.starts_with("//")
+        && p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
+    {
         p.to_owned()
     } else {
         "/".into()

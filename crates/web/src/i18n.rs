@@ -12,7 +12,11 @@ pub enum Lang {
 
 impl Lang {
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Sv }
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Sv
+        }
     }
     pub fn code(self) -> &'static str {
         match self {
@@ -325,18 +329,42 @@ pub fn status_label(lang: Lang, s: OutageStatus) -> &'static str {
 /// Each note restates the seed sentence it comes from.
 pub fn note_text(lang: Lang, n: AssessmentNote) -> &'static str {
     match (lang, n) {
-        (Lang::Sv, AssessmentNote::ShortNegligible) => "Korta avbrott (upp till ett par timmar) bedöms försumbart påverka verksamheten. (000, 001)",
-        (Lang::Sv, AssessmentNote::LongRoutineApplies) => "Längre avbrott (en arbetsdag eller mer) kräver att avbrottsrutinen används, särskilt vid utskrivning och SIP. (000, 001)",
-        (Lang::Sv, AssessmentNote::UnknownTreatAsLong) => "Sluttiden är okänd: arbeta enligt avbrottsrutinen tills annat är känt.",
-        (Lang::Sv, AssessmentNote::NoonCutoff) => "Avbrottet ligger nära kl. 12.00, som är en brytpunktstid i systemet: använd avbrottsrutinen trots att avbrottet är kort. (000)",
-        (Lang::Sv, AssessmentNote::DischargeAlwaysInform) => "Vid utskrivning från sjukhus måste man alltid förvissa sig om att mottagande enheter är underrättade. (000, 001)",
-        (Lang::Sv, AssessmentNote::MunicipalitiesOnly) => "Stopp för enbart kommunerna: regionen ser fortfarande översiktsbilden; kommunen loggar in via internetlänken i sin lokala avbrottsrutin. (000)",
-        (Lang::En, AssessmentNote::ShortNegligible) => "Short outages (up to a couple of hours) are judged to affect care negligibly. (000, 001)",
-        (Lang::En, AssessmentNote::LongRoutineApplies) => "Long outages (a working day or more) require the downtime routine, above all at discharge and for SIP. (000, 001)",
-        (Lang::En, AssessmentNote::UnknownTreatAsLong) => "The end is unknown: work by the downtime routine until it is known.",
-        (Lang::En, AssessmentNote::NoonCutoff) => "The outage is close to 12:00, a cut-off time in the system: use the downtime routine although the outage is short. (000)",
-        (Lang::En, AssessmentNote::DischargeAlwaysInform) => "At discharge from hospital, always make sure the receiving units have been informed. (000, 001)",
-        (Lang::En, AssessmentNote::MunicipalitiesOnly) => "Stop for the municipalities only: the region still sees the overview; the municipality logs in through the internet link of its local routine. (000)",
+        (Lang::Sv, AssessmentNote::ShortNegligible) => {
+            "Korta avbrott (upp till ett par timmar) bedöms försumbart påverka verksamheten. (000, 001)"
+        }
+        (Lang::Sv, AssessmentNote::LongRoutineApplies) => {
+            "Längre avbrott (en arbetsdag eller mer) kräver att avbrottsrutinen används, särskilt vid utskrivning och SIP. (000, 001)"
+        }
+        (Lang::Sv, AssessmentNote::UnknownTreatAsLong) => {
+            "Sluttiden är okänd: arbeta enligt avbrottsrutinen tills annat är känt."
+        }
+        (Lang::Sv, AssessmentNote::NoonCutoff) => {
+            "Avbrottet ligger nära kl. 12.00, som är en brytpunktstid i systemet: använd avbrottsrutinen trots att avbrottet är kort. (000)"
+        }
+        (Lang::Sv, AssessmentNote::DischargeAlwaysInform) => {
+            "Vid utskrivning från sjukhus måste man alltid förvissa sig om att mottagande enheter är underrättade. (000, 001)"
+        }
+        (Lang::Sv, AssessmentNote::MunicipalitiesOnly) => {
+            "Stopp för enbart kommunerna: regionen ser fortfarande översiktsbilden; kommunen loggar in via internetlänken i sin lokala avbrottsrutin. (000)"
+        }
+        (Lang::En, AssessmentNote::ShortNegligible) => {
+            "Short outages (up to a couple of hours) are judged to affect care negligibly. (000, 001)"
+        }
+        (Lang::En, AssessmentNote::LongRoutineApplies) => {
+            "Long outages (a working day or more) require the downtime routine, above all at discharge and for SIP. (000, 001)"
+        }
+        (Lang::En, AssessmentNote::UnknownTreatAsLong) => {
+            "The end is unknown: work by the downtime routine until it is known."
+        }
+        (Lang::En, AssessmentNote::NoonCutoff) => {
+            "The outage is close to 12:00, a cut-off time in the system: use the downtime routine although the outage is short. (000)"
+        }
+        (Lang::En, AssessmentNote::DischargeAlwaysInform) => {
+            "At discharge from hospital, always make sure the receiving units have been informed. (000, 001)"
+        }
+        (Lang::En, AssessmentNote::MunicipalitiesOnly) => {
+            "Stop for the municipalities only: the region still sees the overview; the municipality logs in through the internet link of its local routine. (000)"
+        }
     }
 }
 

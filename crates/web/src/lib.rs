@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{middleware, Router};
+use axum::{Router, middleware};
 
 use reserv_app::{App, AppError};
 
@@ -46,7 +46,10 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// The API routes: (method, path) as the OpenAPI document names them.
 pub fn api_router() -> Router<AppState> {
     Router::new()
-        .route("/auth/token", post(api::create_token).delete(api::revoke_token))
+        .route(
+            "/auth/token",
+            post(api::create_token).delete(api::revoke_token),
+        )
         .route("/me", get(api::me))
         .route("/systems", get(api::systems))
         .route("/organisations", get(api::organisations))
@@ -77,7 +80,10 @@ pub fn router(st: AppState) -> Router {
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
+        .layer(middleware::from_fn_with_state(
+            st.clone(),
+            ctx::session_layer,
+        ));
     Router::new()
         .nest("/api/v1", api_router())
         .route("/healthz", get(api::healthz))
@@ -88,8 +94,15 @@ pub fn router(st: AppState) -> Router {
 }
 
 /// Serves until `shutdown` completes.
-pub async fn serve(listener: tokio::net::TcpListener, st: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(st).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    st: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(st).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,0 +1,871 @@
+//! End-to-end tests of the HTTP edge: a real server on port 0 over a fresh
+//! SQLite file per test, driven by a minimal HTTP/1.1 client.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use reserv_app::{App, Settings, SystemClock};
+use reserv_core::catalogue::Catalogue;
+use reserv_core::ids::{OrgId, OutageId, UserId};
+use reserv_core::org::Organisation;
+use reserv_core::outage::OutageEvent;
+use reserv_store::{AuditQuery, AuditRecord, SessionRecord, Store, StoreError, UserRecord};
+use reserv_store_sqlite::SqliteStore;
+use reserv_web::AppState;
+
+const CATALOGUE: &str = include_str!("../../../data/systems.toml");
+const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
+
+struct TestApp {
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn error_code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+async fn spawn_with(store: Arc<dyn Store>) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(
+        store,
+        Arc::new(SystemClock),
+        Catalogue::parse(CATALOGUE).unwrap(),
+        Settings::default(),
+    );
+    reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        app: Arc::new(app),
+        secure_cookies: false,
+    };
+    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
+    TestApp { addr, _dir: dir }
+}
+
+async fn spawn_app() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    (spawn_with(Arc::new(store)).await, dir)
+}
+
+impl TestApp {
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Resp {
+        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        s.write_all(body).await.unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).expect("utf-8 response");
+        let (head, body) = text.split_once("\r\n\r\n").expect("header end");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+        let body = if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let h: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        self.request("GET", path, &h, b"").await
+    }
+
+    async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut h = vec![("Content-Type", "application/json")];
+        if let Some(a) = &auth {
+            h.push(("Authorization", a.as_str()));
+        }
+        self.request(method, path, &h, body.to_string().as_bytes())
+            .await
+    }
+
+    async fn token(&self, username: &str) -> String {
+        let r = self
+            .send_json(
+                "POST",
+                "/api/v1/auth/token",
+                None,
+                &json!({"username": username, "password": "reserv-demo"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn outage_count(&self, token: &str) -> usize {
+        self.get("/api/v1/outages", Some(token))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len()
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn iso(ts: Timestamp) -> String {
+    ts.to_string()
+}
+
+fn declaration(start: Timestamp, end: Timestamp) -> Value {
+    json!({"system": "lifecare-sp", "kind": "unplanned", "scope": "both", "start": iso(start), "expected_end": iso(end), "notice": "Stopp i Lifecare SP"})
+}
+
+#[tokio::test]
+async fn health_and_security_headers() {
+    let (t, _d) = spawn_app().await;
+    let r = t.get("/healthz", None).await;
+    assert_eq!(r.status, 200);
+    for path in [
+        "/healthz",
+        "/login",
+        "/status",
+        "/api/v1/outages",
+        "/static/reserv.css",
+        "/nowhere",
+    ] {
+        let r = t.get(path, None).await;
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{path} lacks CSP"));
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert!(r.header("referrer-policy").is_some(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn tokens_wrong_passwords_and_lockout() {
+    let (t, _d) = spawn_app().await;
+    let unauth = t.get("/api/v1/outages", None).await;
+    assert_eq!(
+        (unauth.status, unauth.error_code().as_str()),
+        (401, "unauthenticated")
+    );
+    let bogus = t.get("/api/v1/outages", Some("0000")).await;
+    assert_eq!(bogus.status, 401);
+    let wrong = json!({"username": "demo-clinician", "password": "fel-lösenord"});
+    for _ in 0..4 {
+        let r = t
+            .send_json("POST", "/api/v1/auth/token", None, &wrong)
+            .await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (401, "bad_credentials")
+        );
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Fel användarnamn eller lösenord")
+        );
+    }
+    let fifth = t
+        .send_json("POST", "/api/v1/auth/token", None, &wrong)
+        .await;
+    assert_eq!(
+        (fifth.status, fifth.error_code().as_str()),
+        (429, "account_locked")
+    );
+    // Locked: even the right password is refused now.
+    let right = json!({"username": "demo-clinician", "password": "reserv-demo"});
+    let r = t
+        .send_json("POST", "/api/v1/auth/token", None, &right)
+        .await;
+    assert_eq!(r.error_code(), "account_locked");
+    // Other accounts are unaffected; an unknown user gets the same answer as a wrong password.
+    t.token("demo-it").await;
+    let r = t
+        .send_json(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "nobody", "password": "x"}),
+        )
+        .await;
+    assert_eq!(r.error_code(), "bad_credentials");
+    // English on request.
+    let r = t
+        .request(
+            "GET",
+            "/api/v1/me",
+            &[("Accept-Language", "en-GB,en;q=0.8")],
+            b"",
+        )
+        .await;
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not logged in")
+    );
+}
+
+#[tokio::test]
+async fn outage_lifecycle_through_the_api() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let start = now - SignedDuration::from_mins(30);
+    let r = t
+        .send_json(
+            "POST",
+            "/api/v1/outages",
+            Some(&it),
+            &declaration(start, now + SignedDuration::from_hours(8)),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let o = r.json();
+    let id = o["id"].as_str().unwrap().to_owned();
+    assert_eq!(o["status"], "ongoing");
+    assert_eq!(o["assessment"]["class"], "long");
+    assert_eq!(o["assessment"]["routine_applies"], true);
+    assert_eq!(o["timeline"].as_array().unwrap().len(), 1);
+
+    let r = t
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/outages/{id}"),
+            Some(&it),
+            &json!({"expected_end": iso(now + SignedDuration::from_mins(30))}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["assessment"]["class"], "short");
+
+    let r = t
+        .send_json(
+            "POST",
+            &format!("/api/v1/outages/{id}/end"),
+            Some(&it),
+            &json!({"restored_at": iso(now), "notice": "Åter i drift"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ended = r.json();
+    assert_eq!(ended["status"], "ended");
+    assert_eq!(ended["timeline"].as_array().unwrap().len(), 3);
+    assert_eq!(ended["timeline"][2]["change"]["type"], "ended");
+
+    let again = t
+        .send_json(
+            "POST",
+            &format!("/api/v1/outages/{id}/end"),
+            Some(&it),
+            &json!({"restored_at": iso(now)}),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.error_code().as_str()),
+        (422, "outage_already_ended")
+    );
+
+    let got = t.get(&format!("/api/v1/outages/{id}"), Some(&it)).await;
+    assert_eq!(got.json()["restored_at"], ended["restored_at"]);
+    assert_eq!(
+        t.get(&format!("/api/v1/outages/{}", uuid_like()), Some(&it))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        t.get("/api/v1/outages/not-a-uuid", Some(&it)).await.status,
+        404
+    );
+
+    // The audit log holds the login and every change.
+    let auditor = t.token("demo-auditor").await;
+    let log = t
+        .get("/api/v1/audit?limit=1000", Some(&auditor))
+        .await
+        .json();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "login.success",
+        "outage.declared",
+        "outage.amended",
+        "outage.ended",
+    ] {
+        assert!(actions.contains(&a), "audit lacks {a}: {actions:?}");
+    }
+    let clinician = t.token("demo-clinician").await;
+    assert_eq!(t.get("/api/v1/audit", Some(&clinician)).await.status, 403);
+}
+
+fn uuid_like() -> String {
+    "01900000-0000-7000-8000-000000000000".into()
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_nothing_is_stored() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let before = t.outage_count(&it).await;
+    let now = Timestamp::now();
+    let good = declaration(
+        now - SignedDuration::from_hours(1),
+        now + SignedDuration::from_hours(1),
+    );
+    let mut cases: Vec<(Value, u16, &str, Option<&str>)> = Vec::new();
+    let mut v = good.clone();
+    v["expected_end"] = json!(iso(now - SignedDuration::from_hours(2)));
+    cases.push((v, 422, "end_before_start", Some("expected_end")));
+    let mut v = good.clone();
+    v["system"] = json!("cosmic-ray");
+    cases.push((v, 422, "unknown_value", Some("system")));
+    let mut v = good.clone();
+    v["scope"] = json!("everyone");
+    cases.push((v, 422, "unknown_value", Some("scope")));
+    let mut v = good.clone();
+    v["start"] = json!("2026-02-30T10:00");
+    cases.push((v, 422, "invalid_datetime", Some("start")));
+    let mut v = good.clone();
+    v["notice"] = json!("x".repeat(4001));
+    cases.push((v, 422, "text_too_long", Some("notice")));
+    let mut v = good.clone();
+    v["start"] = json!(iso(now + SignedDuration::from_hours(3)));
+    v["expected_end"] = json!(iso(now + SignedDuration::from_hours(4)));
+    cases.push((v, 422, "in_future", Some("start")));
+    let mut v = good.clone();
+    v["colour"] = json!("red");
+    cases.push((v, 400, "malformed_json", None));
+    for (body, status, code, field) in cases {
+        let r = t
+            .send_json("POST", "/api/v1/outages", Some(&it), &body)
+            .await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (status, code),
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["error"]["field"].as_str(), field);
+        assert!(!r.json()["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let auth = format!("Bearer {it}");
+    let r = t
+        .request(
+            "POST",
+            "/api/v1/outages",
+            &[
+                ("Content-Type", "application/json"),
+                ("Authorization", &auth),
+            ],
+            b"{\"system\": ",
+        )
+        .await;
+    assert_eq!((r.status, r.error_code().as_str()), (400, "malformed_json"));
+    let r = t
+        .request(
+            "POST",
+            "/api/v1/outages",
+            &[("Content-Type", "text/plain"), ("Authorization", &auth)],
+            b"hej",
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (415, "unsupported_media_type")
+    );
+    // A clinician may not declare outages.
+    let clinician = t.token("demo-clinician").await;
+    let r = t
+        .send_json("POST", "/api/v1/outages", Some(&clinician), &good)
+        .await;
+    assert_eq!((r.status, r.error_code().as_str()), (403, "forbidden"));
+    assert_eq!(
+        t.outage_count(&it).await,
+        before,
+        "no failed request stored anything"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_changes_to_one_outage_all_land() {
+    let (t, _d) = spawn_app().await;
+    let t = Arc::new(t);
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let o = t
+        .send_json(
+            "POST",
+            "/api/v1/outages",
+            Some(&it),
+            &declaration(
+                now - SignedDuration::from_hours(1),
+                now + SignedDuration::from_hours(5),
+            ),
+        )
+        .await
+        .json();
+    let id = o["id"].as_str().unwrap().to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (t, it, id) = (t.clone(), it.clone(), id.clone());
+        tasks.push(tokio::spawn(async move {
+            t.send_json(
+                "PATCH",
+                &format!("/api/v1/outages/{id}"),
+                Some(&it),
+                &json!({"notice": format!("Lägesrapport {i}")}),
+            )
+            .await
+            .status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    let got = t
+        .get(&format!("/api/v1/outages/{id}"), Some(&it))
+        .await
+        .json();
+    let seqs: Vec<u64> = got["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        seqs,
+        (0..9).collect::<Vec<_>>(),
+        "every concurrent change is on the timeline once"
+    );
+}
+
+#[tokio::test]
+async fn public_status_has_systems_and_times_only() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let mut d = declaration(
+        now - SignedDuration::from_mins(10),
+        now + SignedDuration::from_hours(1),
+    );
+    d["notice"] = json!("HEMLIG-INTERN-TEXT");
+    assert_eq!(
+        t.send_json("POST", "/api/v1/outages", Some(&it), &d)
+            .await
+            .status,
+        201
+    );
+    let r = t.get("/api/v1/public/status", None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Lifecare SP"));
+    assert!(
+        !r.body.contains("HEMLIG"),
+        "no notice text on the public status"
+    );
+    assert!(
+        !r.body.contains("demo-it") && !r.body.contains("Demo IT"),
+        "no names on the public status"
+    );
+    let page = t.get("/status", None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Lifecare SP") && !page.body.contains("HEMLIG"));
+}
+
+#[tokio::test]
+async fn users_are_created_by_administrators_only() {
+    let (t, _d) = spawn_app().await;
+    let admin = t.token("demo-admin").await;
+    let body = json!({"username": "ssk.anna", "display_name": "Anna", "org": "kommun-timra", "role": "clinician", "password": "ett-langt-losenord"});
+    let r = t
+        .send_json("POST", "/api/v1/users", Some(&admin), &body)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.json().get("password_hash").is_none());
+    let dup = t
+        .send_json("POST", "/api/v1/users", Some(&admin), &body)
+        .await;
+    assert_eq!((dup.status, dup.error_code().as_str()), (409, "conflict"));
+    let mut bad = body.clone();
+    bad["username"] = json!("ny.person");
+    bad["org"] = json!("kommun-atlantis");
+    let r = t
+        .send_json("POST", "/api/v1/users", Some(&admin), &bad)
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (422, Some("org"))
+    );
+    bad["org"] = json!("kommun-timra");
+    bad["role"] = json!("overlord");
+    assert_eq!(
+        t.send_json("POST", "/api/v1/users", Some(&admin), &bad)
+            .await
+            .json()["error"]["field"],
+        "role"
+    );
+    let it = t.token("demo-it").await;
+    assert_eq!(
+        t.send_json("POST", "/api/v1/users", Some(&it), &body)
+            .await
+            .status,
+        403
+    );
+    let list = t.get("/api/v1/users", Some(&admin)).await.json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["username"] == "ssk.anna")
+    );
+    // The new account works.
+    let r = t
+        .send_json(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "ssk.anna", "password": "ett-langt-losenord"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed() {
+    let (t, _d) = spawn_app().await;
+    let doc: Value = t.get("/api/v1/openapi.json", None).await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 10, "the document lists the API");
+    for (path, item) in paths {
+        for method in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()))
+        {
+            let p = path.replace("{id}", &uuid_like());
+            let r = t
+                .request(
+                    &method.to_uppercase(),
+                    &p,
+                    &[("Content-Type", "application/json")],
+                    b"{}",
+                )
+                .await;
+            // Unauthenticated, so a routed operation answers 401 (or 2xx/4xx for
+            // public ones) before looking anything up; 404/405 means no route.
+            assert!(
+                r.status != 404 && r.status != 405,
+                "{method} {path} is documented but not routed ({})",
+                r.status
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
+    let (t, _d) = spawn_app().await;
+    let r = t.get("/", None).await;
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")));
+    // Log in through the form.
+    let login = t.get("/login", None).await;
+    let csrf_cookie = login
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
+    assert!(
+        login.body.contains(&token),
+        "the form carries the cookie's token"
+    );
+    let no_csrf = t
+        .request(
+            "POST",
+            "/login",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &csrf_cookie),
+            ],
+            b"username=demo-it&password=reserv-demo",
+        )
+        .await;
+    assert_eq!(no_csrf.status, 403);
+    let form = format!("csrf={token}&username=demo-it&password=reserv-demo");
+    let ok = t
+        .request(
+            "POST",
+            "/login",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &csrf_cookie),
+            ],
+            form.as_bytes(),
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let session = ok
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(ok.header("set-cookie").unwrap().contains("HttpOnly"));
+    let cookies = format!("{session}; {csrf_cookie}");
+    let home = t.request("GET", "/", &[("Cookie", &cookies)], b"").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<h1>Driftläge</h1>"));
+    // A declaration without the session's CSRF token is refused and stores nothing.
+    let it = t.token("demo-it").await;
+    let before = t.outage_count(&it).await;
+    let body = "system=melior&kind=unplanned&scope=both&start=2026-01-01T10:00&notice=x";
+    let r = t
+        .request(
+            "POST",
+            "/outages",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &cookies),
+            ],
+            body.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let wrong = format!("{body}&csrf={token}");
+    let r = t
+        .request(
+            "POST",
+            "/outages",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &cookies),
+            ],
+            wrong.as_bytes(),
+        )
+        .await;
+    assert_eq!(
+        r.status, 403,
+        "the pre-login token is not valid once logged in"
+    );
+    assert_eq!(t.outage_count(&it).await, before);
+    // Every page is at most 100 KB.
+    for path in [
+        "/",
+        "/login",
+        "/status",
+        "/outages/new",
+        "/systems",
+        "/users",
+        "/audit",
+    ] {
+        let r = t.request("GET", path, &[("Cookie", &cookies)], b"").await;
+        assert!(
+            r.body.len() <= 100 * 1024,
+            "{path} is {} bytes",
+            r.body.len()
+        );
+    }
+}
+
+/// A store whose writes all fail as on a full disk, to check the edge's answer.
+struct FullDisk(SqliteStore);
+
+fn full<T>() -> Result<T, StoreError> {
+    Err(StoreError::Unavailable("database or disk is full".into()))
+}
+
+#[async_trait]
+impl Store for FullDisk {
+    fn node_id(&self) -> &str {
+        self.0.node_id()
+    }
+    async fn health_check(&self, _: Timestamp) -> Result<(), StoreError> {
+        full()
+    }
+    async fn upsert_organisations(
+        &self,
+        o: Vec<Organisation>,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        self.0.upsert_organisations(o, a).await
+    }
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.0.organisations().await
+    }
+    async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, StoreError> {
+        self.0.organisation(id).await
+    }
+    async fn insert_user(&self, u: UserRecord, a: AuditRecord) -> Result<(), StoreError> {
+        self.0.insert_user(u, a).await
+    }
+    async fn user_by_username(&self, n: &str) -> Result<Option<UserRecord>, StoreError> {
+        self.0.user_by_username(n).await
+    }
+    async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
+        self.0.user(id).await
+    }
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.0.users().await
+    }
+    async fn record_login_failure(
+        &self,
+        _: UserId,
+        _: u32,
+        _: Option<Timestamp>,
+        _: AuditRecord,
+    ) -> Result<(), StoreError> {
+        full()
+    }
+    async fn record_login_success(
+        &self,
+        s: SessionRecord,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        self.0.record_login_success(s, a).await
+    }
+    async fn session(
+        &self,
+        h: &str,
+        now: Timestamp,
+    ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
+        self.0.session(h, now).await
+    }
+    async fn delete_session(&self, _: &str, _: AuditRecord) -> Result<(), StoreError> {
+        full()
+    }
+    async fn append_outage_event(&self, e: OutageEvent, a: AuditRecord) -> Result<(), StoreError> {
+        // Let the demo loader's two declarations through, then fail like a full disk.
+        if self.0.all_outage_events().await?.len() < 2 {
+            self.0.append_outage_event(e, a).await
+        } else {
+            full()
+        }
+    }
+    async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError> {
+        self.0.outage_events(id).await
+    }
+    async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
+        self.0.all_outage_events().await
+    }
+    async fn append_audit(&self, a: AuditRecord) -> Result<(), StoreError> {
+        self.0.append_audit(a).await
+    }
+    async fn audit_log(&self, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+        self.0.audit_log(q).await
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_503_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = spawn_with(Arc::new(FullDisk(SqliteStore::open(dir.path()).unwrap()))).await;
+    let h = t.get("/healthz", None).await;
+    assert_eq!(
+        (h.status, h.error_code().as_str()),
+        (503, "store_unavailable")
+    );
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let r = t
+        .send_json(
+            "POST",
+            "/api/v1/outages",
+            Some(&it),
+            &declaration(now - SignedDuration::from_hours(1), now),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (503, "store_unavailable")
+    );
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Inget sparades")
+    );
+    assert_eq!(t.outage_count(&it).await, 2, "only the demo outages exist");
+}

@@ -8,6 +8,7 @@
 pub mod catalogue;
 pub mod directory;
 pub mod error;
+pub mod handover;
 pub mod ids;
 pub mod org;
 pub mod outage;

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod episodes;
 pub mod error;
 pub mod outages;
 pub mod users;
@@ -33,6 +34,9 @@ pub struct Settings {
     pub max_failed_logins: u32,
     /// How long a locked account stays locked.
     pub lockout_minutes: i64,
+    /// The handover routine for episodes registered when no outage of a
+    /// coordinated-discharge system is ongoing (`prator-000`, `lifecare-sp-001`).
+    pub handover_routine: String,
 }
 
 impl Default for Settings {
@@ -41,6 +45,7 @@ impl Default for Settings {
             session_hours: 12,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            handover_routine: reserv_core::handover::LIFECARE_001.id.to_owned(),
         }
     }
 }
@@ -72,6 +77,10 @@ pub struct App {
     outage_locks: std::sync::Mutex<
         std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>,
     >,
+    /// One lock per episode, likewise.
+    episode_locks: std::sync::Mutex<
+        std::collections::HashMap<reserv_core::ids::EpisodeId, Arc<tokio::sync::Mutex<()>>>,
+    >,
 }
 
 impl App {
@@ -87,6 +96,7 @@ impl App {
             catalogue: Arc::new(catalogue),
             settings,
             outage_locks: Default::default(),
+            episode_locks: Default::default(),
         }
     }
 

@@ -20,6 +20,25 @@ pub enum Field {
     Password,
     Role,
     File,
+    PatientId,
+    Ward,
+    Municipality,
+    PrimaryCare,
+    OutpatientPsychiatry,
+    AdmittedAt,
+    ExpectedDischarge,
+    ReadyForDischargeAt,
+    DischargedAt,
+    DesignatedCareContact,
+    CallAt,
+    CounterpartName,
+    CounterpartRole,
+    CounterpartOrg,
+    Direction,
+    Channel,
+    Messages,
+    Comment,
+    Supersedes,
 }
 
 impl Field {
@@ -32,13 +51,32 @@ impl Field {
             Field::Scope => "scope",
             Field::Start => "start",
             Field::ExpectedEnd => "expected_end",
-            Field::RestoredAt => "end",
+            Field::RestoredAt => "restored_at",
             Field::Notice => "notice",
             Field::Username => "username",
             Field::DisplayName => "display_name",
             Field::Password => "password",
             Field::Role => "role",
             Field::File => "file",
+            Field::PatientId => "patient_id",
+            Field::Ward => "ward",
+            Field::Municipality => "municipality",
+            Field::PrimaryCare => "primary_care",
+            Field::OutpatientPsychiatry => "outpatient_psychiatry",
+            Field::AdmittedAt => "admitted_at",
+            Field::ExpectedDischarge => "expected_discharge",
+            Field::ReadyForDischargeAt => "ready_for_discharge_at",
+            Field::DischargedAt => "discharged_at",
+            Field::DesignatedCareContact => "designated_care_contact",
+            Field::CallAt => "at",
+            Field::CounterpartName => "counterpart_name",
+            Field::CounterpartRole => "counterpart_role",
+            Field::CounterpartOrg => "counterpart_org",
+            Field::Direction => "direction",
+            Field::Channel => "channel",
+            Field::Messages => "messages",
+            Field::Comment => "comment",
+            Field::Supersedes => "supersedes",
         }
     }
 
@@ -58,6 +96,25 @@ impl Field {
             Field::Password => "Lösenord",
             Field::Role => "Roll",
             Field::File => "Fil",
+            Field::PatientId => "Personnummer",
+            Field::Ward => "Avdelning",
+            Field::Municipality => "Kommun",
+            Field::PrimaryCare => "Hälsocentral",
+            Field::OutpatientPsychiatry => "Psykiatrisk öppenvård",
+            Field::AdmittedAt => "Inskriven",
+            Field::ExpectedDischarge => "Beräknat utskrivningsdatum",
+            Field::ReadyForDischargeAt => "Utskrivningsklar",
+            Field::DischargedAt => "Utskriven",
+            Field::DesignatedCareContact => "Fast vårdkontakt",
+            Field::CallAt => "Tidpunkt för samtalet",
+            Field::CounterpartName => "Namn på den du talade med",
+            Field::CounterpartRole => "Deras roll",
+            Field::CounterpartOrg => "Deras organisation",
+            Field::Direction => "Lämnat eller mottaget",
+            Field::Channel => "Kanal",
+            Field::Messages => "Information",
+            Field::Comment => "Kommentar",
+            Field::Supersedes => "Rättar post",
         }
     }
 
@@ -77,6 +134,25 @@ impl Field {
             Field::Password => "Password",
             Field::Role => "Role",
             Field::File => "File",
+            Field::PatientId => "Personal identity number",
+            Field::Ward => "Ward",
+            Field::Municipality => "Municipality",
+            Field::PrimaryCare => "Primary care centre",
+            Field::OutpatientPsychiatry => "Outpatient psychiatry",
+            Field::AdmittedAt => "Admitted",
+            Field::ExpectedDischarge => "Estimated discharge date",
+            Field::ReadyForDischargeAt => "Ready for discharge",
+            Field::DischargedAt => "Discharged",
+            Field::DesignatedCareContact => "Designated care contact",
+            Field::CallAt => "Time of the call",
+            Field::CounterpartName => "Name of the person spoken to",
+            Field::CounterpartRole => "Their role",
+            Field::CounterpartOrg => "Their organisation",
+            Field::Direction => "Given or received",
+            Field::Channel => "Channel",
+            Field::Messages => "Information",
+            Field::Comment => "Comment",
+            Field::Supersedes => "Corrects entry",
         }
     }
 }
@@ -110,6 +186,13 @@ pub enum DomainError {
     NothingChanged,
     #[error("{field:?}: {message}")]
     Invalid { field: Field, message: String },
+    /// A patient identity (personnummer, samordningsnummer or reserve number)
+    /// broke one of its rules; the problem says which, precisely.
+    #[error("{field:?}: {problem}")]
+    InvalidPatientId {
+        field: Field,
+        problem: crate::identity::PatientIdProblem,
+    },
 }
 
 impl DomainError {
@@ -124,7 +207,8 @@ impl DomainError {
             | DomainError::EndBeforeStart { field }
             | DomainError::InFuture { field }
             | DomainError::UnknownValue { field, .. }
-            | DomainError::Invalid { field, .. } => Some(*field),
+            | DomainError::Invalid { field, .. }
+            | DomainError::InvalidPatientId { field, .. } => Some(*field),
             DomainError::AlreadyEnded | DomainError::NothingChanged => None,
         }
     }
@@ -143,6 +227,7 @@ impl DomainError {
             DomainError::AlreadyEnded => "outage_already_ended",
             DomainError::NothingChanged => "nothing_changed",
             DomainError::Invalid { .. } => "invalid",
+            DomainError::InvalidPatientId { problem, .. } => problem.code(),
         }
     }
 
@@ -169,6 +254,9 @@ impl DomainError {
             DomainError::AlreadyEnded => "Avbrottet är redan avslutat och kan inte ändras.".into(),
             DomainError::NothingChanged => "Inget att ändra: ange minst ett nytt värde.".into(),
             DomainError::Invalid { message, .. } => format!("{f}: {message}"),
+            DomainError::InvalidPatientId { problem, .. } => {
+                format!("{f}: {}", problem.message_sv())
+            }
         }
     }
 
@@ -197,6 +285,9 @@ impl DomainError {
             }
             DomainError::NothingChanged => "Nothing to change: give at least one new value.".into(),
             DomainError::Invalid { message, .. } => format!("{f}: {message}"),
+            DomainError::InvalidPatientId { problem, .. } => {
+                format!("{f}: {}", problem.message_en())
+            }
         }
     }
 }

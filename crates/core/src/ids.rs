@@ -39,6 +39,10 @@ uuid_id!(
     UserId
 );
 uuid_id!(
+    /// A care episode (vårdtillfälle).
+    EpisodeId
+);
+uuid_id!(
     /// One immutable entry (an outage timeline entry, an audit record, …).
     EntryId
 );

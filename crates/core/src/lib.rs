@@ -7,8 +7,10 @@
 
 pub mod catalogue;
 pub mod directory;
+pub mod episode;
 pub mod error;
 pub mod handover;
+pub mod identity;
 pub mod ids;
 pub mod org;
 pub mod outage;

@@ -21,6 +21,8 @@ pub struct Config {
     pub session_hours: i64,
     pub max_failed_logins: u32,
     pub lockout_minutes: i64,
+    /// The handover routine when no coordinated-discharge outage is ongoing.
+    pub handover_routine: String,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             session_hours: 12,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            handover_routine: "lifecare-sp-001".into(),
         }
     }
 }
@@ -48,6 +51,7 @@ struct FileConfig {
     directory: Option<PathBuf>,
     secure_cookies: Option<bool>,
     log: Option<String>,
+    handover_routine: Option<String>,
     auth: Option<FileAuth>,
 }
 
@@ -92,6 +96,7 @@ impl Config {
             c.directory = f.directory.or(c.directory);
             c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
             c.log = f.log.unwrap_or(c.log);
+            c.handover_routine = f.handover_routine.unwrap_or(c.handover_routine);
             if let Some(a) = f.auth {
                 c.session_hours = a.session_hours.unwrap_or(c.session_hours);
                 c.max_failed_logins = a.max_failed_logins.unwrap_or(c.max_failed_logins);
@@ -115,6 +120,12 @@ impl Config {
         }
         if let Some(v) = env("RESERV_LOG") {
             c.log = v;
+        }
+        if !["prator-000", "lifecare-sp-001"].contains(&c.handover_routine.as_str()) {
+            return Err(format!(
+                "handover_routine: unknown routine {:?} (prator-000 or lifecare-sp-001)",
+                c.handover_routine
+            ));
         }
         if c.session_hours < 1 || c.max_failed_logins < 1 || c.lockout_minutes < 1 {
             return Err(

@@ -136,6 +136,7 @@ fn open_app(c: &Config) -> Result<App, String> {
         session_hours: c.session_hours,
         max_failed_logins: c.max_failed_logins,
         lockout_minutes: c.lockout_minutes,
+        handover_routine: c.handover_routine.clone(),
     };
     Ok(App::new(
         Arc::new(store),

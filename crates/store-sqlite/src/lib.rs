@@ -14,7 +14,8 @@ use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::episode::{EpisodeEvent, LogEntry};
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::{Actor, OutageEvent};
 use reserv_store::{
@@ -24,7 +25,10 @@ use reserv_store::{
 use writer::Writer;
 
 /// The versioned migrations, applied in order; index + 1 is the schema version.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_handover_log.sql"),
+];
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "reserv.sqlite3";
@@ -279,6 +283,40 @@ fn query_events(
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
         out.push(event_from_row(r)?);
+    }
+    Ok(out)
+}
+
+fn query_episode_events(
+    c: &Connection,
+    sql: &str,
+    arg: Option<String>,
+) -> Result<Vec<EpisodeEvent>, StoreError> {
+    let mut stmt = c.prepare(sql).map_err(map_err)?;
+    let mut rows = match arg {
+        Some(a) => stmt.query([a]),
+        None => stmt.query([]),
+    }
+    .map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        let g = |e: rusqlite::Error| map_err(e);
+        let id: String = r.get(0).map_err(g)?;
+        let episode: String = r.get(1).map_err(g)?;
+        let actor_id: Option<String> = r.get(4).map_err(g)?;
+        let change: String = r.get(7).map_err(g)?;
+        out.push(EpisodeEvent {
+            id: EntryId(parse_uuid(&id)?),
+            episode_id: EpisodeId(parse_uuid(&episode)?),
+            seq: r.get(2).map_err(g)?,
+            at: from_micros(r.get(3).map_err(g)?)?,
+            actor: Actor {
+                user_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
+                name: r.get(5).map_err(g)?,
+            },
+            node: r.get(6).map_err(g)?,
+            change: unjson(&change)?,
+        });
     }
     Ok(out)
 }
@@ -583,6 +621,110 @@ impl Store for SqliteStore {
                 &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"),
                 None,
             )
+        })
+        .await
+    }
+
+    async fn append_episode_event(
+        &self,
+        e: EpisodeEvent,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let change = json(&e.change)?;
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO episode_events (id, episode_id, seq, at, actor_id, actor_name, node_id, change)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        e.id.to_string(),
+                        e.episode_id.to_string(),
+                        e.seq,
+                        micros(e.at),
+                        e.actor.user_id.map(|u| u.to_string()),
+                        e.actor.name,
+                        e.node,
+                        change
+                    ],
+                )
+                .map_err(|err| match map_err(err) {
+                    StoreError::Conflict(_) => StoreError::Conflict(format!(
+                        "episode {} was changed by someone else (timeline position {})",
+                        e.episode_id, e.seq
+                    )),
+                    other => other,
+                })?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.read(move |c| {
+            query_episode_events(
+                c,
+                "SELECT id, episode_id, seq, at, actor_id, actor_name, node_id, change FROM episode_events
+                 WHERE episode_id = ?1 ORDER BY seq",
+                Some(id.to_string()),
+            )
+        })
+        .await
+    }
+
+    async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.read(|c| {
+            query_episode_events(
+                c,
+                "SELECT id, episode_id, seq, at, actor_id, actor_name, node_id, change FROM episode_events
+                 ORDER BY episode_id, seq",
+                None,
+            )
+        })
+        .await
+    }
+
+    async fn append_log_entry(
+        &self,
+        entry: LogEntry,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let data = json(&entry)?;
+        self.writer
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO log_entries (id, episode_id, at, entry) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        entry.id.to_string(),
+                        entry.episode_id.to_string(),
+                        micros(entry.at),
+                        data
+                    ],
+                )
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
+        let ids: Vec<String> = episodes.iter().map(|e| e.to_string()).collect();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT entry FROM log_entries WHERE episode_id = ?1 ORDER BY at, id",
+                )
+                .map_err(map_err)?;
+            let mut out = Vec::new();
+            for id in &ids {
+                let rows = stmt
+                    .query_map([id], |r| r.get::<_, String>(0))
+                    .map_err(map_err)?;
+                for r in rows {
+                    out.push(unjson::<LogEntry>(&r.map_err(map_err)?)?);
+                }
+            }
+            out.sort_by(|a, b| (a.at, a.id).cmp(&(b.at, b.id)));
+            Ok(out)
         })
         .await
     }

@@ -4,7 +4,11 @@
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
-use reserv_core::ids::{EntryId, OrgId, OutageId, SystemId, UserId};
+use reserv_core::episode::{Channel, EpisodeChange, EpisodeEvent, LogEntry};
+use reserv_core::handover::{Direction, MessageType};
+use reserv_core::identity::PatientId;
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId, UserId};
+use reserv_core::org::WardType;
 use reserv_core::org::{OrgKind, Organisation, Role};
 use reserv_core::outage::{Actor, OutageChange, OutageEvent, OutageKind, Scope};
 
@@ -76,6 +80,7 @@ pub async fn run_all(store: &dyn Store) {
     users_and_sessions(store).await;
     outage_timelines(store).await;
     audit_log(store).await;
+    episodes_and_log(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
 }
@@ -294,4 +299,105 @@ async fn audit_log(store: &dyn Store) {
         .unwrap();
     assert!(everything.iter().any(|r| r.action == "login.success"));
     assert!(everything.iter().any(|r| r.action == "outage.declared"));
+}
+
+async fn episodes_and_log(store: &dyn Store) {
+    let ep = EpisodeId(Uuid::now_v7());
+    let registered = EpisodeChange::Registered {
+        patient: PatientId::parse("19121212-1212", jiff::civil::date(2026, 11, 23)).unwrap(),
+        ward: OrgId::parse("avd-c").unwrap(),
+        ward_type: WardType::Psychiatric,
+        municipality: OrgId::parse("kommun-c").unwrap(),
+        primary_care: OrgId::parse("hc-c").unwrap(),
+        outpatient_psychiatry: Some(OrgId::parse("psyk-c").unwrap()),
+        admitted_at: t0(),
+        expected_discharge: Some(jiff::civil::date(2026, 11, 30)),
+        existed_before_outage: false,
+        routine: "lifecare-sp-001".into(),
+    };
+    let ev = |seq: u32, change: EpisodeChange| EpisodeEvent {
+        id: EntryId(Uuid::now_v7()),
+        episode_id: ep,
+        seq,
+        at: t0(),
+        actor: Actor {
+            user_id: None,
+            name: "contract".into(),
+        },
+        node: "test".into(),
+        change,
+    };
+    let discharged = EpisodeChange::Updated {
+        expected_discharge: None,
+        ready_for_discharge_at: None,
+        discharged_at: Some(t0() + SignedDuration::from_hours(30)),
+        designated_care_contact: Some("Distriktssköterska på HC".into()),
+    };
+    store
+        .append_episode_event(ev(0, registered.clone()), audit("episode.registered"))
+        .await
+        .unwrap();
+    store
+        .append_episode_event(ev(1, discharged.clone()), audit("episode.updated"))
+        .await
+        .unwrap();
+    let lost = store
+        .append_episode_event(ev(1, discharged.clone()), audit("episode.updated"))
+        .await;
+    assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
+    let tl = store.episode_events(ep).await.unwrap();
+    assert_eq!(
+        tl.iter().map(|e| e.change.clone()).collect::<Vec<_>>(),
+        vec![registered, discharged]
+    );
+    assert_eq!(store.all_episode_events().await.unwrap().len(), 2);
+
+    let entry = |n: u64, supersedes: Option<EntryId>| LogEntry {
+        id: EntryId(Uuid::now_v7()),
+        episode_id: ep,
+        at: t0() + SignedDuration::from_mins(n as i64),
+        recorded_at: t0() + SignedDuration::from_hours(1),
+        author_id: UserId(Uuid::now_v7()),
+        author_name: "Sjuksköterska Å".into(),
+        author_org: OrgId::parse("avd-c").unwrap(),
+        counterpart_name: "Biståndshandläggare Ö".into(),
+        counterpart_role: "biståndshandläggare".into(),
+        counterpart_org: OrgId::parse("kommun-c").unwrap(),
+        direction: Direction::Given,
+        channel: Channel::Phone,
+        messages: [MessageType::Admission, MessageType::EstimatedDischargeDate]
+            .into_iter()
+            .collect(),
+        comment: "Ringde växeln, fick tala med handläggaren.".into(),
+        supersedes,
+        outages: vec![OutageId(Uuid::now_v7())],
+        node: "test".into(),
+    };
+    let first = entry(5, None);
+    let fix = entry(1, Some(first.id));
+    store
+        .append_log_entry(first.clone(), audit("episode.entry_logged"))
+        .await
+        .unwrap();
+    store
+        .append_log_entry(fix.clone(), audit("episode.entry_corrected"))
+        .await
+        .unwrap();
+    let dup = store
+        .append_log_entry(first.clone(), audit("episode.entry_logged"))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let got = store.log_entries(&[ep]).await.unwrap();
+    assert_eq!(
+        got,
+        vec![fix, first],
+        "entries round-trip exactly, ordered by call time"
+    );
+    assert!(
+        store
+            .log_entries(&[EpisodeId(Uuid::now_v7())])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

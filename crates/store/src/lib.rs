@@ -10,7 +10,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::episode::{EpisodeEvent, LogEntry};
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::OutageEvent;
 
@@ -164,6 +165,23 @@ pub trait Store: Send + Sync + 'static {
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError>;
     /// All timelines, ordered by outage and `seq`.
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError>;
+
+    /// Appends an episode timeline entry; `Conflict` if its `seq` is taken.
+    async fn append_episode_event(
+        &self,
+        event: EpisodeEvent,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+    /// One episode's timeline ordered by `seq` (empty if unknown).
+    async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError>;
+    /// All episode timelines, ordered by episode and `seq`.
+    async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError>;
+
+    /// Appends a handover log entry; `Conflict` if its id exists.
+    async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord)
+    -> Result<(), StoreError>;
+    /// The log entries of the given episodes, ordered by call time then id.
+    async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

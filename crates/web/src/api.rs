@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -421,8 +421,15 @@ pub struct AuditParams {
 pub async fn audit(
     State(st): State<AppState>,
     ApiUser(p, lang): ApiUser,
-    Query(q): Query<AuditParams>,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult {
+    let q: AuditParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| {
+        let msg = match lang {
+            Lang::Sv => format!("Ogiltig parameter i adressen: {e}"),
+            Lang::En => format!("Malformed query parameter: {e}"),
+        };
+        ApiError::bad_request("invalid_query", msg)
+    })?;
     let before = match q.before {
         Some(b) => Some(EntryId(b.parse().map_err(|_| {
             ApiError::bad_request("invalid_id", "before: ogiltigt id".into())

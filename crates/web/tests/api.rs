@@ -11,7 +11,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use reserv_app::{App, Settings, SystemClock};
 use reserv_core::catalogue::Catalogue;
-use reserv_core::ids::{OrgId, OutageId, UserId};
+use reserv_core::episode::{EpisodeEvent, LogEntry};
+use reserv_core::ids::{EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::Organisation;
 use reserv_core::outage::OutageEvent;
 use reserv_store::{AuditQuery, AuditRecord, SessionRecord, Store, StoreError, UserRecord};
@@ -312,6 +313,18 @@ async fn outage_lifecycle_through_the_api() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["assessment"]["class"], "short");
+    let early = t
+        .send_json(
+            "POST",
+            &format!("/api/v1/outages/{id}/end"),
+            Some(&it),
+            &json!({"restored_at": iso(start - SignedDuration::from_hours(1))}),
+        )
+        .await;
+    assert_eq!(
+        (early.status, early.json()["error"]["field"].as_str()),
+        (422, Some("restored_at"))
+    );
 
     let r = t
         .send_json(
@@ -373,6 +386,11 @@ async fn outage_lifecycle_through_the_api() {
     ] {
         assert!(actions.contains(&a), "audit lacks {a}: {actions:?}");
     }
+    let bad = t.get("/api/v1/audit?limit=abc", Some(&auditor)).await;
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (400, "invalid_query")
+    );
     let clinician = t.token("demo-clinician").await;
     assert_eq!(t.get("/api/v1/audit", Some(&clinician)).await.status, 403);
 }
@@ -829,6 +847,25 @@ impl Store for FullDisk {
     }
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
         self.0.all_outage_events().await
+    }
+    async fn append_episode_event(
+        &self,
+        _: EpisodeEvent,
+        _: AuditRecord,
+    ) -> Result<(), StoreError> {
+        full()
+    }
+    async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.0.episode_events(id).await
+    }
+    async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.0.all_episode_events().await
+    }
+    async fn append_log_entry(&self, _: LogEntry, _: AuditRecord) -> Result<(), StoreError> {
+        full()
+    }
+    async fn log_entries(&self, e: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
+        self.0.log_entries(e).await
     }
     async fn append_audit(&self, a: AuditRecord) -> Result<(), StoreError> {
         self.0.append_audit(a).await

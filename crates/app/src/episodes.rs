@@ -1,0 +1,566 @@
+//! The handover log: care episodes and the calls logged for them during an
+//! outage, with who has not been told yet. Access follows the chain of care
+//! (`reserv_core::episode::in_chain_of_care`): outsiders get `NotFound`, never
+//! data. Every read and write of an episode is in the audit log.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use uuid::Uuid;
+
+use reserv_core::episode::{
+    self, Channel, EntryDraft, Episode, EpisodeChange, EpisodeEvent, EpisodeUpdate, LogEntry,
+    Registration,
+};
+use reserv_core::error::{DomainError, Field};
+use reserv_core::handover::{self, Direction, Gap, MessageType, Routine};
+use reserv_core::identity::PatientId;
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId};
+use reserv_core::org::{OrgKind, Organisation};
+use reserv_core::outage::{Actor as TimelineActor, Outage};
+use reserv_core::time::{local, parse_user_time};
+use reserv_store::StoreError;
+
+use crate::{Actor, App, AppError, Principal};
+
+/// A new episode as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterInput {
+    pub patient_id: String,
+    /// The number is a local reserve number (identity unknown).
+    pub reserve_number: bool,
+    pub municipality: String,
+    pub primary_care: String,
+    pub outpatient_psychiatry: Option<String>,
+    pub admitted_at: String,
+    pub expected_discharge: Option<String>,
+    pub existed_before_outage: bool,
+}
+
+/// Changes to an episode's facts; empty or absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateInput {
+    pub expected_discharge: Option<String>,
+    pub ready_for_discharge_at: Option<String>,
+    pub discharged_at: Option<String>,
+    pub designated_care_contact: Option<String>,
+}
+
+/// One call as typed.
+#[derive(Debug, Clone, Default)]
+pub struct EntryInput {
+    /// Empty: now.
+    pub at: Option<String>,
+    pub counterpart_name: String,
+    pub counterpart_role: String,
+    pub counterpart_org: String,
+    pub direction: String,
+    pub channel: Option<String>,
+    pub messages: Vec<String>,
+    pub comment: String,
+    /// The id of the entry this one corrects.
+    pub supersedes: Option<String>,
+}
+
+/// A log entry with the entry that corrected it, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: LogEntry,
+    pub superseded_by: Option<EntryId>,
+}
+
+/// An episode with its log and what is missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpisodeView {
+    #[serde(flatten)]
+    pub episode: Episode,
+    pub routine_name: &'static str,
+    pub entries: Vec<EntryView>,
+    pub gaps: Vec<Gap>,
+    /// Discharged while information due before discharge is unconfirmed.
+    pub discharge_warnings: Vec<Gap>,
+}
+
+/// One open gap of the ward-wide view.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenGap {
+    pub episode_id: EpisodeId,
+    pub patient: PatientId,
+    #[serde(flatten)]
+    pub gap: Gap,
+}
+
+fn present(s: Option<String>) -> Option<String> {
+    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse_date(field: Field, s: &str) -> Result<Date, DomainError> {
+    let d: Date = s
+        .trim()
+        .parse()
+        .map_err(|_| DomainError::InvalidDateTime { field })?;
+    if (2000..=2099).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(DomainError::ImplausibleDate { field })
+    }
+}
+
+fn parse_direction(s: &str) -> Result<Direction, DomainError> {
+    match s.trim() {
+        "given" => Ok(Direction::Given),
+        "received" => Ok(Direction::Received),
+        other => Err(DomainError::UnknownValue {
+            field: Field::Direction,
+            value: other.chars().take(40).collect(),
+        }),
+    }
+}
+
+fn parse_channel(s: Option<&str>) -> Result<Channel, DomainError> {
+    match s.map(str::trim).unwrap_or("") {
+        "" | "phone" => Ok(Channel::Phone),
+        "in_person" => Ok(Channel::InPerson),
+        "other" => Ok(Channel::Other),
+        other => Err(DomainError::UnknownValue {
+            field: Field::Channel,
+            value: other.chars().take(40).collect(),
+        }),
+    }
+}
+
+fn parse_message(s: &str) -> Result<MessageType, DomainError> {
+    let v = serde_json::Value::String(s.trim().to_owned());
+    serde_json::from_value(v).map_err(|_| DomainError::UnknownValue {
+        field: Field::Messages,
+        value: s.chars().take(40).collect(),
+    })
+}
+
+/// The routine with this id, or the default one.
+pub fn routine(id: &str) -> &'static Routine {
+    [&handover::PRATOR_000, &handover::LIFECARE_001]
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap_or(&handover::LIFECARE_001)
+}
+
+impl App {
+    async fn org_of_kind(
+        &self,
+        raw: &str,
+        field: Field,
+        kinds: &[OrgKind],
+    ) -> Result<Organisation, AppError> {
+        let unknown = || DomainError::UnknownValue {
+            field,
+            value: raw.chars().take(64).collect(),
+        };
+        let id = OrgId::parse(raw.trim()).map_err(|_| unknown())?;
+        match self.store.organisation(&id).await? {
+            Some(o) if kinds.contains(&o.kind) => Ok(o),
+            _ => Err(unknown().into()),
+        }
+    }
+
+    /// The coordinated-discharge outages ongoing at `at`.
+    async fn outages_at(&self, at: jiff::Timestamp) -> Result<Vec<Outage>, AppError> {
+        let mut by: BTreeMap<OutageId, Vec<_>> = BTreeMap::new();
+        for e in self.store.all_outage_events().await? {
+            by.entry(e.outage_id).or_default().push(e);
+        }
+        let mut out = Vec::new();
+        for events in by.into_values() {
+            let o = Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+            let cd = self
+                .catalogue
+                .get(&o.system)
+                .is_some_and(|s| s.coordinated_discharge);
+            if cd && o.start <= at && o.restored_at.is_none_or(|r| r >= at) {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A ward registers a patient's care episode.
+    pub async fn register_episode(
+        &self,
+        p: &Principal,
+        input: RegisterInput,
+    ) -> Result<EpisodeView, AppError> {
+        let now = self.now();
+        let ward = match self.store.organisation(&p.user.org).await? {
+            Some(o) if o.kind == OrgKind::Ward => o,
+            _ => return Err(AppError::Forbidden),
+        };
+        let today = local(now).date();
+        let patient = if input.reserve_number {
+            PatientId::parse_reserve(&input.patient_id)?
+        } else {
+            PatientId::parse(&input.patient_id, today)?
+        };
+        let municipality = self
+            .org_of_kind(
+                &input.municipality,
+                Field::Municipality,
+                &[OrgKind::Municipality],
+            )
+            .await?;
+        let primary_care = self
+            .org_of_kind(
+                &input.primary_care,
+                Field::PrimaryCare,
+                &[OrgKind::PrimaryCareCentre],
+            )
+            .await?;
+        let psych = match present(input.outpatient_psychiatry) {
+            Some(raw) => Some(
+                self.org_of_kind(
+                    &raw,
+                    Field::OutpatientPsychiatry,
+                    &[OrgKind::OutpatientPsychiatry],
+                )
+                .await?
+                .id,
+            ),
+            None => None,
+        };
+        let admitted_at = parse_user_time(Field::AdmittedAt, &input.admitted_at)?;
+        let expected_discharge = present(input.expected_discharge)
+            .map(|d| parse_date(Field::ExpectedDischarge, &d))
+            .transpose()?;
+        let routine_id = self
+            .outages_at(now)
+            .await?
+            .iter()
+            .filter_map(|o| handover::routine_for_system(o.system.as_str()))
+            .map(|r| r.id.to_owned())
+            .next()
+            .unwrap_or_else(|| self.settings.handover_routine.clone());
+        let change = episode::register(
+            Registration {
+                patient,
+                ward_type: ward
+                    .ward_type
+                    .unwrap_or(reserv_core::org::WardType::Somatic),
+                ward: ward.id,
+                municipality: municipality.id,
+                primary_care: primary_care.id,
+                outpatient_psychiatry: psych,
+                admitted_at,
+                expected_discharge,
+                existed_before_outage: input.existed_before_outage,
+                routine: routine_id,
+            },
+            now,
+        )?;
+        let id = EpisodeId(Uuid::now_v7());
+        self.append_episode(p, id, 0, change, "episode.registered")
+            .await?;
+        self.episode(p, id).await
+    }
+
+    async fn append_episode(
+        &self,
+        p: &Principal,
+        id: EpisodeId,
+        seq: u32,
+        change: EpisodeChange,
+        action: &str,
+    ) -> Result<(), AppError> {
+        let event = EpisodeEvent {
+            id: EntryId(Uuid::now_v7()),
+            episode_id: id,
+            seq,
+            at: self.now(),
+            actor: TimelineActor {
+                user_id: Some(p.user.id),
+                name: p.user.display_name.clone(),
+            },
+            node: self.store.node_id().to_owned(),
+            change,
+        };
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            action,
+            Some(format!("episode:{id}")),
+            String::new(),
+        );
+        self.store
+            .append_episode_event(event, audit)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(m) => AppError::Conflict(m),
+                other => other.into(),
+            })
+    }
+
+    /// Loads an episode the caller may see; anyone else gets `NotFound`.
+    async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
+        let events = self.store.episode_events(id).await?;
+        if events.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+        if episode::in_chain_of_care(&e.facts, &p.user.org) {
+            Ok(e)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    fn view_of(e: Episode, entries: Vec<LogEntry>) -> EpisodeView {
+        let r = routine(&e.routine);
+        let contacts: Vec<_> = entries.iter().map(LogEntry::contact).collect();
+        let gaps = handover::gaps(r, &e.facts, &contacts);
+        let discharge_warnings = handover::discharge_warnings(r, &e.facts, &contacts);
+        let superseded: HashMap<EntryId, EntryId> = entries
+            .iter()
+            .filter_map(|x| x.supersedes.map(|s| (s, x.id)))
+            .collect();
+        let entries = entries
+            .into_iter()
+            .map(|entry| EntryView {
+                superseded_by: superseded.get(&entry.id).copied(),
+                entry,
+            })
+            .collect();
+        EpisodeView {
+            episode: e,
+            routine_name: r.name,
+            entries,
+            gaps,
+            discharge_warnings,
+        }
+    }
+
+    /// One episode with its log and gaps (audited read).
+    pub async fn episode(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
+        let e = self.visible_episode(p, id).await?;
+        let entries = self.store.log_entries(&[id]).await?;
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            "episode.read",
+            Some(format!("episode:{id}")),
+            String::new(),
+        );
+        self.store.append_audit(audit).await?;
+        Ok(Self::view_of(e, entries))
+    }
+
+    /// Every episode the caller may see, newest admission first (audited read).
+    pub async fn episodes(&self, p: &Principal) -> Result<Vec<EpisodeView>, AppError> {
+        let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
+        for ev in self.store.all_episode_events().await? {
+            by.entry(ev.episode_id).or_default().push(ev);
+        }
+        let mut visible = Vec::new();
+        for events in by.into_values() {
+            let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+            if episode::in_chain_of_care(&e.facts, &p.user.org) {
+                visible.push(e);
+            }
+        }
+        let ids: Vec<EpisodeId> = visible.iter().map(|e| e.id).collect();
+        let mut entries: HashMap<EpisodeId, Vec<LogEntry>> = HashMap::new();
+        for entry in self.store.log_entries(&ids).await? {
+            entries.entry(entry.episode_id).or_default().push(entry);
+        }
+        let detail = format!("{} episodes", ids.len());
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            "episode.list",
+            None,
+            detail,
+        );
+        self.store.append_audit(audit).await?;
+        let mut views: Vec<EpisodeView> = visible
+            .into_iter()
+            .map(|e| {
+                let x = entries.remove(&e.id).unwrap_or_default();
+                Self::view_of(e, x)
+            })
+            .collect();
+        views.sort_by_key(|v| std::cmp::Reverse(v.episode.facts.admitted_at));
+        Ok(views)
+    }
+
+    /// Every open gap of the caller's episodes, oldest first.
+    pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
+        let mut out: Vec<OpenGap> = self
+            .episodes(p)
+            .await?
+            .into_iter()
+            .flat_map(|v| {
+                let (id, patient) = (v.episode.id, v.episode.patient.clone());
+                v.gaps.into_iter().map(move |gap| OpenGap {
+                    episode_id: id,
+                    patient: patient.clone(),
+                    gap,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.gap.due_since, a.episode_id).cmp(&(b.gap.due_since, b.episode_id)));
+        Ok(out)
+    }
+
+    /// The ward updates the episode's facts (expected date, ready, discharged).
+    pub async fn update_episode(
+        &self,
+        p: &Principal,
+        id: EpisodeId,
+        input: UpdateInput,
+    ) -> Result<EpisodeView, AppError> {
+        let lock = self.episode_lock(id);
+        let _guard = lock.lock().await;
+        let e = self.visible_episode(p, id).await?;
+        if e.facts.ward != p.user.org {
+            return Err(AppError::Forbidden);
+        }
+        let u = EpisodeUpdate {
+            expected_discharge: present(input.expected_discharge)
+                .map(|d| parse_date(Field::ExpectedDischarge, &d))
+                .transpose()?,
+            ready_for_discharge_at: present(input.ready_for_discharge_at)
+                .map(|t| parse_user_time(Field::ReadyForDischargeAt, &t))
+                .transpose()?,
+            discharged_at: present(input.discharged_at)
+                .map(|t| parse_user_time(Field::DischargedAt, &t))
+                .transpose()?,
+            designated_care_contact: input.designated_care_contact,
+        };
+        let change = episode::update(&e, u, self.now())?;
+        self.append_episode(p, id, e.next_seq(), change, "episode.updated")
+            .await?;
+        self.episode(p, id).await
+    }
+
+    fn episode_lock(&self, id: EpisodeId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.episode_locks.lock().unwrap_or_else(|p| p.into_inner());
+        locks.entry(id).or_default().clone()
+    }
+
+    /// Logs one call for an episode, signed by the caller; a correction names
+    /// the entry it supersedes.
+    pub async fn log_call(
+        &self,
+        p: &Principal,
+        id: EpisodeId,
+        input: EntryInput,
+    ) -> Result<EpisodeView, AppError> {
+        let now = self.now();
+        let e = self.visible_episode(p, id).await?;
+        let at = match present(input.at) {
+            Some(t) => parse_user_time(Field::CallAt, &t)?,
+            None => now,
+        };
+        let counterpart = self
+            .org_of_kind(
+                &input.counterpart_org,
+                Field::CounterpartOrg,
+                &[
+                    OrgKind::Ward,
+                    OrgKind::Hospital,
+                    OrgKind::Municipality,
+                    OrgKind::PrimaryCareCentre,
+                    OrgKind::OutpatientPsychiatry,
+                    OrgKind::Region,
+                    OrgKind::ItManagement,
+                ],
+            )
+            .await?;
+        let messages = input
+            .messages
+            .iter()
+            .map(|m| parse_message(m))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        let valid = episode::validate_entry(
+            EntryDraft {
+                at,
+                counterpart_name: input.counterpart_name,
+                counterpart_role: input.counterpart_role,
+                counterpart_org: counterpart.id,
+                direction: parse_direction(&input.direction)?,
+                channel: parse_channel(input.channel.as_deref())?,
+                messages,
+                comment: input.comment,
+            },
+            &e,
+            now,
+        )?;
+        let lock = self.episode_lock(id);
+        let _guard = lock.lock().await;
+        let supersedes = match present(input.supersedes) {
+            Some(raw) => {
+                let old_id: EntryId = raw.parse().map_err(|_| DomainError::UnknownValue {
+                    field: Field::Supersedes,
+                    value: raw.chars().take(40).collect(),
+                })?;
+                let entries = self.store.log_entries(&[id]).await?;
+                let Some(old) = entries.iter().find(|x| x.id == old_id) else {
+                    return Err(DomainError::UnknownValue {
+                        field: Field::Supersedes,
+                        value: raw,
+                    }
+                    .into());
+                };
+                if old.author_org != p.user.org {
+                    return Err(AppError::Forbidden);
+                }
+                if entries.iter().any(|x| x.supersedes == Some(old_id)) {
+                    return Err(AppError::Conflict(format!(
+                        "entry {old_id} has already been corrected"
+                    )));
+                }
+                Some(old_id)
+            }
+            None => None,
+        };
+        let outages = self
+            .outages_at(valid.at)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        let entry = LogEntry {
+            id: EntryId(Uuid::now_v7()),
+            episode_id: id,
+            at: valid.at,
+            recorded_at: now,
+            author_id: p.user.id,
+            author_name: p.user.display_name.clone(),
+            author_org: p.user.org.clone(),
+            counterpart_name: valid.counterpart_name,
+            counterpart_role: valid.counterpart_role,
+            counterpart_org: valid.counterpart_org,
+            direction: valid.direction,
+            channel: valid.channel,
+            messages: valid.messages,
+            comment: valid.comment,
+            supersedes,
+            outages,
+            node: self.store.node_id().to_owned(),
+        };
+        let action = if supersedes.is_some() {
+            "episode.entry_corrected"
+        } else {
+            "episode.entry_logged"
+        };
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            action,
+            Some(format!("episode:{id}")),
+            entry.id.to_string(),
+        );
+        self.store.append_log_entry(entry, audit).await?;
+        drop(_guard);
+        self.episode(p, id).await
+    }
+}

@@ -1,0 +1,400 @@
+//! Care episodes (vårdtillfällen) and the handover log's entries: what a
+//! ward records about a patient's stay during an outage, and each phone call
+//! that replaces a line of the paper downtime form. Both are append-only: an
+//! episode is a timeline of changes folded into its current facts, and a
+//! correction of a log entry is a new entry that supersedes the old one.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Field, check_text};
+use crate::handover::{Contact, Direction, EpisodeFacts, MessageType};
+use crate::identity::PatientId;
+use crate::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
+use crate::org::WardType;
+use crate::outage::Actor;
+use crate::time::check_plausible;
+
+/// How far ahead of the clock a time may lie (clock skew between devices).
+const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
+
+/// The longest free text of an entry.
+pub const COMMENT_MAX_CHARS: usize = 2000;
+
+/// One change to an episode. The first entry of every timeline is `Registered`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EpisodeChange {
+    Registered {
+        patient: PatientId,
+        ward: OrgId,
+        ward_type: WardType,
+        municipality: OrgId,
+        primary_care: OrgId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outpatient_psychiatry: Option<OrgId>,
+        admitted_at: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected_discharge: Option<Date>,
+        /// The episode was already in the coordination system before the outage (002).
+        existed_before_outage: bool,
+        /// The handover routine the episode follows (`handover::Routine::id`).
+        routine: String,
+    },
+    Updated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected_discharge: Option<Date>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ready_for_discharge_at: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        discharged_at: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        designated_care_contact: Option<String>,
+    },
+}
+
+/// An immutable episode timeline entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeEvent {
+    pub id: EntryId,
+    pub episode_id: EpisodeId,
+    pub seq: u32,
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub node: String,
+    pub change: EpisodeChange,
+}
+
+/// An episode's current facts, folded from its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Episode {
+    pub id: EpisodeId,
+    pub patient: PatientId,
+    pub routine: String,
+    pub existed_before_outage: bool,
+    pub expected_discharge: Option<Date>,
+    pub designated_care_contact: Option<String>,
+    pub facts: EpisodeFacts,
+    pub timeline: Vec<EpisodeEvent>,
+}
+
+/// A timeline that cannot be folded: only possible if stored data was damaged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("episode timeline is inconsistent: {0}")]
+pub struct EpisodeTimelineError(pub &'static str);
+
+impl Episode {
+    pub fn fold(events: &[EpisodeEvent]) -> Result<Episode, EpisodeTimelineError> {
+        let (first, rest) = events
+            .split_first()
+            .ok_or(EpisodeTimelineError("empty timeline"))?;
+        let EpisodeChange::Registered {
+            patient,
+            ward,
+            ward_type,
+            municipality,
+            primary_care,
+            outpatient_psychiatry,
+            admitted_at,
+            expected_discharge,
+            existed_before_outage,
+            routine,
+        } = &first.change
+        else {
+            return Err(EpisodeTimelineError("first entry is not a registration"));
+        };
+        let mut e = Episode {
+            id: first.episode_id,
+            patient: patient.clone(),
+            routine: routine.clone(),
+            existed_before_outage: *existed_before_outage,
+            expected_discharge: *expected_discharge,
+            designated_care_contact: None,
+            facts: EpisodeFacts {
+                ward: ward.clone(),
+                ward_type: *ward_type,
+                municipality: municipality.clone(),
+                primary_care: primary_care.clone(),
+                outpatient_psychiatry: outpatient_psychiatry.clone(),
+                admitted_at: *admitted_at,
+                estimated_discharge_known_at: expected_discharge.map(|_| first.at),
+                ready_for_discharge_at: None,
+                discharged_at: None,
+            },
+            timeline: vec![first.clone()],
+        };
+        for (i, ev) in rest.iter().enumerate() {
+            if ev.seq as usize != i + 1 || ev.episode_id != e.id {
+                return Err(EpisodeTimelineError("entries out of sequence"));
+            }
+            let EpisodeChange::Updated {
+                expected_discharge,
+                ready_for_discharge_at,
+                discharged_at,
+                designated_care_contact,
+            } = &ev.change
+            else {
+                return Err(EpisodeTimelineError("registered twice"));
+            };
+            if let Some(d) = expected_discharge {
+                e.expected_discharge = Some(*d);
+                e.facts.estimated_discharge_known_at.get_or_insert(ev.at);
+            }
+            if let Some(t) = ready_for_discharge_at {
+                e.facts.ready_for_discharge_at = Some(*t);
+            }
+            if let Some(t) = discharged_at {
+                e.facts.discharged_at = Some(*t);
+            }
+            if let Some(c) = designated_care_contact {
+                e.designated_care_contact = Some(c.clone());
+            }
+            e.timeline.push(ev.clone());
+        }
+        Ok(e)
+    }
+
+    pub fn next_seq(&self) -> u32 {
+        self.timeline.len() as u32
+    }
+}
+
+/// A new episode as entered (already parsed; organisations checked by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub patient: PatientId,
+    pub ward: OrgId,
+    pub ward_type: WardType,
+    pub municipality: OrgId,
+    pub primary_care: OrgId,
+    pub outpatient_psychiatry: Option<OrgId>,
+    pub admitted_at: Timestamp,
+    pub expected_discharge: Option<Date>,
+    pub existed_before_outage: bool,
+    pub routine: String,
+}
+
+fn not_future(field: Field, t: Timestamp, now: Timestamp) -> Result<Timestamp, DomainError> {
+    check_plausible(field, t)?;
+    if t > now + CLOCK_SKEW {
+        Err(DomainError::InFuture { field })
+    } else {
+        Ok(t)
+    }
+}
+
+/// Validates a registration at `now`.
+pub fn register(r: Registration, now: Timestamp) -> Result<EpisodeChange, DomainError> {
+    not_future(Field::AdmittedAt, r.admitted_at, now)?;
+    if r.outpatient_psychiatry.is_some() && r.ward_type != WardType::Psychiatric {
+        return Err(DomainError::Invalid {
+            field: Field::OutpatientPsychiatry,
+            message: "anges bara för patienter på psykiatrisk avdelning.".into(),
+        });
+    }
+    if let Some(d) = r.expected_discharge
+        && d < r.admitted_at.to_zoned(crate::time::stockholm()).date()
+    {
+        return Err(DomainError::EndBeforeStart {
+            field: Field::ExpectedDischarge,
+        });
+    }
+    Ok(EpisodeChange::Registered {
+        patient: r.patient,
+        ward: r.ward,
+        ward_type: r.ward_type,
+        municipality: r.municipality,
+        primary_care: r.primary_care,
+        outpatient_psychiatry: r.outpatient_psychiatry,
+        admitted_at: r.admitted_at,
+        expected_discharge: r.expected_discharge,
+        existed_before_outage: r.existed_before_outage,
+        routine: r.routine,
+    })
+}
+
+/// A change to an episode's facts; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EpisodeUpdate {
+    pub expected_discharge: Option<Date>,
+    pub ready_for_discharge_at: Option<Timestamp>,
+    pub discharged_at: Option<Timestamp>,
+    pub designated_care_contact: Option<String>,
+}
+
+/// Validates an update against the episode's current facts.
+pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeChange, DomainError> {
+    let admitted = e.facts.admitted_at;
+    if let Some(t) = u.ready_for_discharge_at {
+        not_future(Field::ReadyForDischargeAt, t, now)?;
+        if t < admitted {
+            return Err(DomainError::EndBeforeStart {
+                field: Field::ReadyForDischargeAt,
+            });
+        }
+    }
+    if let Some(t) = u.discharged_at {
+        not_future(Field::DischargedAt, t, now)?;
+        if t < admitted {
+            return Err(DomainError::EndBeforeStart {
+                field: Field::DischargedAt,
+            });
+        }
+    }
+    if let Some(d) = u.expected_discharge
+        && d < admitted.to_zoned(crate::time::stockholm()).date()
+    {
+        return Err(DomainError::EndBeforeStart {
+            field: Field::ExpectedDischarge,
+        });
+    }
+    let contact = match u.designated_care_contact {
+        Some(c) => Some(check_text(Field::DesignatedCareContact, &c, 200, false)?)
+            .filter(|c| !c.is_empty()),
+        None => None,
+    };
+    let change = EpisodeChange::Updated {
+        expected_discharge: u
+            .expected_discharge
+            .filter(|d| Some(*d) != e.expected_discharge),
+        ready_for_discharge_at: u
+            .ready_for_discharge_at
+            .filter(|t| Some(*t) != e.facts.ready_for_discharge_at),
+        discharged_at: u
+            .discharged_at
+            .filter(|t| Some(*t) != e.facts.discharged_at),
+        designated_care_contact: contact.filter(|c| Some(c) != e.designated_care_contact.as_ref()),
+    };
+    match &change {
+        EpisodeChange::Updated {
+            expected_discharge: None,
+            ready_for_discharge_at: None,
+            discharged_at: None,
+            designated_care_contact: None,
+        } => Err(DomainError::NothingChanged),
+        _ => Ok(change),
+    }
+}
+
+/// How a contact was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    InPerson,
+    Other,
+}
+
+/// One line of the handover log: a call, signed by the person who logged it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub id: EntryId,
+    pub episode_id: EpisodeId,
+    /// When the call took place (may be set back when transcribing paper).
+    pub at: Timestamp,
+    /// When it was recorded in Reserv.
+    pub recorded_at: Timestamp,
+    /// The signature: the logged-in person.
+    pub author_id: UserId,
+    pub author_name: String,
+    pub author_org: OrgId,
+    pub counterpart_name: String,
+    pub counterpart_role: String,
+    pub counterpart_org: OrgId,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub messages: BTreeSet<MessageType>,
+    pub comment: String,
+    /// The entry this one corrects.
+    pub supersedes: Option<EntryId>,
+    /// The outages ongoing at `at`.
+    pub outages: Vec<OutageId>,
+    pub node: String,
+}
+
+impl LogEntry {
+    /// The entry as the handover rules see it.
+    pub fn contact(&self) -> Contact {
+        Contact {
+            id: self.id,
+            supersedes: self.supersedes,
+            at: self.at,
+            logged_by: self.author_org.clone(),
+            counterpart: self.counterpart_org.clone(),
+            direction: self.direction,
+            messages: self.messages.clone(),
+        }
+    }
+}
+
+/// What a person enters for one call (parsed, organisations checked by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryDraft {
+    pub at: Timestamp,
+    pub counterpart_name: String,
+    pub counterpart_role: String,
+    pub counterpart_org: OrgId,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub messages: BTreeSet<MessageType>,
+    pub comment: String,
+}
+
+/// The validated parts of an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidEntry {
+    pub at: Timestamp,
+    pub counterpart_name: String,
+    pub counterpart_role: String,
+    pub counterpart_org: OrgId,
+    pub direction: Direction,
+    pub channel: Channel,
+    pub messages: BTreeSet<MessageType>,
+    pub comment: String,
+}
+
+/// Validates one call at `now` for an episode: seed 000 asks for the date, a
+/// signature and the name of the person spoken to.
+pub fn validate_entry(
+    d: EntryDraft,
+    episode: &Episode,
+    now: Timestamp,
+) -> Result<ValidEntry, DomainError> {
+    let at = not_future(Field::CallAt, d.at, now)?;
+    // A call cannot be about a stay before it began (a day's slack for calls
+    // that prepared the admission).
+    if at < episode.facts.admitted_at - SignedDuration::from_hours(24) {
+        return Err(DomainError::EndBeforeStart {
+            field: Field::CallAt,
+        });
+    }
+    let counterpart_name = check_text(Field::CounterpartName, &d.counterpart_name, 120, true)?;
+    let counterpart_role = check_text(Field::CounterpartRole, &d.counterpart_role, 120, false)?;
+    if d.messages.is_empty() {
+        return Err(DomainError::Required {
+            field: Field::Messages,
+        });
+    }
+    let comment = check_text(Field::Comment, &d.comment, COMMENT_MAX_CHARS, false)?;
+    Ok(ValidEntry {
+        at,
+        counterpart_name,
+        counterpart_role,
+        counterpart_org: d.counterpart_org,
+        direction: d.direction,
+        channel: d.channel,
+        messages: d.messages,
+        comment,
+    })
+}
+
+/// Chain-of-care access: an organisation sees an episode only if it is one of
+/// its parties — the ward its own, a municipality its residents', a
+/// primary-care centre its patients', outpatient psychiatry only episodes on
+/// psychiatric wards that name it.
+pub fn in_chain_of_care(e: &EpisodeFacts, org: &OrgId) -> bool {
+    e.parties().into_iter().any(|p| e.org_of(p) == Some(org))
+}

@@ -40,18 +40,15 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
+    tokio::task::spawn_blocking(move || Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .unwrap_or(false)
 }
 
 /// A hash of a password nobody has, checked when the username is unknown so
 /// that the answer takes as long as for a real account.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$cmVzZXJ2LWR1bW15LXNhbHQ$3c5n0mG7nY1DAt5cWmXx3q2tTg1NcKqz6W2pX2oNv9E";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$cmVzZXJ2LWR1bW15LXNhbHQ$3c5n0mG7nY1DAt5cWmXx3q2tTg1NcKqz6W2pX2oNv9E";
 
 /// A new login.
 pub struct NewSession {
@@ -73,31 +70,16 @@ impl App {
         let now = self.now();
         let Some(user) = self.store.user_by_username(username.trim()).await? else {
             let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-            let detail = format!(
-                "unknown username {:?}",
-                username.chars().take(64).collect::<String>()
-            );
+            let detail = format!("unknown username {:?}", username.chars().take(64).collect::<String>());
             self.store
-                .append_audit(self.audit(
-                    Actor::System("anonymous"),
-                    origin,
-                    "login.failed",
-                    None,
-                    detail,
-                ))
+                .append_audit(self.audit(Actor::System("anonymous"), origin, "login.failed", None, detail))
                 .await?;
             return Err(AppError::BadCredentials);
         };
         if let Some(until) = user.locked_until
             && until > now
         {
-            let audit = self.audit(
-                Actor::Person(&user),
-                origin,
-                "login.refused_locked",
-                None,
-                String::new(),
-            );
+            let audit = self.audit(Actor::Person(&user), origin, "login.refused_locked", None, String::new());
             self.store.append_audit(audit).await?;
             return Err(AppError::Locked { until });
         }
@@ -105,21 +87,10 @@ impl App {
             let failed = user.failed_logins.saturating_add(1);
             let locked_until = (failed >= self.settings.max_failed_logins)
                 .then(|| now + SignedDuration::from_mins(self.settings.lockout_minutes));
-            let action = if locked_until.is_some() {
-                "login.locked"
-            } else {
-                "login.failed"
-            };
-            let audit = self.audit(
-                Actor::Person(&user),
-                origin,
-                action,
-                None,
-                format!("{failed} consecutive failures"),
-            );
-            self.store
-                .record_login_failure(user.id, failed, locked_until, audit)
-                .await?;
+            let action = if locked_until.is_some() { "login.locked" } else { "login.failed" };
+            let audit =
+                self.audit(Actor::Person(&user), origin, action, None, format!("{failed} consecutive failures"));
+            self.store.record_login_failure(user.id, failed, locked_until, audit).await?;
             return Err(match locked_until {
                 Some(until) => AppError::Locked { until },
                 None => AppError::BadCredentials,
@@ -134,53 +105,23 @@ impl App {
             created_at: now,
             expires_at: now + SignedDuration::from_hours(self.settings.session_hours),
         };
-        let audit = self.audit(
-            Actor::Person(&user),
-            origin,
-            "login.success",
-            None,
-            kind.key().to_owned(),
-        );
-        self.store
-            .record_login_success(session.clone(), audit)
-            .await?;
-        Ok(NewSession {
-            token,
-            session,
-            user,
-        })
+        let audit = self.audit(Actor::Person(&user), origin, "login.success", None, kind.key().to_owned());
+        self.store.record_login_success(session.clone(), audit).await?;
+        Ok(NewSession { token, session, user })
     }
 
     /// Resolves a session cookie or bearer token to the person behind it.
-    pub async fn authenticate(
-        &self,
-        token: &str,
-        kind: SessionKind,
-        origin: Origin,
-    ) -> Result<Principal, AppError> {
+    pub async fn authenticate(&self, token: &str, kind: SessionKind, origin: Origin) -> Result<Principal, AppError> {
         match self.store.session(&token_hash(token), self.now()).await? {
-            Some((session, user)) if session.kind == kind => Ok(Principal {
-                user,
-                session,
-                origin,
-            }),
+            Some((session, user)) if session.kind == kind => Ok(Principal { user, session, origin }),
             _ => Err(AppError::Unauthenticated),
         }
     }
 
     /// Ends a session.
     pub async fn logout(&self, p: &Principal) -> Result<(), AppError> {
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            "logout",
-            None,
-            String::new(),
-        );
-        Ok(self
-            .store
-            .delete_session(&p.session.token_hash, audit)
-            .await?)
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "logout", None, String::new());
+        Ok(self.store.delete_session(&p.session.token_hash, audit).await?)
     }
 }
 

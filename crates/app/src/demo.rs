@@ -8,42 +8,33 @@ use jiff::SignedDuration;
 use reserv_core::org::Role;
 use reserv_core::time::format_input;
 
+use reserv_core::ids::EpisodeId;
+use reserv_store::SessionKind;
+
+use crate::episodes::{EntryInput, RegisterInput, UpdateInput};
 use crate::outages::DeclareInput;
 use crate::users::NewUserInput;
-use crate::{Actor, App, AppError, Origin};
+use crate::{Actor, App, AppError, Origin, Principal};
 
 /// The password of every demo account; printed on start and in README.md.
 pub const DEMO_PASSWORD: &str = "reserv-demo";
 
 /// The demo accounts: username, display name, organisation, role.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
-    (
-        "demo-clinician",
-        "Demo Sjuksköterska",
-        "rvn-sundsvall-avd-medicin-3",
-        Role::Clinician,
-    ),
-    (
-        "demo-manager",
-        "Demo Enhetschef",
-        "rvn-sundsvall-avd-medicin-3",
-        Role::UnitManager,
-    ),
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 8] = [
+    ("demo-psyk", "Demo Sjuksköterska Psykiatri", "rvn-sundsvall-avd-psykiatri-1", Role::Clinician),
+    ("demo-kommun", "Demo Biståndshandläggare", "kommun-timra", Role::Clinician),
+    ("demo-hc", "Demo Distriktssköterska", "rvn-hc-timra", Role::Clinician),
+    ("demo-clinician", "Demo Sjuksköterska", "rvn-sundsvall-avd-medicin-3", Role::Clinician),
+    ("demo-manager", "Demo Enhetschef", "rvn-sundsvall-avd-medicin-3", Role::UnitManager),
     ("demo-it", "Demo IT-förvaltning", "rvn-it", Role::It),
-    (
-        "demo-admin",
-        "Demo Systemförvaltare",
-        "rvn-it",
-        Role::SystemAdministrator,
-    ),
+    ("demo-admin", "Demo Systemförvaltare", "rvn-it", Role::SystemAdministrator),
     ("demo-auditor", "Demo Granskare", "rvn", Role::Auditor),
 ];
 
 /// Loads the demo data; safe to run on every start.
 pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
     let origin = Origin("demo".into());
-    app.import_directory(directory_text, Actor::System("demo"), &origin)
-        .await?;
+    app.import_directory(directory_text, Actor::System("demo"), &origin).await?;
     for (username, name, org, role) in DEMO_ACCOUNTS {
         if app.store.user_by_username(username).await?.is_none() {
             let input = NewUserInput {
@@ -57,34 +48,208 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
         }
     }
     if app.store.all_outage_events().await?.is_empty() {
-        let it = app
-            .store
-            .user_by_username("demo-it")
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let it = app.store.user_by_username("demo-it").await?.ok_or(AppError::NotFound)?;
         let now = app.now();
         let ongoing = DeclareInput {
-            system: "municipal-record".into(),
+            system: "lifecare-sp".into(),
             kind: "unplanned".into(),
-            scope: "municipalities".into(),
-            start: format_input(now - SignedDuration::from_mins(90)),
-            expected_end: Some(format_input(now + SignedDuration::from_hours(4))),
-            notice: "Övning i demoläge: kommunernas journalsystem går inte att nå. Använd utskrivna att göra-listor."
-                .into(),
+            scope: "both".into(),
+            start: format_input(now - SignedDuration::from_hours(3)),
+            expected_end: Some(format_input(now + SignedDuration::from_hours(5))),
+            notice: "Demo: Lifecare SP går inte att nå. Använd avbrottsrutinen och logga varje samtal i Reserv.".into(),
         };
         app.declare_as(&it, &origin, ongoing).await?;
         let next_week = now + SignedDuration::from_hours(24 * 7);
         let planned = DeclareInput {
-            system: "lifecare-sp".into(),
+            system: "municipal-record".into(),
             kind: "planned".into(),
-            scope: "both".into(),
+            scope: "municipalities".into(),
             start: format!("{}T18:00", &format_input(next_week)[..10]),
             expected_end: Some(format!("{}T20:00", &format_input(next_week)[..10])),
-            notice:
-                "Demo: planerad uppgradering av Lifecare SP. Avbrottsrutinen gäller under stoppet."
-                    .into(),
+            notice: "Demo: planerad uppgradering av kommunernas journalsystem. Skriv ut att göra-listorna innan."
+                .into(),
         };
         app.declare_as(&it, &origin, planned).await?;
+    }
+    if app.store.all_episode_events().await?.is_empty() {
+        load_episodes(app, &origin).await?;
+    }
+    Ok(())
+}
+
+async fn as_user(app: &App, username: &str, origin: &Origin) -> Result<Principal, AppError> {
+    let s = app.login(username, DEMO_PASSWORD, SessionKind::Api, origin).await?;
+    app.authenticate(&s.token, SessionKind::Api, origin.clone()).await
+}
+
+fn ago(app: &App, minutes: i64) -> String {
+    format_input(app.now() - SignedDuration::from_mins(minutes))
+}
+
+struct Call<'a> {
+    by: &'a Principal,
+    minutes_ago: i64,
+    name: &'a str,
+    role: &'a str,
+    org: &'a str,
+    direction: &'a str,
+    messages: &'a [&'a str],
+    comment: &'a str,
+}
+
+async fn call(app: &App, episode: EpisodeId, c: Call<'_>) -> Result<(), AppError> {
+    let input = EntryInput {
+        at: Some(ago(app, c.minutes_ago)),
+        counterpart_name: c.name.into(),
+        counterpart_role: c.role.into(),
+        counterpart_org: c.org.into(),
+        direction: c.direction.into(),
+        channel: None,
+        messages: c.messages.iter().map(|m| m.to_string()).collect(),
+        comment: c.comment.into(),
+        supersedes: None,
+    };
+    app.log_call(c.by, episode, input).await.map(|_| ())
+}
+
+/// Synthetic episodes on the demo wards, with Skatteverket-style test numbers
+/// (birth numbers 980–989, never issued to real people): some handovers
+/// complete, some with gaps, one discharged with unconfirmed information.
+async fn load_episodes(app: &App, origin: &Origin) -> Result<(), AppError> {
+    let ward = as_user(app, "demo-clinician", origin).await?;
+    let psych = as_user(app, "demo-psyk", origin).await?;
+    let kommun = as_user(app, "demo-kommun", origin).await?;
+    let hc = as_user(app, "demo-hc", origin).await?;
+    let register = |patient: &str, reserve: bool, municipality: &str, primary_care: &str, minutes: i64| RegisterInput {
+        patient_id: patient.into(),
+        reserve_number: reserve,
+        municipality: municipality.into(),
+        primary_care: primary_care.into(),
+        outpatient_psychiatry: None,
+        admitted_at: ago(app, minutes),
+        expected_discharge: None,
+        existed_before_outage: minutes > 180,
+    };
+    // Admitted during the outage; every party told and answered.
+    let a = app.register_episode(&ward, register("19380412-9819", false, "kommun-timra", "rvn-hc-timra", 120)).await?;
+    let id = a.episode.id;
+    let both = ["admission"];
+    call(
+        app,
+        id,
+        Call {
+            by: &ward,
+            minutes_ago: 110,
+            name: "Demo Handläggare",
+            role: "biståndshandläggare",
+            org: "kommun-timra",
+            direction: "given",
+            messages: &both,
+            comment: "Via växeln.",
+        },
+    )
+    .await?;
+    call(
+        app,
+        id,
+        Call {
+            by: &ward,
+            minutes_ago: 105,
+            name: "Demo Distriktssköterska",
+            role: "fast vårdkontakt",
+            org: "rvn-hc-timra",
+            direction: "given",
+            messages: &both,
+            comment: "",
+        },
+    )
+    .await?;
+    call(
+        app,
+        id,
+        Call {
+            by: &kommun,
+            minutes_ago: 90,
+            name: "Demo Sjuksköterska",
+            role: "sjuksköterska",
+            org: "rvn-sundsvall-avd-medicin-3",
+            direction: "given",
+            messages: &["current_services"],
+            comment: "Hemtjänst fyra gånger per dag.",
+        },
+    )
+    .await?;
+    call(
+        app,
+        id,
+        Call {
+            by: &hc,
+            minutes_ago: 80,
+            name: "Demo Sjuksköterska",
+            role: "sjuksköterska",
+            org: "rvn-sundsvall-avd-medicin-3",
+            direction: "given",
+            messages: &["designated_care_contact", "current_services"],
+            comment: "",
+        },
+    )
+    .await?;
+    // In hospital since before the outage; primary care not told yet.
+    let mut b = register("19410923-9824", false, "kommun-timra", "rvn-hc-timra", 2 * 24 * 60);
+    b.expected_discharge = Some(format_input(app.now() + SignedDuration::from_hours(24))[..10].to_owned());
+    let b = app.register_episode(&ward, b).await?;
+    call(
+        app,
+        b.episode.id,
+        Call {
+            by: &ward,
+            minutes_ago: 60,
+            name: "Demo Handläggare",
+            role: "biståndshandläggare",
+            org: "kommun-timra",
+            direction: "given",
+            messages: &["admission", "estimated_discharge_date"],
+            comment: "Primärvården svarar inte, ring igen.",
+        },
+    )
+    .await?;
+    // Ready and discharged, with planning information unconfirmed at primary care.
+    let c = app
+        .register_episode(
+            &ward,
+            register("19450117-9834", false, "kommun-sundsvall", "rvn-hc-sundsvall-centrum", 26 * 60),
+        )
+        .await?;
+    let cid = c.episode.id;
+    call(
+        app,
+        cid,
+        Call {
+            by: &ward,
+            minutes_ago: 170,
+            name: "Demo Handläggare Sundsvall",
+            role: "biståndshandläggare",
+            org: "kommun-sundsvall",
+            direction: "given",
+            messages: &["admission", "planning_information"],
+            comment: "",
+        },
+    )
+    .await?;
+    let update = UpdateInput {
+        ready_for_discharge_at: Some(ago(app, 60)),
+        discharged_at: Some(ago(app, 30)),
+        ..Default::default()
+    };
+    app.update_episode(&ward, cid, update).await?;
+    // A psychiatric ward: outpatient psychiatry must be called too.
+    let mut d = register("19470305-9842", false, "kommun-sundsvall", "rvn-hc-sundsvall-centrum", 90);
+    d.outpatient_psychiatry = Some("rvn-psyk-oppenvard-sundsvall".into());
+    app.register_episode(&psych, d).await?;
+    // Identity unknown: a reserve number, clearly flagged.
+    app.register_episode(&ward, register("RES-2026-0001", true, "kommun-timra", "rvn-hc-timra", 45)).await?;
+    for p in [&ward, &psych, &kommun, &hc] {
+        app.logout(p).await?;
     }
     Ok(())
 }

@@ -10,8 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use reserv_core::episode::{
-    self, Channel, EntryDraft, Episode, EpisodeChange, EpisodeEvent, EpisodeUpdate, LogEntry,
-    Registration,
+    self, Channel, EntryDraft, Episode, EpisodeChange, EpisodeEvent, EpisodeUpdate, LogEntry, Registration,
 };
 use reserv_core::error::{DomainError, Field};
 use reserv_core::handover::{self, Direction, Gap, MessageType, Routine};
@@ -97,25 +96,15 @@ fn present(s: Option<String>) -> Option<String> {
 }
 
 fn parse_date(field: Field, s: &str) -> Result<Date, DomainError> {
-    let d: Date = s
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::InvalidDateTime { field })?;
-    if (2000..=2099).contains(&d.year()) {
-        Ok(d)
-    } else {
-        Err(DomainError::ImplausibleDate { field })
-    }
+    let d: Date = s.trim().parse().map_err(|_| DomainError::InvalidDateTime { field })?;
+    if (2000..=2099).contains(&d.year()) { Ok(d) } else { Err(DomainError::ImplausibleDate { field }) }
 }
 
 fn parse_direction(s: &str) -> Result<Direction, DomainError> {
     match s.trim() {
         "given" => Ok(Direction::Given),
         "received" => Ok(Direction::Received),
-        other => Err(DomainError::UnknownValue {
-            field: Field::Direction,
-            value: other.chars().take(40).collect(),
-        }),
+        other => Err(DomainError::UnknownValue { field: Field::Direction, value: other.chars().take(40).collect() }),
     }
 }
 
@@ -124,40 +113,24 @@ fn parse_channel(s: Option<&str>) -> Result<Channel, DomainError> {
         "" | "phone" => Ok(Channel::Phone),
         "in_person" => Ok(Channel::InPerson),
         "other" => Ok(Channel::Other),
-        other => Err(DomainError::UnknownValue {
-            field: Field::Channel,
-            value: other.chars().take(40).collect(),
-        }),
+        other => Err(DomainError::UnknownValue { field: Field::Channel, value: other.chars().take(40).collect() }),
     }
 }
 
 fn parse_message(s: &str) -> Result<MessageType, DomainError> {
     let v = serde_json::Value::String(s.trim().to_owned());
-    serde_json::from_value(v).map_err(|_| DomainError::UnknownValue {
-        field: Field::Messages,
-        value: s.chars().take(40).collect(),
-    })
+    serde_json::from_value(v)
+        .map_err(|_| DomainError::UnknownValue { field: Field::Messages, value: s.chars().take(40).collect() })
 }
 
 /// The routine with this id, or the default one.
 pub fn routine(id: &str) -> &'static Routine {
-    [&handover::PRATOR_000, &handover::LIFECARE_001]
-        .into_iter()
-        .find(|r| r.id == id)
-        .unwrap_or(&handover::LIFECARE_001)
+    [&handover::PRATOR_000, &handover::LIFECARE_001].into_iter().find(|r| r.id == id).unwrap_or(&handover::LIFECARE_001)
 }
 
 impl App {
-    async fn org_of_kind(
-        &self,
-        raw: &str,
-        field: Field,
-        kinds: &[OrgKind],
-    ) -> Result<Organisation, AppError> {
-        let unknown = || DomainError::UnknownValue {
-            field,
-            value: raw.chars().take(64).collect(),
-        };
+    async fn org_of_kind(&self, raw: &str, field: Field, kinds: &[OrgKind]) -> Result<Organisation, AppError> {
+        let unknown = || DomainError::UnknownValue { field, value: raw.chars().take(64).collect() };
         let id = OrgId::parse(raw.trim()).map_err(|_| unknown())?;
         match self.store.organisation(&id).await? {
             Some(o) if kinds.contains(&o.kind) => Ok(o),
@@ -174,10 +147,7 @@ impl App {
         let mut out = Vec::new();
         for events in by.into_values() {
             let o = Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
-            let cd = self
-                .catalogue
-                .get(&o.system)
-                .is_some_and(|s| s.coordinated_discharge);
+            let cd = self.catalogue.get(&o.system).is_some_and(|s| s.coordinated_discharge);
             if cd && o.start <= at && o.restored_at.is_none_or(|r| r >= at) {
                 out.push(o);
             }
@@ -186,11 +156,7 @@ impl App {
     }
 
     /// A ward registers a patient's care episode.
-    pub async fn register_episode(
-        &self,
-        p: &Principal,
-        input: RegisterInput,
-    ) -> Result<EpisodeView, AppError> {
+    pub async fn register_episode(&self, p: &Principal, input: RegisterInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
         let ward = match self.store.organisation(&p.user.org).await? {
             Some(o) if o.kind == OrgKind::Ward => o,
@@ -202,36 +168,18 @@ impl App {
         } else {
             PatientId::parse(&input.patient_id, today)?
         };
-        let municipality = self
-            .org_of_kind(
-                &input.municipality,
-                Field::Municipality,
-                &[OrgKind::Municipality],
-            )
-            .await?;
-        let primary_care = self
-            .org_of_kind(
-                &input.primary_care,
-                Field::PrimaryCare,
-                &[OrgKind::PrimaryCareCentre],
-            )
-            .await?;
+        let municipality = self.org_of_kind(&input.municipality, Field::Municipality, &[OrgKind::Municipality]).await?;
+        let primary_care =
+            self.org_of_kind(&input.primary_care, Field::PrimaryCare, &[OrgKind::PrimaryCareCentre]).await?;
         let psych = match present(input.outpatient_psychiatry) {
-            Some(raw) => Some(
-                self.org_of_kind(
-                    &raw,
-                    Field::OutpatientPsychiatry,
-                    &[OrgKind::OutpatientPsychiatry],
-                )
-                .await?
-                .id,
-            ),
+            Some(raw) => {
+                Some(self.org_of_kind(&raw, Field::OutpatientPsychiatry, &[OrgKind::OutpatientPsychiatry]).await?.id)
+            }
             None => None,
         };
         let admitted_at = parse_user_time(Field::AdmittedAt, &input.admitted_at)?;
-        let expected_discharge = present(input.expected_discharge)
-            .map(|d| parse_date(Field::ExpectedDischarge, &d))
-            .transpose()?;
+        let expected_discharge =
+            present(input.expected_discharge).map(|d| parse_date(Field::ExpectedDischarge, &d)).transpose()?;
         let routine_id = self
             .outages_at(now)
             .await?
@@ -243,9 +191,7 @@ impl App {
         let change = episode::register(
             Registration {
                 patient,
-                ward_type: ward
-                    .ward_type
-                    .unwrap_or(reserv_core::org::WardType::Somatic),
+                ward_type: ward.ward_type.unwrap_or(reserv_core::org::WardType::Somatic),
                 ward: ward.id,
                 municipality: municipality.id,
                 primary_care: primary_care.id,
@@ -258,8 +204,7 @@ impl App {
             now,
         )?;
         let id = EpisodeId(Uuid::now_v7());
-        self.append_episode(p, id, 0, change, "episode.registered")
-            .await?;
+        self.append_episode(p, id, 0, change, "episode.registered").await?;
         self.episode(p, id).await
     }
 
@@ -276,27 +221,15 @@ impl App {
             episode_id: id,
             seq,
             at: self.now(),
-            actor: TimelineActor {
-                user_id: Some(p.user.id),
-                name: p.user.display_name.clone(),
-            },
+            actor: TimelineActor { user_id: Some(p.user.id), name: p.user.display_name.clone() },
             node: self.store.node_id().to_owned(),
             change,
         };
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            action,
-            Some(format!("episode:{id}")),
-            String::new(),
-        );
-        self.store
-            .append_episode_event(event, audit)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(m) => AppError::Conflict(m),
-                other => other.into(),
-            })
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("episode:{id}")), String::new());
+        self.store.append_episode_event(event, audit).await.map_err(|e| match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => other.into(),
+        })
     }
 
     /// Loads an episode the caller may see; anyone else gets `NotFound`.
@@ -306,11 +239,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
-        if episode::in_chain_of_care(&e.facts, &p.user.org) {
-            Ok(e)
-        } else {
-            Err(AppError::NotFound)
-        }
+        if episode::in_chain_of_care(&e.facts, &p.user.org) { Ok(e) } else { Err(AppError::NotFound) }
     }
 
     fn view_of(e: Episode, entries: Vec<LogEntry>) -> EpisodeView {
@@ -318,37 +247,21 @@ impl App {
         let contacts: Vec<_> = entries.iter().map(LogEntry::contact).collect();
         let gaps = handover::gaps(r, &e.facts, &contacts);
         let discharge_warnings = handover::discharge_warnings(r, &e.facts, &contacts);
-        let superseded: HashMap<EntryId, EntryId> = entries
-            .iter()
-            .filter_map(|x| x.supersedes.map(|s| (s, x.id)))
-            .collect();
+        let superseded: HashMap<EntryId, EntryId> =
+            entries.iter().filter_map(|x| x.supersedes.map(|s| (s, x.id))).collect();
         let entries = entries
             .into_iter()
-            .map(|entry| EntryView {
-                superseded_by: superseded.get(&entry.id).copied(),
-                entry,
-            })
+            .map(|entry| EntryView { superseded_by: superseded.get(&entry.id).copied(), entry })
             .collect();
-        EpisodeView {
-            episode: e,
-            routine_name: r.name,
-            entries,
-            gaps,
-            discharge_warnings,
-        }
+        EpisodeView { episode: e, routine_name: r.name, entries, gaps, discharge_warnings }
     }
 
     /// One episode with its log and gaps (audited read).
     pub async fn episode(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
         let e = self.visible_episode(p, id).await?;
         let entries = self.store.log_entries(&[id]).await?;
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            "episode.read",
-            Some(format!("episode:{id}")),
-            String::new(),
-        );
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, "episode.read", Some(format!("episode:{id}")), String::new());
         self.store.append_audit(audit).await?;
         Ok(Self::view_of(e, entries))
     }
@@ -372,13 +285,7 @@ impl App {
             entries.entry(entry.episode_id).or_default().push(entry);
         }
         let detail = format!("{} episodes", ids.len());
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            "episode.list",
-            None,
-            detail,
-        );
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "episode.list", None, detail);
         self.store.append_audit(audit).await?;
         let mut views: Vec<EpisodeView> = visible
             .into_iter()
@@ -399,14 +306,10 @@ impl App {
             .into_iter()
             .flat_map(|v| {
                 let (id, patient) = (v.episode.id, v.episode.patient.clone());
-                v.gaps.into_iter().map(move |gap| OpenGap {
-                    episode_id: id,
-                    patient: patient.clone(),
-                    gap,
-                })
+                v.gaps.into_iter().map(move |gap| OpenGap { episode_id: id, patient: patient.clone(), gap })
             })
             .collect();
-        out.sort_by(|a, b| (a.gap.due_since, a.episode_id).cmp(&(b.gap.due_since, b.episode_id)));
+        out.sort_by_key(|g| (g.gap.due_since, g.episode_id));
         Ok(out)
     }
 
@@ -436,8 +339,7 @@ impl App {
             designated_care_contact: input.designated_care_contact,
         };
         let change = episode::update(&e, u, self.now())?;
-        self.append_episode(p, id, e.next_seq(), change, "episode.updated")
-            .await?;
+        self.append_episode(p, id, e.next_seq(), change, "episode.updated").await?;
         self.episode(p, id).await
     }
 
@@ -448,12 +350,7 @@ impl App {
 
     /// Logs one call for an episode, signed by the caller; a correction names
     /// the entry it supersedes.
-    pub async fn log_call(
-        &self,
-        p: &Principal,
-        id: EpisodeId,
-        input: EntryInput,
-    ) -> Result<EpisodeView, AppError> {
+    pub async fn log_call(&self, p: &Principal, id: EpisodeId, input: EntryInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
         let e = self.visible_episode(p, id).await?;
         let at = match present(input.at) {
@@ -475,11 +372,7 @@ impl App {
                 ],
             )
             .await?;
-        let messages = input
-            .messages
-            .iter()
-            .map(|m| parse_message(m))
-            .collect::<Result<BTreeSet<_>, _>>()?;
+        let messages = input.messages.iter().map(|m| parse_message(m)).collect::<Result<BTreeSet<_>, _>>()?;
         let valid = episode::validate_entry(
             EntryDraft {
                 at,
@@ -504,30 +397,19 @@ impl App {
                 })?;
                 let entries = self.store.log_entries(&[id]).await?;
                 let Some(old) = entries.iter().find(|x| x.id == old_id) else {
-                    return Err(DomainError::UnknownValue {
-                        field: Field::Supersedes,
-                        value: raw,
-                    }
-                    .into());
+                    return Err(DomainError::UnknownValue { field: Field::Supersedes, value: raw }.into());
                 };
                 if old.author_org != p.user.org {
                     return Err(AppError::Forbidden);
                 }
                 if entries.iter().any(|x| x.supersedes == Some(old_id)) {
-                    return Err(AppError::Conflict(format!(
-                        "entry {old_id} has already been corrected"
-                    )));
+                    return Err(AppError::Conflict(format!("entry {old_id} has already been corrected")));
                 }
                 Some(old_id)
             }
             None => None,
         };
-        let outages = self
-            .outages_at(valid.at)
-            .await?
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
+        let outages = self.outages_at(valid.at).await?.into_iter().map(|o| o.id).collect();
         let entry = LogEntry {
             id: EntryId(Uuid::now_v7()),
             episode_id: id,
@@ -547,18 +429,9 @@ impl App {
             outages,
             node: self.store.node_id().to_owned(),
         };
-        let action = if supersedes.is_some() {
-            "episode.entry_corrected"
-        } else {
-            "episode.entry_logged"
-        };
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            action,
-            Some(format!("episode:{id}")),
-            entry.id.to_string(),
-        );
+        let action = if supersedes.is_some() { "episode.entry_corrected" } else { "episode.entry_logged" };
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("episode:{id}")), entry.id.to_string());
         self.store.append_log_entry(entry, audit).await?;
         drop(_guard);
         self.episode(p, id).await

@@ -74,22 +74,14 @@ pub struct App {
     catalogue: Arc<Catalogue>,
     settings: Settings,
     /// One lock per outage, so concurrent changes to it queue (see `outages`).
-    outage_locks: std::sync::Mutex<
-        std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>,
-    >,
+    outage_locks: std::sync::Mutex<std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>>,
     /// One lock per episode, likewise.
-    episode_locks: std::sync::Mutex<
-        std::collections::HashMap<reserv_core::ids::EpisodeId, Arc<tokio::sync::Mutex<()>>>,
-    >,
+    episode_locks:
+        std::sync::Mutex<std::collections::HashMap<reserv_core::ids::EpisodeId, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl App {
-    pub fn new(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-        catalogue: Catalogue,
-        settings: Settings,
-    ) -> App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, catalogue: Catalogue, settings: Settings) -> App {
         App {
             store,
             clock,
@@ -145,21 +137,10 @@ impl App {
     }
 
     /// Imports (inserts or updates) a region's organisation directory file.
-    pub async fn import_directory(
-        &self,
-        text: &str,
-        actor: Actor<'_>,
-        origin: &Origin,
-    ) -> Result<usize, AppError> {
+    pub async fn import_directory(&self, text: &str, actor: Actor<'_>, origin: &Origin) -> Result<usize, AppError> {
         let orgs = parse_directory(text)?;
         let n = orgs.len();
-        let audit = self.audit(
-            actor,
-            origin,
-            "directory.imported",
-            None,
-            format!("{n} organisations"),
-        );
+        let audit = self.audit(actor, origin, "directory.imported", None, format!("{n} organisations"));
         self.store.upsert_organisations(orgs, audit).await?;
         Ok(n)
     }
@@ -173,22 +154,13 @@ impl App {
     }
 
     /// The audit log, for auditors and system administrators.
-    pub async fn audit_log(
-        &self,
-        p: &Principal,
-        query: AuditQuery,
-    ) -> Result<Vec<AuditRecord>, AppError> {
+    pub async fn audit_log(&self, p: &Principal, query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
         if !p.user.role.may_read_audit_log() {
             return Err(AppError::Forbidden);
         }
         let records = self.store.audit_log(query).await?;
-        let audit = self.audit(
-            Actor::Person(&p.user),
-            &p.origin,
-            "audit.read",
-            None,
-            format!("{} records", records.len()),
-        );
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, "audit.read", None, format!("{} records", records.len()));
         self.store.append_audit(audit).await?;
         Ok(records)
     }

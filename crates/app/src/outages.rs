@@ -13,8 +13,8 @@ use uuid::Uuid;
 use reserv_core::error::Field;
 use reserv_core::ids::{EntryId, OutageId, SystemId};
 use reserv_core::outage::{
-    self, Actor as TimelineActor, Amendment, Assessment, Declaration, Outage, OutageChange,
-    OutageEvent, OutageKind, OutageStatus, Scope,
+    self, Actor as TimelineActor, Amendment, Assessment, Declaration, Outage, OutageChange, OutageEvent, OutageKind,
+    OutageStatus, Scope,
 };
 use reserv_core::time::parse_user_time;
 use reserv_store::{StoreError, UserRecord};
@@ -75,9 +75,7 @@ impl App {
     fn view(&self, outage: Outage, now: Timestamp) -> OutageView {
         let system = self.catalogue.get(&outage.system);
         OutageView {
-            system_name: system
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| outage.system.to_string()),
+            system_name: system.map(|s| s.name.clone()).unwrap_or_else(|| outage.system.to_string()),
             status: outage.status(now),
             assessment: outage.assess(system),
             outage,
@@ -85,11 +83,7 @@ impl App {
     }
 
     fn require_manager(p: &Principal) -> Result<(), AppError> {
-        if p.user.role.may_manage_outages() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        if p.user.role.may_manage_outages() { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
     fn parse_declaration(&self, input: &DeclareInput) -> Result<Declaration, AppError> {
@@ -97,25 +91,13 @@ impl App {
         let kind = OutageKind::parse(&input.kind)?;
         let scope = Scope::parse(&input.scope)?;
         let start = parse_user_time(Field::Start, &input.start)?;
-        let expected_end = present(input.expected_end.clone())
-            .map(|e| parse_user_time(Field::ExpectedEnd, &e))
-            .transpose()?;
-        Ok(Declaration {
-            system,
-            kind,
-            scope,
-            start,
-            expected_end,
-            notice: input.notice.clone(),
-        })
+        let expected_end =
+            present(input.expected_end.clone()).map(|e| parse_user_time(Field::ExpectedEnd, &e)).transpose()?;
+        Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone() })
     }
 
     /// IT declares an outage.
-    pub async fn declare_outage(
-        &self,
-        p: &Principal,
-        input: DeclareInput,
-    ) -> Result<OutageView, AppError> {
+    pub async fn declare_outage(&self, p: &Principal, input: DeclareInput) -> Result<OutageView, AppError> {
         Self::require_manager(p)?;
         self.declare_as(&p.user, &p.origin, input).await
     }
@@ -129,36 +111,21 @@ impl App {
     ) -> Result<OutageView, AppError> {
         let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
         let id = OutageId(Uuid::now_v7());
-        self.append(user, origin, id, 0, change, "outage.declared")
-            .await?;
+        self.append(user, origin, id, 0, change, "outage.declared").await?;
         self.outage(id).await
     }
 
     /// IT amends an outage (expected end, notice, scope, …).
-    pub async fn amend_outage(
-        &self,
-        p: &Principal,
-        id: OutageId,
-        input: AmendInput,
-    ) -> Result<OutageView, AppError> {
+    pub async fn amend_outage(&self, p: &Principal, id: OutageId, input: AmendInput) -> Result<OutageView, AppError> {
         Self::require_manager(p)?;
         let amendment = Amendment {
-            kind: present(input.kind)
-                .map(|k| OutageKind::parse(&k))
-                .transpose()?,
+            kind: present(input.kind).map(|k| OutageKind::parse(&k)).transpose()?,
             scope: present(input.scope).map(|s| Scope::parse(&s)).transpose()?,
-            start: present(input.start)
-                .map(|s| parse_user_time(Field::Start, &s))
-                .transpose()?,
-            expected_end: present(input.expected_end)
-                .map(|s| parse_user_time(Field::ExpectedEnd, &s))
-                .transpose()?,
+            start: present(input.start).map(|s| parse_user_time(Field::Start, &s)).transpose()?,
+            expected_end: present(input.expected_end).map(|s| parse_user_time(Field::ExpectedEnd, &s)).transpose()?,
             notice: input.notice,
         };
-        self.change(p, id, "outage.amended", |o, now| {
-            Ok(outage::amend(o, amendment.clone(), now)?)
-        })
-        .await
+        self.change(p, id, "outage.amended", |o, now| Ok(outage::amend(o, amendment.clone(), now)?)).await
     }
 
     /// IT ends an outage: the system is back in service at `restored_at`.
@@ -172,10 +139,7 @@ impl App {
         Self::require_manager(p)?;
         let restored = parse_user_time(Field::RestoredAt, restored_at)?;
         let notice = present(notice);
-        self.change(p, id, "outage.ended", |o, now| {
-            Ok(outage::end(o, restored, notice.clone(), now)?)
-        })
-        .await
+        self.change(p, id, "outage.ended", |o, now| Ok(outage::end(o, restored, notice.clone(), now)?)).await
     }
 
     async fn change(
@@ -193,18 +157,13 @@ impl App {
         for _ in 0..RETRIES {
             let current = self.load(id).await?;
             let change = decide(&current, self.now())?;
-            match self
-                .append(&p.user, &p.origin, id, current.next_seq(), change, action)
-                .await
-            {
+            match self.append(&p.user, &p.origin, id, current.next_seq(), change, action).await {
                 Err(AppError::Conflict(_)) => continue,
                 other => other?,
             }
             return self.outage(id).await;
         }
-        Err(AppError::Conflict(format!(
-            "outage {id} is being changed by others"
-        )))
+        Err(AppError::Conflict(format!("outage {id} is being changed by others")))
     }
 
     async fn append(
@@ -216,34 +175,21 @@ impl App {
         change: OutageChange,
         action: &str,
     ) -> Result<(), AppError> {
-        let detail =
-            serde_json::to_string(&change).map_err(|e| AppError::Internal(e.to_string()))?;
+        let detail = serde_json::to_string(&change).map_err(|e| AppError::Internal(e.to_string()))?;
         let event = OutageEvent {
             id: EntryId(Uuid::now_v7()),
             outage_id: id,
             seq,
             at: self.now(),
-            actor: TimelineActor {
-                user_id: Some(user.id),
-                name: user.display_name.clone(),
-            },
+            actor: TimelineActor { user_id: Some(user.id), name: user.display_name.clone() },
             node: self.store.node_id().to_owned(),
             change,
         };
-        let audit = self.audit(
-            Actor::Person(user),
-            origin,
-            action,
-            Some(format!("outage:{id}")),
-            detail,
-        );
-        self.store
-            .append_outage_event(event, audit)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(m) => AppError::Conflict(m),
-                other => other.into(),
-            })
+        let audit = self.audit(Actor::Person(user), origin, action, Some(format!("outage:{id}")), detail);
+        self.store.append_outage_event(event, audit).await.map_err(|e| match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => other.into(),
+        })
     }
 
     fn outage_lock(&self, id: OutageId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
@@ -281,13 +227,7 @@ impl App {
         views.sort_by_key(|v| match v.status {
             OutageStatus::Ongoing => (0, v.outage.start.as_microsecond()),
             OutageStatus::Upcoming => (1, v.outage.start.as_microsecond()),
-            OutageStatus::Ended => (
-                2,
-                -v.outage
-                    .restored_at
-                    .unwrap_or(v.outage.start)
-                    .as_microsecond(),
-            ),
+            OutageStatus::Ended => (2, -v.outage.restored_at.unwrap_or(v.outage.start).as_microsecond()),
         });
         Ok(views)
     }

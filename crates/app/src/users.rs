@@ -25,9 +25,7 @@ pub struct NewUserInput {
 
 fn check_username(s: &str) -> Result<String, DomainError> {
     let u = check_text(Field::Username, s, 64, true)?;
-    let ok = u.len() >= 3
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok = u.len() >= 3 && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(u)
     } else {
@@ -62,11 +60,7 @@ impl App {
             value: input.org.chars().take(64).collect(),
         })?;
         if self.store.organisation(&org).await?.is_none() {
-            return Err(DomainError::UnknownValue {
-                field: Field::Organisation,
-                value: org.to_string(),
-            }
-            .into());
+            return Err(DomainError::UnknownValue { field: Field::Organisation, value: org.to_string() }.into());
         }
         if input.password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(DomainError::Invalid {
@@ -86,17 +80,9 @@ impl App {
             locked_until: None,
             created_at: self.now(),
         };
-        let actor = by
-            .map(|p| Actor::Person(&p.user))
-            .unwrap_or(Actor::System("cli"));
+        let actor = by.map(|p| Actor::Person(&p.user)).unwrap_or(Actor::System("cli"));
         let detail = format!("role {} in {}", user.role.key(), user.org);
-        let audit = self.audit(
-            actor,
-            origin,
-            "user.created",
-            Some(format!("user:{}", user.username)),
-            detail,
-        );
+        let audit = self.audit(actor, origin, "user.created", Some(format!("user:{}", user.username)), detail);
         self.store.insert_user(user.clone(), audit).await?;
         Ok(user)
     }

@@ -72,11 +72,7 @@ impl System {
             .iter()
             .map(|s| SupportNow {
                 who: s.who.clone(),
-                number: if office {
-                    s.office_hours.clone()
-                } else {
-                    s.on_call.clone().or(s.office_hours.clone())
-                },
+                number: if office { s.office_hours.clone() } else { s.on_call.clone().or(s.office_hours.clone()) },
                 email: s.email.clone(),
                 office_hours: office,
             })
@@ -100,10 +96,8 @@ struct CatalogueFile {
 impl Catalogue {
     /// Parses and validates a catalogue file.
     pub fn parse(text: &str) -> Result<Catalogue, DomainError> {
-        let file: CatalogueFile = toml::from_str(text).map_err(|e| DomainError::Invalid {
-            field: Field::File,
-            message: e.to_string(),
-        })?;
+        let file: CatalogueFile =
+            toml::from_str(text).map_err(|e| DomainError::Invalid { field: Field::File, message: e.to_string() })?;
         let bad = |id: &SystemId, m: String| DomainError::Invalid {
             field: Field::File,
             message: format!("system {id}: {m}"),
@@ -125,14 +119,9 @@ impl Catalogue {
             }
         }
         if file.systems.is_empty() {
-            return Err(DomainError::Invalid {
-                field: Field::File,
-                message: "the catalogue has no systems".into(),
-            });
+            return Err(DomainError::Invalid { field: Field::File, message: "the catalogue has no systems".into() });
         }
-        Ok(Catalogue {
-            systems: file.systems,
-        })
+        Ok(Catalogue { systems: file.systems })
     }
 
     pub fn systems(&self) -> &[System] {
@@ -145,10 +134,7 @@ impl Catalogue {
 
     /// Resolves a system id typed by a person or an API client.
     pub fn resolve(&self, raw: &str) -> Result<&System, DomainError> {
-        let unknown = || DomainError::UnknownValue {
-            field: Field::System,
-            value: raw.chars().take(64).collect(),
-        };
+        let unknown = || DomainError::UnknownValue { field: Field::System, value: raw.chars().take(64).collect() };
         let id = SystemId::parse(raw.trim()).map_err(|_| unknown())?;
         self.get(&id).ok_or_else(unknown)
     }
@@ -177,14 +163,8 @@ on_call = "(026-2) 784 41"
         let s = c.resolve("melior").unwrap();
         let monday_10 = "2026-11-23T09:00:00Z".parse().unwrap();
         let monday_20 = "2026-11-23T19:00:00Z".parse().unwrap();
-        assert_eq!(
-            s.support_now(monday_10)[0].number.as_deref(),
-            Some("(026-1) 53 000")
-        );
-        assert_eq!(
-            s.support_now(monday_20)[0].number.as_deref(),
-            Some("(026-2) 784 41")
-        );
+        assert_eq!(s.support_now(monday_10)[0].number.as_deref(), Some("(026-1) 53 000"));
+        assert_eq!(s.support_now(monday_20)[0].number.as_deref(), Some("(026-2) 784 41"));
     }
 
     #[test]

@@ -22,26 +22,20 @@ struct DirectoryFile {
 pub fn is_phone_number(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (5..=15).contains(&digits)
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '–' | '(' | ')' | '+'))
+        && s.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '–' | '(' | ')' | '+'))
         && !s.contains("++")
 }
 
 /// Parses and validates a directory file.
 pub fn parse_directory(text: &str) -> Result<Vec<Organisation>, DomainError> {
-    let file: DirectoryFile = toml::from_str(text).map_err(|e| DomainError::Invalid {
-        field: Field::File,
-        message: e.to_string(),
-    })?;
+    let file: DirectoryFile =
+        toml::from_str(text).map_err(|e| DomainError::Invalid { field: Field::File, message: e.to_string() })?;
     validate(&file.organisations)?;
     Ok(file.organisations)
 }
 
 fn invalid(id: &str, message: &str) -> DomainError {
-    DomainError::Invalid {
-        field: Field::File,
-        message: format!("organisation {id}: {message}"),
-    }
+    DomainError::Invalid { field: Field::File, message: format!("organisation {id}: {message}") }
 }
 
 fn validate(orgs: &[Organisation]) -> Result<(), DomainError> {
@@ -68,10 +62,7 @@ fn validate(orgs: &[Organisation]) -> Result<(), DomainError> {
         }
         match (o.kind, o.ward_type) {
             (OrgKind::Ward, None) => {
-                return Err(invalid(
-                    id,
-                    "a ward needs ward_type (somatic or psychiatric)",
-                ));
+                return Err(invalid(id, "a ward needs ward_type (somatic or psychiatric)"));
             }
             (k, Some(_)) if k != OrgKind::Ward => {
                 return Err(invalid(id, "only a ward has a ward_type"));
@@ -84,10 +75,7 @@ fn validate(orgs: &[Organisation]) -> Result<(), DomainError> {
             }
         }
         if o.kind == OrgKind::Municipality && o.switchboard.is_none() {
-            return Err(invalid(
-                id,
-                "a municipality needs its switchboard number (seed 001)",
-            ));
+            return Err(invalid(id, "a municipality needs its switchboard number (seed 001)"));
         }
     }
     Ok(())
@@ -133,26 +121,11 @@ switchboard = "060-16 31 00"
     #[test]
     fn errors_name_the_entry() {
         let cases = [
-            (
-                OK.replace("parent = \"sjukhus-x\"", "parent = \"nope\""),
-                "parent nope does not exist",
-            ),
-            (
-                OK.replace("ward_type = \"psychiatric\"\n", ""),
-                "needs ward_type",
-            ),
-            (
-                OK.replace("060-16 31 00", "ring oss"),
-                "is not a phone number",
-            ),
-            (
-                OK.replace("id = \"avd-1\"", "id = \"sjukhus-x\""),
-                "occurs twice",
-            ),
-            (
-                OK.replace("kind = \"ward\"", "kind = \"moon\""),
-                "unknown variant",
-            ),
+            (OK.replace("parent = \"sjukhus-x\"", "parent = \"nope\""), "parent nope does not exist"),
+            (OK.replace("ward_type = \"psychiatric\"\n", ""), "needs ward_type"),
+            (OK.replace("060-16 31 00", "ring oss"), "is not a phone number"),
+            (OK.replace("id = \"avd-1\"", "id = \"sjukhus-x\""), "occurs twice"),
+            (OK.replace("kind = \"ward\"", "kind = \"moon\""), "unknown variant"),
         ];
         for (text, want) in cases {
             let err = parse_directory(&text).unwrap_err().to_string();
@@ -162,14 +135,7 @@ switchboard = "060-16 31 00"
 
     #[test]
     fn phone_numbers() {
-        for ok in [
-            "0611-800 00",
-            "060-16 31 00",
-            "(026-1) 53 000",
-            "59090",
-            "+46 611 800 00",
-            "0611–800 00",
-        ] {
+        for ok in ["0611-800 00", "060-16 31 00", "(026-1) 53 000", "59090", "+46 611 800 00", "0611–800 00"] {
             assert!(is_phone_number(ok), "{ok}");
         }
         for bad in ["", "1234", "ring växeln", "0611/800", "12345678901234567"] {

@@ -88,9 +88,7 @@ pub struct EpisodeTimelineError(pub &'static str);
 
 impl Episode {
     pub fn fold(events: &[EpisodeEvent]) -> Result<Episode, EpisodeTimelineError> {
-        let (first, rest) = events
-            .split_first()
-            .ok_or(EpisodeTimelineError("empty timeline"))?;
+        let (first, rest) = events.split_first().ok_or(EpisodeTimelineError("empty timeline"))?;
         let EpisodeChange::Registered {
             patient,
             ward,
@@ -179,11 +177,7 @@ pub struct Registration {
 
 fn not_future(field: Field, t: Timestamp, now: Timestamp) -> Result<Timestamp, DomainError> {
     check_plausible(field, t)?;
-    if t > now + CLOCK_SKEW {
-        Err(DomainError::InFuture { field })
-    } else {
-        Ok(t)
-    }
+    if t > now + CLOCK_SKEW { Err(DomainError::InFuture { field }) } else { Ok(t) }
 }
 
 /// Validates a registration at `now`.
@@ -198,9 +192,7 @@ pub fn register(r: Registration, now: Timestamp) -> Result<EpisodeChange, Domain
     if let Some(d) = r.expected_discharge
         && d < r.admitted_at.to_zoned(crate::time::stockholm()).date()
     {
-        return Err(DomainError::EndBeforeStart {
-            field: Field::ExpectedDischarge,
-        });
+        return Err(DomainError::EndBeforeStart { field: Field::ExpectedDischarge });
     }
     Ok(EpisodeChange::Registered {
         patient: r.patient,
@@ -231,41 +223,28 @@ pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeCh
     if let Some(t) = u.ready_for_discharge_at {
         not_future(Field::ReadyForDischargeAt, t, now)?;
         if t < admitted {
-            return Err(DomainError::EndBeforeStart {
-                field: Field::ReadyForDischargeAt,
-            });
+            return Err(DomainError::EndBeforeStart { field: Field::ReadyForDischargeAt });
         }
     }
     if let Some(t) = u.discharged_at {
         not_future(Field::DischargedAt, t, now)?;
         if t < admitted {
-            return Err(DomainError::EndBeforeStart {
-                field: Field::DischargedAt,
-            });
+            return Err(DomainError::EndBeforeStart { field: Field::DischargedAt });
         }
     }
     if let Some(d) = u.expected_discharge
         && d < admitted.to_zoned(crate::time::stockholm()).date()
     {
-        return Err(DomainError::EndBeforeStart {
-            field: Field::ExpectedDischarge,
-        });
+        return Err(DomainError::EndBeforeStart { field: Field::ExpectedDischarge });
     }
     let contact = match u.designated_care_contact {
-        Some(c) => Some(check_text(Field::DesignatedCareContact, &c, 200, false)?)
-            .filter(|c| !c.is_empty()),
+        Some(c) => Some(check_text(Field::DesignatedCareContact, &c, 200, false)?).filter(|c| !c.is_empty()),
         None => None,
     };
     let change = EpisodeChange::Updated {
-        expected_discharge: u
-            .expected_discharge
-            .filter(|d| Some(*d) != e.expected_discharge),
-        ready_for_discharge_at: u
-            .ready_for_discharge_at
-            .filter(|t| Some(*t) != e.facts.ready_for_discharge_at),
-        discharged_at: u
-            .discharged_at
-            .filter(|t| Some(*t) != e.facts.discharged_at),
+        expected_discharge: u.expected_discharge.filter(|d| Some(*d) != e.expected_discharge),
+        ready_for_discharge_at: u.ready_for_discharge_at.filter(|t| Some(*t) != e.facts.ready_for_discharge_at),
+        discharged_at: u.discharged_at.filter(|t| Some(*t) != e.facts.discharged_at),
         designated_care_contact: contact.filter(|c| Some(c) != e.designated_care_contact.as_ref()),
     };
     match &change {
@@ -358,25 +337,17 @@ pub struct ValidEntry {
 
 /// Validates one call at `now` for an episode: seed 000 asks for the date, a
 /// signature and the name of the person spoken to.
-pub fn validate_entry(
-    d: EntryDraft,
-    episode: &Episode,
-    now: Timestamp,
-) -> Result<ValidEntry, DomainError> {
+pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Result<ValidEntry, DomainError> {
     let at = not_future(Field::CallAt, d.at, now)?;
     // A call cannot be about a stay before it began (a day's slack for calls
     // that prepared the admission).
     if at < episode.facts.admitted_at - SignedDuration::from_hours(24) {
-        return Err(DomainError::EndBeforeStart {
-            field: Field::CallAt,
-        });
+        return Err(DomainError::EndBeforeStart { field: Field::CallAt });
     }
     let counterpart_name = check_text(Field::CounterpartName, &d.counterpart_name, 120, true)?;
     let counterpart_role = check_text(Field::CounterpartRole, &d.counterpart_role, 120, false)?;
     if d.messages.is_empty() {
-        return Err(DomainError::Required {
-            field: Field::Messages,
-        });
+        return Err(DomainError::Required { field: Field::Messages });
     }
     let comment = check_text(Field::Comment, &d.comment, COMMENT_MAX_CHARS, false)?;
     Ok(ValidEntry {

@@ -165,11 +165,7 @@ pub enum DomainError {
     #[error("{field:?}: required")]
     Required { field: Field },
     #[error("{field:?}: too long ({len} > {max} characters)")]
-    TooLong {
-        field: Field,
-        len: usize,
-        max: usize,
-    },
+    TooLong { field: Field, len: usize, max: usize },
     #[error("{field:?}: not a valid date and time")]
     InvalidDateTime { field: Field },
     #[error("{field:?}: outside the years Reserv accepts")]
@@ -189,10 +185,7 @@ pub enum DomainError {
     /// A patient identity (personnummer, samordningsnummer or reserve number)
     /// broke one of its rules; the problem says which, precisely.
     #[error("{field:?}: {problem}")]
-    InvalidPatientId {
-        field: Field,
-        problem: crate::identity::PatientIdProblem,
-    },
+    InvalidPatientId { field: Field, problem: crate::identity::PatientIdProblem },
 }
 
 impl DomainError {
@@ -280,9 +273,7 @@ impl DomainError {
             DomainError::EndBeforeStart { .. } => format!("{f}: must be after the start."),
             DomainError::InFuture { .. } => format!("{f}: the time lies in the future."),
             DomainError::UnknownValue { value, .. } => format!("{f}: unknown value “{value}”."),
-            DomainError::AlreadyEnded => {
-                "The outage has already ended and cannot be changed.".into()
-            }
+            DomainError::AlreadyEnded => "The outage has already ended and cannot be changed.".into(),
             DomainError::NothingChanged => "Nothing to change: give at least one new value.".into(),
             DomainError::Invalid { message, .. } => format!("{f}: {message}"),
             DomainError::InvalidPatientId { problem, .. } => {
@@ -299,12 +290,7 @@ impl fmt::Display for Field {
 }
 
 /// Checks that a free text is present (if required) and not too long; returns it trimmed.
-pub fn check_text(
-    field: Field,
-    text: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, DomainError> {
+pub fn check_text(field: Field, text: &str, max: usize, required: bool) -> Result<String, DomainError> {
     let t = text.trim();
     if required && t.is_empty() {
         return Err(DomainError::Required { field });

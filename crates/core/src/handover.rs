@@ -111,15 +111,10 @@ impl EpisodeFacts {
 
     /// The parties present in this episode.
     pub fn parties(&self) -> Vec<Party> {
-        [
-            Party::Ward,
-            Party::Municipality,
-            Party::PrimaryCare,
-            Party::OutpatientPsychiatry,
-        ]
-        .into_iter()
-        .filter(|p| self.org_of(*p).is_some())
-        .collect()
+        [Party::Ward, Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry]
+            .into_iter()
+            .filter(|p| self.org_of(*p).is_some())
+            .collect()
     }
 }
 
@@ -177,11 +172,7 @@ pub struct Routine {
     pub requirements: &'static [Requirement],
 }
 
-const INFORMED: &[Party] = &[
-    Party::Municipality,
-    Party::PrimaryCare,
-    Party::OutpatientPsychiatry,
-];
+const INFORMED: &[Party] = &[Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry];
 
 /// Seed 000: Region Västerbotten's routine for PRATOR (2023-04-03).
 pub static PRATOR_000: Routine = Routine {
@@ -246,10 +237,7 @@ pub static PRATOR_000: Routine = Routine {
             id: "000-primary-care-answers-admission",
             from: Party::PrimaryCare,
             to: &[Party::Ward],
-            messages: &[
-                MessageType::DesignatedCareContact,
-                MessageType::CurrentServices,
-            ],
+            messages: &[MessageType::DesignatedCareContact, MessageType::CurrentServices],
             trigger: Trigger::Admitted,
             before_discharge: true,
             source: "000, Öppenvårdens ansvar: ”Svarar på inskrivning, anger fast vårdkontakt samt aktuella insatser.”",
@@ -329,10 +317,7 @@ pub static LIFECARE_001: Routine = Routine {
             id: "001-primary-care-answers-admission",
             from: Party::PrimaryCare,
             to: &[Party::Ward],
-            messages: &[
-                MessageType::DesignatedCareContact,
-                MessageType::CurrentServices,
-            ],
+            messages: &[MessageType::DesignatedCareContact, MessageType::CurrentServices],
             trigger: Trigger::Admitted,
             before_discharge: true,
             source: "001, Öppenvårdens/Primärvårdens ansvar: ”Svara på inskrivningsmeddelanden från slutenvården.” och ”Ange fast vårdkontakt och aktuella insatser.”",
@@ -377,10 +362,7 @@ pub struct Gap {
 /// The entries that count: every entry that no other entry supersedes.
 pub fn effective(contacts: &[Contact]) -> Vec<&Contact> {
     let superseded: HashSet<EntryId> = contacts.iter().filter_map(|c| c.supersedes).collect();
-    contacts
-        .iter()
-        .filter(|c| !superseded.contains(&c.id))
-        .collect()
+    contacts.iter().filter(|c| !superseded.contains(&c.id)).collect()
 }
 
 /// Whether the log shows that `from` told `to` about `message`: either side
@@ -401,11 +383,9 @@ fn trigger_time(t: Trigger, e: &EpisodeFacts, contacts: &[&Contact]) -> Option<T
         Trigger::EstimatedDischargeKnown => e.estimated_discharge_known_at,
         Trigger::ReadyForDischarge => e.ready_for_discharge_at,
         Trigger::Discharged => e.discharged_at,
-        Trigger::SipNeedMentioned => contacts
-            .iter()
-            .filter(|c| c.messages.contains(&MessageType::SipNeed))
-            .map(|c| c.at)
-            .min(),
+        Trigger::SipNeedMentioned => {
+            contacts.iter().filter(|c| c.messages.contains(&MessageType::SipNeed)).map(|c| c.at).min()
+        }
     }
 }
 
@@ -446,18 +426,11 @@ pub fn gaps(routine: &Routine, episode: &EpisodeFacts, contacts: &[Contact]) -> 
 /// The gaps that make a recorded discharge unsafe: information due before
 /// discharge that a receiving party has not got. Flagged, never blocked: the
 /// person on the phone decides.
-pub fn discharge_warnings(
-    routine: &Routine,
-    episode: &EpisodeFacts,
-    contacts: &[Contact],
-) -> Vec<Gap> {
+pub fn discharge_warnings(routine: &Routine, episode: &EpisodeFacts, contacts: &[Contact]) -> Vec<Gap> {
     if episode.discharged_at.is_none() {
         return Vec::new();
     }
-    gaps(routine, episode, contacts)
-        .into_iter()
-        .filter(|g| g.before_discharge && g.from == Party::Ward)
-        .collect()
+    gaps(routine, episode, contacts).into_iter().filter(|g| g.before_discharge && g.from == Party::Ward).collect()
 }
 
 #[cfg(test)]
@@ -500,15 +473,8 @@ mod tests {
         }
     }
 
-    fn open(
-        routine: &Routine,
-        e: &EpisodeFacts,
-        c: &[Contact],
-    ) -> Vec<(Party, Party, MessageType)> {
-        gaps(routine, e, c)
-            .into_iter()
-            .map(|g| (g.from, g.to, g.message))
-            .collect()
+    fn open(routine: &Routine, e: &EpisodeFacts, c: &[Contact]) -> Vec<(Party, Party, MessageType)> {
+        gaps(routine, e, c).into_iter().map(|g| (g.from, g.to, g.message)).collect()
     }
 
     use Direction::{Given, Received};
@@ -522,17 +488,11 @@ mod tests {
         let g = open(&PRATOR_000, &e, &[]);
         assert!(g.contains(&(P::Ward, P::Municipality, M::Admission)));
         assert!(g.contains(&(P::Ward, P::PrimaryCare, M::Admission)));
-        assert!(
-            !g.iter().any(|x| x.1 == P::OutpatientPsychiatry),
-            "somatic ward: no outpatient psychiatry"
-        );
+        assert!(!g.iter().any(|x| x.1 == P::OutpatientPsychiatry), "somatic ward: no outpatient psychiatry");
         let told_municipality = [call(1, "avd", "kommun", Given, 1, &[M::Admission])];
         let g = open(&PRATOR_000, &e, &told_municipality);
         assert!(!g.contains(&(P::Ward, P::Municipality, M::Admission)));
-        assert!(
-            g.contains(&(P::Ward, P::PrimaryCare, M::Admission)),
-            "calling one party is not enough"
-        );
+        assert!(g.contains(&(P::Ward, P::PrimaryCare, M::Admission)), "calling one party is not enough");
     }
 
     #[test]
@@ -541,19 +501,11 @@ mod tests {
         // 001: "Psykiatrisk öppenvård vid behov".
         let e = episode(WardType::Psychiatric);
         for r in [&PRATOR_000, &LIFECARE_001] {
-            assert!(
-                open(r, &e, &[]).contains(&(P::Ward, P::OutpatientPsychiatry, M::Admission)),
-                "{}",
-                r.id
-            );
+            assert!(open(r, &e, &[]).contains(&(P::Ward, P::OutpatientPsychiatry, M::Admission)), "{}", r.id);
         }
         let mut no_named = e.clone();
         no_named.outpatient_psychiatry = None;
-        assert!(
-            !open(&LIFECARE_001, &no_named, &[])
-                .iter()
-                .any(|x| x.1 == P::OutpatientPsychiatry)
-        );
+        assert!(!open(&LIFECARE_001, &no_named, &[]).iter().any(|x| x.1 == P::OutpatientPsychiatry));
     }
 
     #[test]
@@ -561,18 +513,10 @@ mod tests {
         // 000/001: the form notes what was given ("lämnats") or received ("mottagits").
         let e = episode(WardType::Somatic);
         let received = [call(1, "kommun", "avd", Received, 1, &[M::Admission])];
-        assert!(!open(&LIFECARE_001, &e, &received).contains(&(
-            P::Ward,
-            P::Municipality,
-            M::Admission
-        )));
+        assert!(!open(&LIFECARE_001, &e, &received).contains(&(P::Ward, P::Municipality, M::Admission)));
         // A call logged with the wrong direction does not count for this requirement.
         let wrong = [call(1, "kommun", "avd", Given, 1, &[M::Admission])];
-        assert!(open(&LIFECARE_001, &e, &wrong).contains(&(
-            P::Ward,
-            P::Municipality,
-            M::Admission
-        )));
+        assert!(open(&LIFECARE_001, &e, &wrong).contains(&(P::Ward, P::Municipality, M::Admission)));
     }
 
     #[test]
@@ -582,11 +526,7 @@ mod tests {
         for r in [&PRATOR_000, &LIFECARE_001] {
             assert!(open(r, &e, &[]).contains(&(P::Municipality, P::Ward, M::CurrentServices)));
             let answered = [call(1, "avd", "kommun", Received, 2, &[M::CurrentServices])];
-            assert!(!open(r, &e, &answered).contains(&(
-                P::Municipality,
-                P::Ward,
-                M::CurrentServices
-            )));
+            assert!(!open(r, &e, &answered).contains(&(P::Municipality, P::Ward, M::CurrentServices)));
         }
     }
 
@@ -595,12 +535,7 @@ mod tests {
         // 000: "Kommunklar meddelas till slutenvård och öppenvård/primärvård."
         // 001: "Återkoppla till slutenvården när kommunen kan ta emot patienten."
         let mut e = episode(WardType::Somatic);
-        assert!(
-            !open(&PRATOR_000, &e, &[])
-                .iter()
-                .any(|x| x.2 == M::MunicipalityReady),
-            "not due before ready"
-        );
+        assert!(!open(&PRATOR_000, &e, &[]).iter().any(|x| x.2 == M::MunicipalityReady), "not due before ready");
         e.ready_for_discharge_at = Some(t(5));
         let g000 = open(&PRATOR_000, &e, &[]);
         assert!(g000.contains(&(P::Municipality, P::Ward, M::MunicipalityReady)));
@@ -619,14 +554,7 @@ mod tests {
             let g = open(r, &e, &[]);
             assert!(g.contains(&(P::PrimaryCare, P::Ward, M::DesignatedCareContact)));
             assert!(g.contains(&(P::PrimaryCare, P::Ward, M::CurrentServices)));
-            let one_call = [call(
-                1,
-                "hc",
-                "avd",
-                Given,
-                1,
-                &[M::DesignatedCareContact, M::CurrentServices],
-            )];
+            let one_call = [call(1, "hc", "avd", Given, 1, &[M::DesignatedCareContact, M::CurrentServices])];
             assert!(!open(r, &e, &one_call).iter().any(|x| x.0 == P::PrimaryCare));
         }
     }
@@ -636,20 +564,12 @@ mod tests {
         // 000: "Initiativ och kallelse till SIP meddelas till kommunen."
         // 001: "Meddela kommunen om behov av samordnad individuell plan (SIP)".
         let e = episode(WardType::Somatic);
-        assert!(
-            !open(&PRATOR_000, &e, &[])
-                .iter()
-                .any(|x| x.1 == P::Municipality && x.0 == P::PrimaryCare)
-        );
+        assert!(!open(&PRATOR_000, &e, &[]).iter().any(|x| x.1 == P::Municipality && x.0 == P::PrimaryCare));
         let need = [call(1, "avd", "hc", Given, 1, &[M::SipNeed])];
         let g = open(&PRATOR_000, &e, &need);
         assert!(g.contains(&(P::PrimaryCare, P::Municipality, M::SipInitiative)));
         assert!(g.contains(&(P::PrimaryCare, P::Municipality, M::SipInvitation)));
-        assert!(open(&LIFECARE_001, &e, &need).contains(&(
-            P::PrimaryCare,
-            P::Municipality,
-            M::SipNeed
-        )));
+        assert!(open(&LIFECARE_001, &e, &need).contains(&(P::PrimaryCare, P::Municipality, M::SipNeed)));
     }
 
     #[test]
@@ -658,34 +578,15 @@ mod tests {
         // 001: "Beräknat utskrivningsdatum, Planeringsunderlag, Faktiskt utskrivningsdatum, Utskrivningsmeddelande".
         let mut e = episode(WardType::Somatic);
         let only_admission = |r: &Routine, e: &EpisodeFacts| {
-            open(r, e, &[])
-                .iter()
-                .filter(|x| x.0 == P::Ward)
-                .all(|x| x.2 == M::Admission)
+            open(r, e, &[]).iter().filter(|x| x.0 == P::Ward).all(|x| x.2 == M::Admission)
         };
         assert!(only_admission(&PRATOR_000, &e) && only_admission(&LIFECARE_001, &e));
         e.estimated_discharge_known_at = Some(t(2));
-        assert!(open(&PRATOR_000, &e, &[]).contains(&(
-            P::Ward,
-            P::Municipality,
-            M::EstimatedDischargeDate
-        )));
+        assert!(open(&PRATOR_000, &e, &[]).contains(&(P::Ward, P::Municipality, M::EstimatedDischargeDate)));
         e.ready_for_discharge_at = Some(t(3));
-        assert!(open(&PRATOR_000, &e, &[]).contains(&(
-            P::Ward,
-            P::PrimaryCare,
-            M::DischargeReport
-        )));
-        assert!(open(&PRATOR_000, &e, &[]).contains(&(
-            P::Ward,
-            P::PrimaryCare,
-            M::ReadyForDischarge
-        )));
-        assert!(open(&LIFECARE_001, &e, &[]).contains(&(
-            P::Ward,
-            P::Municipality,
-            M::PlanningInformation
-        )));
+        assert!(open(&PRATOR_000, &e, &[]).contains(&(P::Ward, P::PrimaryCare, M::DischargeReport)));
+        assert!(open(&PRATOR_000, &e, &[]).contains(&(P::Ward, P::PrimaryCare, M::ReadyForDischarge)));
+        assert!(open(&LIFECARE_001, &e, &[]).contains(&(P::Ward, P::Municipality, M::PlanningInformation)));
         e.discharged_at = Some(t(4));
         for r in [&PRATOR_000, &LIFECARE_001] {
             assert!(open(r, &e, &[]).contains(&(P::Ward, P::Municipality, M::DischargeNotice)));
@@ -698,32 +599,14 @@ mod tests {
         // mottagande enhet har tagit emot informationen."
         let mut e = episode(WardType::Somatic);
         e.ready_for_discharge_at = Some(t(3));
-        assert!(
-            discharge_warnings(&LIFECARE_001, &e, &[]).is_empty(),
-            "nothing to flag before discharge"
-        );
+        assert!(discharge_warnings(&LIFECARE_001, &e, &[]).is_empty(), "nothing to flag before discharge");
         e.discharged_at = Some(t(4));
         let w = discharge_warnings(&LIFECARE_001, &e, &[]);
-        assert!(
-            w.iter()
-                .any(|g| g.to == P::PrimaryCare && g.message == M::PlanningInformation)
-        );
-        assert!(
-            w.iter().all(|g| g.message != M::DischargeNotice),
-            "the discharge notice itself comes after"
-        );
+        assert!(w.iter().any(|g| g.to == P::PrimaryCare && g.message == M::PlanningInformation));
+        assert!(w.iter().all(|g| g.message != M::DischargeNotice), "the discharge notice itself comes after");
         let all_told: Vec<Contact> = [("kommun", 1), ("hc", 2)]
             .iter()
-            .map(|(to, n)| {
-                call(
-                    *n,
-                    "avd",
-                    to,
-                    Given,
-                    3,
-                    &[M::Admission, M::PlanningInformation],
-                )
-            })
+            .map(|(to, n)| call(*n, "avd", to, Given, 3, &[M::Admission, M::PlanningInformation]))
             .collect();
         assert!(discharge_warnings(&LIFECARE_001, &e, &all_told).is_empty());
     }
@@ -735,10 +618,7 @@ mod tests {
         let mut fix = call(2, "avd", "kommun", Given, 2, &[M::EstimatedDischargeDate]);
         fix.supersedes = Some(wrong.id);
         let g = open(&LIFECARE_001, &e, &[wrong.clone(), fix]);
-        assert!(
-            g.contains(&(P::Ward, P::Municipality, M::Admission)),
-            "the corrected entry no longer counts"
-        );
+        assert!(g.contains(&(P::Ward, P::Municipality, M::Admission)), "the corrected entry no longer counts");
         assert_eq!(effective(&[wrong]).len(), 1);
     }
 

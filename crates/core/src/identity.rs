@@ -107,11 +107,7 @@ pub enum PatientIdProblem {
     NoSuchDay { day: u8 },
     /// The day does not exist in that month (and year); `day` is the real
     /// day, already less 60 for a samordningsnummer.
-    NoSuchDate {
-        month: u8,
-        day: u8,
-        coordination: bool,
-    },
+    NoSuchDate { month: u8, day: u8, coordination: bool },
     /// The birth number (the three digits after the date) is 000; it runs
     /// 001–999.
     NoSuchBirthNumber,
@@ -127,10 +123,7 @@ pub enum PatientIdProblem {
     /// A stored value that is not in the canonical form `ÅÅÅÅMMDD-NNNC`.
     NotCanonical,
     /// A stored value of one kind labelled as another.
-    KindMismatch {
-        stated: PatientIdKind,
-        actual: PatientIdKind,
-    },
+    KindMismatch { stated: PatientIdKind, actual: PatientIdKind },
     /// A reserve number with a character other than `A–Z`, `a–z`, `0–9`, `-`.
     ReserveInvalidCharacter { ch: char },
     /// A reserve number of dashes only.
@@ -188,11 +181,7 @@ impl PatientIdProblem {
                 "dag {day:02} finns inte: dagen ska vara 01–31, \
                  eller 61–91 i ett samordningsnummer."
             ),
-            P::NoSuchDate {
-                month,
-                day,
-                coordination,
-            } => {
+            P::NoSuchDate { month, day, coordination } => {
                 let mut m = format!("den {day} {} finns inte", month_sv(month));
                 if month == 2 && day == 29 {
                     m.push_str(" det året (inget skottår)");
@@ -203,9 +192,7 @@ impl PatientIdProblem {
                 m.push('.');
                 m
             }
-            P::NoSuchBirthNumber => {
-                "födelsenumret (de tre siffrorna efter datumet) kan inte vara 000.".into()
-            }
+            P::NoSuchBirthNumber => "födelsenumret (de tre siffrorna efter datumet) kan inte vara 000.".into(),
             P::CheckDigit => "kontrollsiffran stämmer inte. \
                  Kontrollera att alla siffror är rätt."
                 .into(),
@@ -216,11 +203,9 @@ impl PatientIdProblem {
                 }
                 m
             }
-            P::ImplausibleBirthYear => format!(
-                "födelseåret är orimligt (år {}–{} godtas).",
-                BIRTH_YEARS.start(),
-                BIRTH_YEARS.end()
-            ),
+            P::ImplausibleBirthYear => {
+                format!("födelseåret är orimligt (år {}–{} godtas).", BIRTH_YEARS.start(), BIRTH_YEARS.end())
+            }
             P::PlusButUnder100 => "plustecknet betyder att personen fyller 100 år i år \
                  eller är äldre, men födelseåret säger annat. Skriv - i stället."
                 .into(),
@@ -239,9 +224,7 @@ impl PatientIdProblem {
                 "tecknet ”{}” är inte tillåtet i ett reservnummer (bara A–Z, a–z, 0–9 och -).",
                 ch.escape_debug()
             ),
-            P::ReserveWithoutLetterOrDigit => {
-                "reservnumret måste innehålla minst en bokstav eller siffra.".into()
-            }
+            P::ReserveWithoutLetterOrDigit => "reservnumret måste innehålla minst en bokstav eller siffra.".into(),
             P::ReserveIsPersonalNumber { kind } => {
                 let k = kind.label_sv().to_lowercase();
                 format!("numret är ett giltigt {k}. Registrera det som {k}, inte som reservnummer.")
@@ -274,11 +257,7 @@ impl PatientIdProblem {
                 "day {day:02} does not exist: the day must be 01–31, \
                  or 61–91 in a coordination number."
             ),
-            P::NoSuchDate {
-                month,
-                day,
-                coordination,
-            } => {
+            P::NoSuchDate { month, day, coordination } => {
                 let mut m = format!("{} {day} does not exist", month_en(month));
                 if month == 2 && day == 29 {
                     m.push_str(" in that year (not a leap year)");
@@ -289,9 +268,7 @@ impl PatientIdProblem {
                 m.push('.');
                 m
             }
-            P::NoSuchBirthNumber => {
-                "the birth number (the three digits after the date) cannot be 000.".into()
-            }
+            P::NoSuchBirthNumber => "the birth number (the three digits after the date) cannot be 000.".into(),
             P::CheckDigit => "the check digit does not match. \
                  Check that every digit is right."
                 .into(),
@@ -302,11 +279,9 @@ impl PatientIdProblem {
                 }
                 m
             }
-            P::ImplausibleBirthYear => format!(
-                "implausible birth year (years {}–{} are accepted).",
-                BIRTH_YEARS.start(),
-                BIRTH_YEARS.end()
-            ),
+            P::ImplausibleBirthYear => {
+                format!("implausible birth year (years {}–{} are accepted).", BIRTH_YEARS.start(), BIRTH_YEARS.end())
+            }
             P::PlusButUnder100 => "the plus sign means the person turns 100 this year \
                  or is older, but the birth year says otherwise. Write - instead."
                 .into(),
@@ -325,9 +300,7 @@ impl PatientIdProblem {
                 "the character “{}” is not allowed in a reserve number (only A–Z, a–z, 0–9 and -).",
                 ch.escape_debug()
             ),
-            P::ReserveWithoutLetterOrDigit => {
-                "a reserve number must contain at least one letter or digit.".into()
-            }
+            P::ReserveWithoutLetterOrDigit => "a reserve number must contain at least one letter or digit.".into(),
             P::ReserveIsPersonalNumber { kind } => {
                 let k = kind.label_en().to_lowercase();
                 format!("the number is a valid {k}. Register it as a {k}, not as a reserve number.")
@@ -379,10 +352,7 @@ fn month_en(month: u8) -> &'static str {
 }
 
 fn invalid(problem: PatientIdProblem) -> DomainError {
-    DomainError::InvalidPatientId {
-        field: FIELD,
-        problem,
-    }
+    DomainError::InvalidPatientId { field: FIELD, problem }
 }
 
 /// A validated patient identity. Construct it with [`PatientId::parse`]
@@ -416,9 +386,7 @@ impl PatientId {
         let birth = birth_date(year, month, day, kind).map_err(invalid)?;
         check_number(&shape.digits).map_err(invalid)?;
         if birth > today {
-            return Err(invalid(PatientIdProblem::BirthDateInFuture {
-                short_form: shape.century.is_none(),
-            }));
+            return Err(invalid(PatientIdProblem::BirthDateInFuture { short_form: shape.century.is_none() }));
         }
         if !BIRTH_YEARS.contains(&year) {
             return Err(invalid(PatientIdProblem::ImplausibleBirthYear));
@@ -426,10 +394,7 @@ impl PatientId {
         if plus && i32::from(today.year()) - i32::from(year) < 100 {
             return Err(invalid(PatientIdProblem::PlusButUnder100));
         }
-        Ok(PatientId {
-            kind,
-            canonical: canonical(year, &shape.digits),
-        })
+        Ok(PatientId { kind, canonical: canonical(year, &shape.digits) })
     }
 
     /// Parses a reserve number: 1–32 characters of `A–Z`, `a–z`, `0–9` and
@@ -444,19 +409,12 @@ impl PatientId {
         if t.is_empty() {
             return Err(DomainError::Required { field: FIELD });
         }
-        if let Some(ch) = t
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
+        if let Some(ch) = t.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
             return Err(invalid(PatientIdProblem::ReserveInvalidCharacter { ch }));
         }
         // Only ASCII is left, so bytes are characters.
         if t.len() > RESERVE_MAX_CHARS {
-            return Err(DomainError::TooLong {
-                field: FIELD,
-                len: t.len(),
-                max: RESERVE_MAX_CHARS,
-            });
+            return Err(DomainError::TooLong { field: FIELD, len: t.len(), max: RESERVE_MAX_CHARS });
         }
         if !t.bytes().any(|b| b.is_ascii_alphanumeric()) {
             return Err(invalid(PatientIdProblem::ReserveWithoutLetterOrDigit));
@@ -464,10 +422,7 @@ impl PatientId {
         if let Some(kind) = valid_by_form(t) {
             return Err(invalid(PatientIdProblem::ReserveIsPersonalNumber { kind }));
         }
-        Ok(PatientId {
-            kind: PatientIdKind::Reserve,
-            canonical: t.to_ascii_uppercase(),
-        })
+        Ok(PatientId { kind: PatientIdKind::Reserve, canonical: t.to_ascii_uppercase() })
     }
 
     /// Validates a stored personnummer or samordningsnummer in canonical form,
@@ -478,11 +433,8 @@ impl PatientId {
     /// [`PatientId::parse_reserve`].
     pub fn from_canonical(s: &str) -> Result<PatientId, DomainError> {
         let b = s.as_bytes();
-        let canonical_shape = b.len() == 13
-            && b[8] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 8 || c.is_ascii_digit());
+        let canonical_shape =
+            b.len() == 13 && b[8] == b'-' && b.iter().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit());
         if !canonical_shape {
             return Err(invalid(PatientIdProblem::NotCanonical));
         }
@@ -494,10 +446,7 @@ impl PatientId {
         if !BIRTH_YEARS.contains(&year) {
             return Err(invalid(PatientIdProblem::ImplausibleBirthYear));
         }
-        Ok(PatientId {
-            kind,
-            canonical: s.to_owned(),
-        })
+        Ok(PatientId { kind, canonical: s.to_owned() })
     }
 
     /// Which kind of number this is.
@@ -550,10 +499,7 @@ struct PatientIdRepr {
 
 impl From<PatientId> for PatientIdRepr {
     fn from(id: PatientId) -> Self {
-        PatientIdRepr {
-            kind: id.kind,
-            value: id.canonical,
-        }
+        PatientIdRepr { kind: id.kind, value: id.canonical }
     }
 }
 
@@ -562,15 +508,10 @@ impl TryFrom<PatientIdRepr> for PatientId {
     fn try_from(r: PatientIdRepr) -> Result<Self, Self::Error> {
         let id = match r.kind {
             PatientIdKind::Reserve => PatientId::parse_reserve(&r.value)?,
-            PatientIdKind::Personnummer | PatientIdKind::Samordningsnummer => {
-                PatientId::from_canonical(&r.value)?
-            }
+            PatientIdKind::Personnummer | PatientIdKind::Samordningsnummer => PatientId::from_canonical(&r.value)?,
         };
         if id.kind != r.kind {
-            return Err(invalid(PatientIdProblem::KindMismatch {
-                stated: r.kind,
-                actual: id.kind,
-            }));
+            return Err(invalid(PatientIdProblem::KindMismatch { stated: r.kind, actual: id.kind }));
         }
         Ok(id)
     }
@@ -589,10 +530,7 @@ struct Shape {
 impl Shape {
     /// Digits and at most one separator, directly before the last four digits.
     fn of(t: &str) -> Result<Shape, PatientIdProblem> {
-        if let Some(ch) = t
-            .chars()
-            .find(|c| !(c.is_ascii_digit() || *c == '-' || *c == '+'))
-        {
+        if let Some(ch) = t.chars().find(|c| !(c.is_ascii_digit() || *c == '-' || *c == '+')) {
             return Err(PatientIdProblem::InvalidCharacter { ch });
         }
         // Only ASCII is left, so byte positions are character positions.
@@ -611,18 +549,10 @@ impl Shape {
         for (slot, c) in all.iter_mut().zip(b.iter().filter(|c| c.is_ascii_digit())) {
             *slot = c - b'0';
         }
-        let (century, rest) = if n == 12 {
-            (Some(all[0] * 10 + all[1]), &all[2..12])
-        } else {
-            (None, &all[..10])
-        };
+        let (century, rest) = if n == 12 { (Some(all[0] * 10 + all[1]), &all[2..12]) } else { (None, &all[..10]) };
         let mut digits = [0u8; 10];
         digits.copy_from_slice(rest);
-        Ok(Shape {
-            century,
-            digits,
-            separator,
-        })
+        Ok(Shape { century, digits, separator })
     }
 
     /// The two-digit year `ÅÅ`.
@@ -646,11 +576,7 @@ fn month_and_day(d: &[u8; 10]) -> Result<(PatientIdKind, u8, u8), PatientIdProbl
     }
     match day {
         1..=31 => Ok((PatientIdKind::Personnummer, month, day)),
-        61..=91 => Ok((
-            PatientIdKind::Samordningsnummer,
-            month,
-            day - COORDINATION_DAY_OFFSET,
-        )),
+        61..=91 => Ok((PatientIdKind::Samordningsnummer, month, day - COORDINATION_DAY_OFFSET)),
         _ => Err(PatientIdProblem::NoSuchDay { day }),
     }
 }
@@ -667,12 +593,7 @@ fn century_of(yy: u8, plus: bool, today: Date) -> i16 {
     i16::try_from(year).unwrap_or(i16::MIN)
 }
 
-fn birth_date(
-    year: i16,
-    month: u8,
-    day: u8,
-    kind: PatientIdKind,
-) -> Result<Date, PatientIdProblem> {
+fn birth_date(year: i16, month: u8, day: u8, kind: PatientIdKind) -> Result<Date, PatientIdProblem> {
     // month ≤ 12 and day ≤ 31 here, so the casts are lossless.
     Date::new(year, month as i8, day as i8).map_err(|_| PatientIdProblem::NoSuchDate {
         month,
@@ -700,11 +621,7 @@ fn check_number(d: &[u8; 10]) -> Result<(), PatientIdProblem> {
     if d[6..9] == [0, 0, 0] {
         return Err(PatientIdProblem::NoSuchBirthNumber);
     }
-    if luhn_check_digit(&d[..9]) == d[9] {
-        Ok(())
-    } else {
-        Err(PatientIdProblem::CheckDigit)
-    }
+    if luhn_check_digit(&d[..9]) == d[9] { Ok(()) } else { Err(PatientIdProblem::CheckDigit) }
 }
 
 fn canonical(year: i16, d: &[u8; 10]) -> String {
@@ -749,11 +666,7 @@ mod tests {
     /// test number built for another rule (a date, a `+`) passes the check.
     fn luhn(template: &str) -> String {
         assert!(template.ends_with('?'), "{template}");
-        let digits: Vec<u8> = template
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .map(|b| b - b'0')
-            .collect();
+        let digits: Vec<u8> = template.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
         let nine = &digits[digits.len() - 9..];
         let c = luhn_check_digit(nine);
         format!("{}{c}", &template[..template.len() - 1])
@@ -834,11 +747,7 @@ mod tests {
             let last = trimmed.as_bytes()[trimmed.len() - 1] - b'0';
             for other in (0..=9u8).filter(|&c| c != last) {
                 let bad = format!("{}{other}", &trimmed[..trimmed.len() - 1]);
-                assert_eq!(
-                    problem(PatientId::parse(&bad, TODAY)),
-                    PatientIdProblem::CheckDigit,
-                    "{bad}"
-                );
+                assert_eq!(problem(PatientId::parse(&bad, TODAY)), PatientIdProblem::CheckDigit, "{bad}");
             }
         }
     }
@@ -861,64 +770,15 @@ mod tests {
             (luhn("19900132-238?"), P::NoSuchDay { day: 32 }),
             (luhn("19900160-238?"), P::NoSuchDay { day: 60 }),
             (luhn("19900192-238?"), P::NoSuchDay { day: 92 }),
-            (
-                luhn("19900230-238?"),
-                P::NoSuchDate {
-                    month: 2,
-                    day: 30,
-                    coordination: false,
-                },
-            ),
-            (
-                luhn("19900431-238?"),
-                P::NoSuchDate {
-                    month: 4,
-                    day: 31,
-                    coordination: false,
-                },
-            ),
-            (
-                luhn("19000229-238?"),
-                P::NoSuchDate {
-                    month: 2,
-                    day: 29,
-                    coordination: false,
-                },
-            ),
-            (
-                luhn("20230229-238?"),
-                P::NoSuchDate {
-                    month: 2,
-                    day: 29,
-                    coordination: false,
-                },
-            ),
+            (luhn("19900230-238?"), P::NoSuchDate { month: 2, day: 30, coordination: false }),
+            (luhn("19900431-238?"), P::NoSuchDate { month: 4, day: 31, coordination: false }),
+            (luhn("19000229-238?"), P::NoSuchDate { month: 2, day: 29, coordination: false }),
+            (luhn("20230229-238?"), P::NoSuchDate { month: 2, day: 29, coordination: false }),
             // `+` makes 00 the year 1900, which had no 29 February.
-            (
-                "000229+2399".into(),
-                P::NoSuchDate {
-                    month: 2,
-                    day: 29,
-                    coordination: false,
-                },
-            ),
+            ("000229+2399".into(), P::NoSuchDate { month: 2, day: 29, coordination: false }),
             // Samordningsnummer: day 90 is 30 February, day 91 is 31 April.
-            (
-                luhn("19900290-238?"),
-                P::NoSuchDate {
-                    month: 2,
-                    day: 30,
-                    coordination: true,
-                },
-            ),
-            (
-                luhn("900491-238?"),
-                P::NoSuchDate {
-                    month: 4,
-                    day: 31,
-                    coordination: true,
-                },
-            ),
+            (luhn("19900290-238?"), P::NoSuchDate { month: 2, day: 30, coordination: true }),
+            (luhn("900491-238?"), P::NoSuchDate { month: 4, day: 31, coordination: true }),
             // Birth number 000 does not exist.
             (luhn("19121212-000?"), P::NoSuchBirthNumber),
             (luhn("121272-000?"), P::NoSuchBirthNumber),
@@ -939,24 +799,12 @@ mod tests {
             ("121212-+1212".into(), P::MisplacedSeparator),
             ("1912-1212-1212".into(), P::MisplacedSeparator),
             // Birth dates in the future (today is 2026-06-15).
-            (
-                luhn("20260616-238?"),
-                P::BirthDateInFuture { short_form: false },
-            ),
-            (
-                luhn("20300101-238?"),
-                P::BirthDateInFuture { short_form: false },
-            ),
-            (
-                luhn("20260676-238?"),
-                P::BirthDateInFuture { short_form: false },
-            ),
+            (luhn("20260616-238?"), P::BirthDateInFuture { short_form: false }),
+            (luhn("20300101-238?"), P::BirthDateInFuture { short_form: false }),
+            (luhn("20260676-238?"), P::BirthDateInFuture { short_form: false }),
             // Ten digits with `-`: the person turns at most 99 this year, so
             // 26 is 2026 and 16 June 2026 is still to come.
-            (
-                luhn("260616-238?"),
-                P::BirthDateInFuture { short_form: true },
-            ),
+            (luhn("260616-238?"), P::BirthDateInFuture { short_form: true }),
             // `+` in the twelve-digit form must agree with the year.
             ("20121212+1212".into(), P::PlusButUnder100),
             (luhn("19270101+238?"), P::PlusButUnder100),
@@ -965,29 +813,15 @@ mod tests {
             (luhn("00121212-121?"), P::ImplausibleBirthYear),
         ];
         for (input, expected) in cases {
-            assert_eq!(
-                problem(PatientId::parse(&input, TODAY)),
-                expected,
-                "{input}"
-            );
+            assert_eq!(problem(PatientId::parse(&input, TODAY)), expected, "{input}");
         }
     }
 
     #[test]
     fn empty_input_is_required() {
         for input in ["", "   ", "\t\n"] {
-            assert_eq!(
-                PatientId::parse(input, TODAY),
-                Err(DomainError::Required {
-                    field: Field::PatientId
-                })
-            );
-            assert_eq!(
-                PatientId::parse_reserve(input),
-                Err(DomainError::Required {
-                    field: Field::PatientId
-                })
-            );
+            assert_eq!(PatientId::parse(input, TODAY), Err(DomainError::Required { field: Field::PatientId }));
+            assert_eq!(PatientId::parse_reserve(input), Err(DomainError::Required { field: Field::PatientId }));
         }
     }
 
@@ -1030,25 +864,12 @@ mod tests {
         assert_eq!(id.as_str(), "19140168-2396");
         assert_eq!(id.birth_date(), Some(date(1914, 1, 8)));
         // Day 61 and day 91 are the bounds.
-        assert_eq!(
-            ok(&luhn("19900161-238?")).birth_date(),
-            Some(date(1990, 1, 1))
-        );
-        assert_eq!(
-            ok(&luhn("19900191-238?")).birth_date(),
-            Some(date(1990, 1, 31))
-        );
-        assert_eq!(
-            ok(&luhn("20000289-238?")).birth_date(),
-            Some(date(2000, 2, 29))
-        );
+        assert_eq!(ok(&luhn("19900161-238?")).birth_date(), Some(date(1990, 1, 1)));
+        assert_eq!(ok(&luhn("19900191-238?")).birth_date(), Some(date(1990, 1, 31)));
+        assert_eq!(ok(&luhn("20000289-238?")).birth_date(), Some(date(2000, 2, 29)));
         assert_eq!(
             problem(PatientId::parse(&luhn("19000289-238?"), TODAY)),
-            PatientIdProblem::NoSuchDate {
-                month: 2,
-                day: 29,
-                coordination: true
-            }
+            PatientIdProblem::NoSuchDate { month: 2, day: 29, coordination: true }
         );
     }
 
@@ -1098,10 +919,7 @@ mod tests {
         // Not valid as a personnummer by form (wrong check digit, no such
         // date, a year no personnummer has): the caller said reserve, so it is.
         for input in ["19121212-1213", "19900230-2385", "99201201-2386"] {
-            assert!(
-                PatientId::parse_reserve(input).unwrap().is_reserve(),
-                "{input}"
-            );
+            assert!(PatientId::parse_reserve(input).unwrap().is_reserve(), "{input}");
         }
     }
 
@@ -1115,55 +933,26 @@ mod tests {
             ("R_1", P::ReserveInvalidCharacter { ch: '_' }),
             ("---", P::ReserveWithoutLetterOrDigit),
         ] {
-            assert_eq!(
-                problem(PatientId::parse_reserve(input)),
-                expected,
-                "{input}"
-            );
+            assert_eq!(problem(PatientId::parse_reserve(input)), expected, "{input}");
         }
         let long = "A".repeat(RESERVE_MAX_CHARS + 1);
         assert_eq!(
             PatientId::parse_reserve(&long),
-            Err(DomainError::TooLong {
-                field: Field::PatientId,
-                len: RESERVE_MAX_CHARS + 1,
-                max: RESERVE_MAX_CHARS
-            })
+            Err(DomainError::TooLong { field: Field::PatientId, len: RESERVE_MAX_CHARS + 1, max: RESERVE_MAX_CHARS })
         );
     }
 
     #[test]
     fn from_canonical_accepts_only_the_canonical_form() {
-        assert_eq!(
-            PatientId::from_canonical("19121212-1212").map(|id| id.kind()),
-            Ok(PatientIdKind::Personnummer)
-        );
-        for bad in [
-            "191212121212",
-            "121212-1212",
-            "19121212+1212",
-            " 19121212-1212",
-            "1912121-21212",
-            "R-1",
-            "",
-        ] {
-            assert_eq!(
-                problem(PatientId::from_canonical(bad)),
-                PatientIdProblem::NotCanonical,
-                "{bad}"
-            );
+        assert_eq!(PatientId::from_canonical("19121212-1212").map(|id| id.kind()), Ok(PatientIdKind::Personnummer));
+        for bad in ["191212121212", "121212-1212", "19121212+1212", " 19121212-1212", "1912121-21212", "R-1", ""] {
+            assert_eq!(problem(PatientId::from_canonical(bad)), PatientIdProblem::NotCanonical, "{bad}");
         }
-        assert_eq!(
-            problem(PatientId::from_canonical("19121212-1213")),
-            PatientIdProblem::CheckDigit
-        );
+        assert_eq!(problem(PatientId::from_canonical("19121212-1213")), PatientIdProblem::CheckDigit);
         // Without a today, a future date is not refused here.
         let future = luhn("21000101-238?");
         assert!(PatientId::from_canonical(&future).is_ok());
-        assert_eq!(
-            problem(PatientId::from_canonical(&luhn("99201201-238?"))),
-            PatientIdProblem::ImplausibleBirthYear
-        );
+        assert_eq!(problem(PatientId::from_canonical(&luhn("99201201-238?"))), PatientIdProblem::ImplausibleBirthYear);
     }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -1172,9 +961,7 @@ mod tests {
     }
 
     fn round_trip(id: &PatientId) -> PatientId {
-        let doc = Doc {
-            patient: id.clone(),
-        };
+        let doc = Doc { patient: id.clone() };
         let text = toml::to_string(&doc).unwrap();
         toml::from_str::<Doc>(&text).unwrap().patient
     }
@@ -1182,10 +969,7 @@ mod tests {
     #[test]
     fn serde_states_the_kind_and_round_trips() {
         let pnr = ok("121212+1212");
-        let text = toml::to_string(&Doc {
-            patient: pnr.clone(),
-        })
-        .unwrap();
+        let text = toml::to_string(&Doc { patient: pnr.clone() }).unwrap();
         assert!(text.contains("kind = \"personnummer\""), "{text}");
         assert!(text.contains("value = \"19121212-1212\""), "{text}");
         assert_eq!(round_trip(&pnr), pnr);
@@ -1194,10 +978,7 @@ mod tests {
         assert_eq!(round_trip(&snr), snr);
 
         let reserve = PatientId::parse_reserve("r-17").unwrap();
-        let text = toml::to_string(&Doc {
-            patient: reserve.clone(),
-        })
-        .unwrap();
+        let text = toml::to_string(&Doc { patient: reserve.clone() }).unwrap();
         assert!(text.contains("kind = \"reserve\""), "{text}");
         assert!(text.contains("value = \"R-17\""), "{text}");
         assert_eq!(round_trip(&reserve), reserve);
@@ -1206,9 +987,7 @@ mod tests {
     #[test]
     fn serde_refuses_what_parsing_would_refuse() {
         let read = |kind: &str, value: &str| {
-            toml::from_str::<Doc>(&format!(
-                "[patient]\nkind = \"{kind}\"\nvalue = \"{value}\"\n"
-            ))
+            toml::from_str::<Doc>(&format!("[patient]\nkind = \"{kind}\"\nvalue = \"{value}\"\n"))
         };
         assert!(read("personnummer", "19121212-1212").is_ok());
         for (kind, value) in [
@@ -1222,11 +1001,9 @@ mod tests {
         ] {
             assert!(read(kind, value).is_err(), "{kind} {value}");
         }
-        let err = PatientId::try_from(PatientIdRepr {
-            kind: PatientIdKind::Personnummer,
-            value: "19140168-2396".into(),
-        })
-        .unwrap_err();
+        let err =
+            PatientId::try_from(PatientIdRepr { kind: PatientIdKind::Personnummer, value: "19140168-2396".into() })
+                .unwrap_err();
         assert_eq!(
             err,
             invalid(PatientIdProblem::KindMismatch {
@@ -1234,9 +1011,7 @@ mod tests {
                 actual: PatientIdKind::Samordningsnummer
             })
         );
-        assert!(
-            toml::from_str::<Doc>("[patient]\nkind = \"reserve\"\nvalue = \"R\"\nx = 1\n").is_err()
-        );
+        assert!(toml::from_str::<Doc>("[patient]\nkind = \"reserve\"\nvalue = \"R\"\nx = 1\n").is_err());
     }
 
     #[test]
@@ -1244,29 +1019,17 @@ mod tests {
         let e = PatientId::parse("19121212-1213", TODAY).unwrap_err();
         assert_eq!(e.field(), Some(Field::PatientId));
         assert_eq!(e.code(), "patient_id_check_digit");
-        assert_eq!(
-            e.message_sv(),
-            "Personnummer: kontrollsiffran stämmer inte. Kontrollera att alla siffror är rätt."
-        );
-        assert!(
-            e.message_en()
-                .starts_with("Personal identity number: the check digit does not match")
-        );
+        assert_eq!(e.message_sv(), "Personnummer: kontrollsiffran stämmer inte. Kontrollera att alla siffror är rätt.");
+        assert!(e.message_en().starts_with("Personal identity number: the check digit does not match"));
 
         let e = PatientId::parse(&luhn("19900290-238?"), TODAY).unwrap_err();
-        assert_eq!(
-            e.message_sv(),
-            "Personnummer: den 30 februari finns inte (samordningsnummer: dagen minus 60)."
-        );
+        assert_eq!(e.message_sv(), "Personnummer: den 30 februari finns inte (samordningsnummer: dagen minus 60).");
         assert_eq!(
             e.message_en(),
             "Personal identity number: February 30 does not exist (coordination number: the day minus 60)."
         );
         let e = PatientId::parse(&luhn("19000229-238?"), TODAY).unwrap_err();
-        assert!(
-            e.message_sv()
-                .contains("29 februari finns inte det året (inget skottår)")
-        );
+        assert!(e.message_sv().contains("29 februari finns inte det året (inget skottår)"));
         let e = PatientId::parse(&luhn("260616-238?"), TODAY).unwrap_err();
         assert!(e.message_sv().contains("ligger i framtiden"));
         assert!(e.message_sv().contains("skriv +"));
@@ -1286,12 +1049,7 @@ mod tests {
         );
         assert_eq!(
             e.to_string(),
-            format!(
-                "PatientId: {}",
-                PatientIdProblem::ReserveIsPersonalNumber {
-                    kind: PatientIdKind::Personnummer
-                }
-            )
+            format!("PatientId: {}", PatientIdProblem::ReserveIsPersonalNumber { kind: PatientIdKind::Personnummer })
         );
 
         // Every problem has a distinct code and messages in both languages.
@@ -1303,27 +1061,18 @@ mod tests {
             P::MisplacedSeparator,
             P::NoSuchMonth { month: 13 },
             P::NoSuchDay { day: 45 },
-            P::NoSuchDate {
-                month: 4,
-                day: 31,
-                coordination: false,
-            },
+            P::NoSuchDate { month: 4, day: 31, coordination: false },
             P::NoSuchBirthNumber,
             P::CheckDigit,
             P::BirthDateInFuture { short_form: false },
             P::ImplausibleBirthYear,
             P::PlusButUnder100,
             P::NotCanonical,
-            P::KindMismatch {
-                stated: PatientIdKind::Personnummer,
-                actual: PatientIdKind::Samordningsnummer,
-            },
+            P::KindMismatch { stated: PatientIdKind::Personnummer, actual: PatientIdKind::Samordningsnummer },
             P::ReserveInvalidCharacter { ch: '_' },
             P::ReserveInvalidCharacter { ch: ' ' },
             P::ReserveWithoutLetterOrDigit,
-            P::ReserveIsPersonalNumber {
-                kind: PatientIdKind::Samordningsnummer,
-            },
+            P::ReserveIsPersonalNumber { kind: PatientIdKind::Samordningsnummer },
         ];
         let mut codes: Vec<_> = all.iter().map(|p| p.code()).collect();
         codes.sort();
@@ -1335,24 +1084,10 @@ mod tests {
         }
 
         // The typed number never appears in the error.
-        for input in [
-            "19121212-1213",
-            "121212-1213",
-            "19121212-121",
-            "20121212+1212",
-            "1212121212",
-        ] {
-            let errs = [
-                PatientId::parse(input, TODAY).err(),
-                PatientId::parse_reserve(input).err(),
-            ];
+        for input in ["19121212-1213", "121212-1213", "19121212-121", "20121212+1212", "1212121212"] {
+            let errs = [PatientId::parse(input, TODAY).err(), PatientId::parse_reserve(input).err()];
             for e in errs.into_iter().flatten() {
-                for text in [
-                    e.message_sv(),
-                    e.message_en(),
-                    e.to_string(),
-                    format!("{e:?}"),
-                ] {
+                for text in [e.message_sv(), e.message_en(), e.to_string(), format!("{e:?}")] {
                     assert!(!text.contains(input), "{text}");
                     assert!(!text.contains("1212"), "{text}");
                 }
@@ -1384,14 +1119,7 @@ mod tests {
     /// `ÅÅÅÅMMDD-NNN` for the birth date, without the check digit.
     fn without_check(birth: Date, nnn: [u8; 3], coord: bool) -> String {
         let day = birth.day() + if coord { 60 } else { 0 };
-        format!(
-            "{:04}{:02}{day:02}-{}{}{}",
-            birth.year(),
-            birth.month(),
-            nnn[0],
-            nnn[1],
-            nnn[2]
-        )
+        format!("{:04}{:02}{day:02}-{}{}{}", birth.year(), birth.month(), nnn[0], nnn[1], nnn[2])
     }
 
     proptest! {

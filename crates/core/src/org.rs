@@ -99,13 +99,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Clinician,
-        Role::UnitManager,
-        Role::It,
-        Role::SystemAdministrator,
-        Role::Auditor,
-    ];
+    pub const ALL: [Role; 5] = [Role::Clinician, Role::UnitManager, Role::It, Role::SystemAdministrator, Role::Auditor];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -121,10 +115,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.key() == s.trim())
-            .ok_or_else(|| DomainError::UnknownValue {
-                field: Field::Role,
-                value: s.chars().take(40).collect(),
-            })
+            .ok_or_else(|| DomainError::UnknownValue { field: Field::Role, value: s.chars().take(40).collect() })
     }
 
     pub fn label_sv(self) -> &'static str {
@@ -176,10 +167,7 @@ mod tests {
 
     #[test]
     fn only_it_and_administrators_manage_outages() {
-        let managers: Vec<_> = Role::ALL
-            .into_iter()
-            .filter(|r| r.may_manage_outages())
-            .collect();
+        let managers: Vec<_> = Role::ALL.into_iter().filter(|r| r.may_manage_outages()).collect();
         assert_eq!(managers, vec![Role::It, Role::SystemAdministrator]);
     }
 }

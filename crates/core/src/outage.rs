@@ -40,10 +40,7 @@ impl OutageKind {
         match s.trim() {
             "planned" => Ok(OutageKind::Planned),
             "unplanned" => Ok(OutageKind::Unplanned),
-            other => Err(DomainError::UnknownValue {
-                field: Field::Kind,
-                value: other.chars().take(40).collect(),
-            }),
+            other => Err(DomainError::UnknownValue { field: Field::Kind, value: other.chars().take(40).collect() }),
         }
     }
     pub fn key(self) -> &'static str {
@@ -71,10 +68,7 @@ impl Scope {
             "region" => Ok(Scope::Region),
             "municipalities" => Ok(Scope::Municipalities),
             "both" => Ok(Scope::Both),
-            other => Err(DomainError::UnknownValue {
-                field: Field::Scope,
-                value: other.chars().take(40).collect(),
-            }),
+            other => Err(DomainError::UnknownValue { field: Field::Scope, value: other.chars().take(40).collect() }),
         }
     }
     pub fn key(self) -> &'static str {
@@ -162,18 +156,8 @@ pub struct TimelineError(pub &'static str);
 impl Outage {
     /// Folds a timeline, ordered by `seq`, into the outage's current state.
     pub fn fold(events: &[OutageEvent]) -> Result<Outage, TimelineError> {
-        let (first, rest) = events
-            .split_first()
-            .ok_or(TimelineError("empty timeline"))?;
-        let OutageChange::Declared {
-            system,
-            kind,
-            scope,
-            start,
-            expected_end,
-            notice,
-        } = &first.change
-        else {
+        let (first, rest) = events.split_first().ok_or(TimelineError("empty timeline"))?;
+        let OutageChange::Declared { system, kind, scope, start, expected_end, notice } = &first.change else {
             return Err(TimelineError("first entry is not a declaration"));
         };
         let mut o = Outage {
@@ -195,13 +179,7 @@ impl Outage {
             }
             match &e.change {
                 OutageChange::Declared { .. } => return Err(TimelineError("declared twice")),
-                OutageChange::Updated {
-                    kind,
-                    scope,
-                    start,
-                    expected_end,
-                    notice,
-                } => {
+                OutageChange::Updated { kind, scope, start, expected_end, notice } => {
                     o.kind = kind.unwrap_or(o.kind);
                     o.scope = scope.unwrap_or(o.scope);
                     o.start = start.unwrap_or(o.start);
@@ -210,10 +188,7 @@ impl Outage {
                         o.notice = n.clone();
                     }
                 }
-                OutageChange::Ended {
-                    restored_at,
-                    notice,
-                } => {
+                OutageChange::Ended { restored_at, notice } => {
                     o.restored_at = Some(*restored_at);
                     if let Some(n) = notice {
                         o.notice = n.clone();
@@ -311,10 +286,8 @@ pub fn touches_noon(start: Timestamp, end: Timestamp) -> bool {
     let mut day = local(start).date();
     let last = local(end).date();
     while day <= last {
-        let noon = day
-            .to_datetime(Time::constant(12, 0, 0, 0))
-            .to_zoned(crate::time::stockholm())
-            .map(|z| z.timestamp());
+        let noon =
+            day.to_datetime(Time::constant(12, 0, 0, 0)).to_zoned(crate::time::stockholm()).map(|z| z.timestamp());
         if let Ok(noon) = noon {
             let (lo, hi) = (noon - NOON_MARGIN, noon + NOON_MARGIN);
             if start <= hi && end >= lo {
@@ -330,12 +303,7 @@ pub fn touches_noon(start: Timestamp, end: Timestamp) -> bool {
 }
 
 /// Reserv's assessment: the class, whether the routine applies, and why.
-pub fn assess(
-    start: Timestamp,
-    end: Option<Timestamp>,
-    scope: Scope,
-    system: Option<&System>,
-) -> Assessment {
+pub fn assess(start: Timestamp, end: Option<Timestamp>, scope: Scope, system: Option<&System>) -> Assessment {
     let class = classify(start, end);
     let mut notes = Vec::new();
     let mut noon_warning = false;
@@ -365,12 +333,7 @@ pub fn assess(
             notes.push(AssessmentNote::MunicipalitiesOnly);
         }
     }
-    Assessment {
-        class,
-        routine_applies,
-        noon_warning,
-        notes,
-    }
+    Assessment { class, routine_applies, noon_warning, notes }
 }
 
 /// What a person asks for when declaring an outage (already parsed).
@@ -388,16 +351,12 @@ pub struct Declaration {
 pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainError> {
     check_plausible(Field::Start, d.start)?;
     if d.kind == OutageKind::Unplanned && d.start > now + CLOCK_SKEW {
-        return Err(DomainError::InFuture {
-            field: Field::Start,
-        });
+        return Err(DomainError::InFuture { field: Field::Start });
     }
     if let Some(end) = d.expected_end {
         check_plausible(Field::ExpectedEnd, end)?;
         if end <= d.start {
-            return Err(DomainError::EndBeforeStart {
-                field: Field::ExpectedEnd,
-            });
+            return Err(DomainError::EndBeforeStart { field: Field::ExpectedEnd });
         }
     }
     let notice = check_text(Field::Notice, &d.notice, NOTICE_MAX_CHARS, false)?;
@@ -432,22 +391,15 @@ pub fn amend(o: &Outage, a: Amendment, now: Timestamp) -> Result<OutageChange, D
     let start = a.start.filter(|s| *s != o.start);
     let expected_end = a.expected_end.filter(|e| Some(*e) != o.expected_end);
     let notice = match a.notice {
-        Some(n) => {
-            Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| *n != o.notice)
-        }
+        Some(n) => Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| *n != o.notice),
         None => None,
     };
     if let Some(s) = start {
         check_plausible(Field::Start, s)?;
     }
     let new_start = start.unwrap_or(o.start);
-    if kind.unwrap_or(o.kind) == OutageKind::Unplanned
-        && start.is_some()
-        && new_start > now + CLOCK_SKEW
-    {
-        return Err(DomainError::InFuture {
-            field: Field::Start,
-        });
+    if kind.unwrap_or(o.kind) == OutageKind::Unplanned && start.is_some() && new_start > now + CLOCK_SKEW {
+        return Err(DomainError::InFuture { field: Field::Start });
     }
     if let Some(e) = expected_end {
         check_plausible(Field::ExpectedEnd, e)?;
@@ -455,25 +407,12 @@ pub fn amend(o: &Outage, a: Amendment, now: Timestamp) -> Result<OutageChange, D
     if let Some(e) = expected_end.or(o.expected_end)
         && e <= new_start
     {
-        return Err(DomainError::EndBeforeStart {
-            field: Field::ExpectedEnd,
-        });
+        return Err(DomainError::EndBeforeStart { field: Field::ExpectedEnd });
     }
-    if kind.is_none()
-        && scope.is_none()
-        && start.is_none()
-        && expected_end.is_none()
-        && notice.is_none()
-    {
+    if kind.is_none() && scope.is_none() && start.is_none() && expected_end.is_none() && notice.is_none() {
         return Err(DomainError::NothingChanged);
     }
-    Ok(OutageChange::Updated {
-        kind,
-        scope,
-        start,
-        expected_end,
-        notice,
-    })
+    Ok(OutageChange::Updated { kind, scope, start, expected_end, notice })
 }
 
 /// Validates ending the outage: the restore time is recorded.
@@ -488,25 +427,16 @@ pub fn end(
     }
     check_plausible(Field::RestoredAt, restored_at)?;
     if restored_at <= o.start {
-        return Err(DomainError::EndBeforeStart {
-            field: Field::RestoredAt,
-        });
+        return Err(DomainError::EndBeforeStart { field: Field::RestoredAt });
     }
     if restored_at > now + CLOCK_SKEW {
-        return Err(DomainError::InFuture {
-            field: Field::RestoredAt,
-        });
+        return Err(DomainError::InFuture { field: Field::RestoredAt });
     }
     let notice = match notice {
-        Some(n) => {
-            Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| !n.is_empty())
-        }
+        Some(n) => Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| !n.is_empty()),
         None => None,
     };
-    Ok(OutageChange::Ended {
-        restored_at,
-        notice,
-    })
+    Ok(OutageChange::Ended { restored_at, notice })
 }
 
 #[cfg(test)]
@@ -533,12 +463,7 @@ mod tests {
     }
 
     fn melior() -> System {
-        System {
-            id: SystemId::parse("melior").unwrap(),
-            coordinated_discharge: false,
-            noon_cutoff: false,
-            ..prator()
-        }
+        System { id: SystemId::parse("melior").unwrap(), coordinated_discharge: false, noon_cutoff: false, ..prator() }
     }
 
     fn decl(start: &str, end: Option<&str>) -> Declaration {
@@ -558,10 +483,7 @@ mod tests {
             outage_id: OutageId(Uuid::from_u128(99)),
             seq,
             at: t("2026-11-23T09:00"),
-            actor: Actor {
-                user_id: None,
-                name: "IT".into(),
-            },
+            actor: Actor { user_id: None, name: "IT".into() },
             node: "n1".into(),
             change,
         }
@@ -570,34 +492,17 @@ mod tests {
     #[test]
     fn short_means_up_to_a_couple_of_hours() {
         // 000/001: "Korta avbrott (upp till ett par timmar)".
-        assert_eq!(
-            classify(t("2026-11-23T08:00"), Some(t("2026-11-23T10:00"))),
-            DurationClass::Short
-        );
-        assert_eq!(
-            classify(t("2026-11-23T08:00"), Some(t("2026-11-23T10:01"))),
-            DurationClass::Long
-        );
+        assert_eq!(classify(t("2026-11-23T08:00"), Some(t("2026-11-23T10:00"))), DurationClass::Short);
+        assert_eq!(classify(t("2026-11-23T08:00"), Some(t("2026-11-23T10:01"))), DurationClass::Long);
         // 000/001: "Längre avbrott (upp till en arbetsdag eller mer)".
-        assert_eq!(
-            classify(t("2026-11-23T08:00"), Some(t("2026-11-24T08:00"))),
-            DurationClass::Long
-        );
-        assert_eq!(
-            classify(t("2026-11-23T08:00"), None),
-            DurationClass::Unknown
-        );
+        assert_eq!(classify(t("2026-11-23T08:00"), Some(t("2026-11-24T08:00"))), DurationClass::Long);
+        assert_eq!(classify(t("2026-11-23T08:00"), None), DurationClass::Unknown);
     }
 
     #[test]
     fn short_outage_far_from_noon_is_negligible() {
         // 000: "Korta avbrott ... bedöms försumbart påverka verksamheten."
-        let a = assess(
-            t("2026-11-23T08:00"),
-            Some(t("2026-11-23T09:30")),
-            Scope::Both,
-            Some(&prator()),
-        );
+        let a = assess(t("2026-11-23T08:00"), Some(t("2026-11-23T09:30")), Scope::Both, Some(&prator()));
         assert_eq!(a.class, DurationClass::Short);
         assert!(!a.routine_applies);
         assert!(!a.noon_warning);
@@ -607,12 +512,7 @@ mod tests {
     #[test]
     fn short_outage_near_noon_warns_for_prator() {
         // 000: "Undantag är om avbrottet sker i nära anslutning till kl. 12.00".
-        for (s, e) in [
-            ("11:30", "12:30"),
-            ("10:00", "11:00"),
-            ("13:00", "14:00"),
-            ("10:30", "12:00"),
-        ] {
+        for (s, e) in [("11:30", "12:30"), ("10:00", "11:00"), ("13:00", "14:00"), ("10:30", "12:00")] {
             let a = assess(
                 t(&format!("2026-11-23T{s}")),
                 Some(t(&format!("2026-11-23T{e}"))),
@@ -622,68 +522,35 @@ mod tests {
             assert!(a.noon_warning && a.routine_applies, "{s}-{e}");
         }
         // Not near noon, and not for a system without the cut-off.
-        let far = assess(
-            t("2026-11-23T13:01"),
-            Some(t("2026-11-23T14:00")),
-            Scope::Both,
-            Some(&prator()),
-        );
+        let far = assess(t("2026-11-23T13:01"), Some(t("2026-11-23T14:00")), Scope::Both, Some(&prator()));
         assert!(!far.noon_warning);
-        let melior = assess(
-            t("2026-11-23T11:30"),
-            Some(t("2026-11-23T12:30")),
-            Scope::Both,
-            Some(&melior()),
-        );
+        let melior = assess(t("2026-11-23T11:30"), Some(t("2026-11-23T12:30")), Scope::Both, Some(&melior()));
         assert!(!melior.noon_warning && !melior.routine_applies);
     }
 
     #[test]
     fn noon_is_stockholm_noon_in_summer_too() {
         // 10:00Z is 12:00 in Stockholm in July (UTC+2).
-        assert!(touches_noon(
-            "2026-07-15T09:45:00Z".parse().unwrap(),
-            "2026-07-15T10:15:00Z".parse().unwrap()
-        ));
-        assert!(!touches_noon(
-            "2026-07-15T12:30:00Z".parse().unwrap(),
-            "2026-07-15T13:00:00Z".parse().unwrap()
-        ));
+        assert!(touches_noon("2026-07-15T09:45:00Z".parse().unwrap(), "2026-07-15T10:15:00Z".parse().unwrap()));
+        assert!(!touches_noon("2026-07-15T12:30:00Z".parse().unwrap(), "2026-07-15T13:00:00Z".parse().unwrap()));
     }
 
     #[test]
     fn long_and_unknown_outages_activate_the_routine() {
-        let long = assess(
-            t("2026-11-23T08:00"),
-            Some(t("2026-11-23T17:00")),
-            Scope::Both,
-            Some(&prator()),
-        );
+        let long = assess(t("2026-11-23T08:00"), Some(t("2026-11-23T17:00")), Scope::Both, Some(&prator()));
         assert!(long.routine_applies && long.notes.contains(&AssessmentNote::LongRoutineApplies));
         let unknown = assess(t("2026-11-23T08:00"), None, Scope::Both, Some(&prator()));
-        assert!(
-            unknown.routine_applies && unknown.notes.contains(&AssessmentNote::UnknownTreatAsLong)
-        );
+        assert!(unknown.routine_applies && unknown.notes.contains(&AssessmentNote::UnknownTreatAsLong));
     }
 
     #[test]
     fn discharge_and_municipality_only_notes_for_coordinated_discharge() {
         // 000: "Vid utskrivning från sjukhus måste man alltid förvissa sig om att
         // mottagande enheter är underrättade" and "Vid stopp i Prator för enbart kommunerna".
-        let a = assess(
-            t("2026-11-23T08:00"),
-            Some(t("2026-11-23T09:00")),
-            Scope::Municipalities,
-            Some(&prator()),
-        );
+        let a = assess(t("2026-11-23T08:00"), Some(t("2026-11-23T09:00")), Scope::Municipalities, Some(&prator()));
         assert!(a.notes.contains(&AssessmentNote::DischargeAlwaysInform));
         assert!(a.notes.contains(&AssessmentNote::MunicipalitiesOnly));
-        let m = assess(
-            t("2026-11-23T08:00"),
-            Some(t("2026-11-23T09:00")),
-            Scope::Municipalities,
-            Some(&melior()),
-        );
+        let m = assess(t("2026-11-23T08:00"), Some(t("2026-11-23T09:00")), Scope::Municipalities, Some(&melior()));
         assert!(m.notes.is_empty() || m.notes == vec![AssessmentNote::ShortNegligible]);
     }
 
@@ -693,25 +560,12 @@ mod tests {
         assert!(declare(decl("2026-11-23T09:00", Some("2026-11-23T11:00")), now).is_ok());
         assert_eq!(
             declare(decl("2026-11-23T09:00", Some("2026-11-23T08:00")), now),
-            Err(DomainError::EndBeforeStart {
-                field: Field::ExpectedEnd
-            })
+            Err(DomainError::EndBeforeStart { field: Field::ExpectedEnd })
         );
-        assert_eq!(
-            declare(decl("2026-11-23T12:00", None), now),
-            Err(DomainError::InFuture {
-                field: Field::Start
-            })
-        );
-        let planned = Declaration {
-            kind: OutageKind::Planned,
-            ..decl("2026-12-01T18:00", Some("2026-12-01T20:00"))
-        };
+        assert_eq!(declare(decl("2026-11-23T12:00", None), now), Err(DomainError::InFuture { field: Field::Start }));
+        let planned = Declaration { kind: OutageKind::Planned, ..decl("2026-12-01T18:00", Some("2026-12-01T20:00")) };
         assert!(declare(planned, now).is_ok());
-        let long_text = Declaration {
-            notice: "x".repeat(NOTICE_MAX_CHARS + 1),
-            ..decl("2026-11-23T09:00", None)
-        };
+        let long_text = Declaration { notice: "x".repeat(NOTICE_MAX_CHARS + 1), ..decl("2026-11-23T09:00", None) };
         assert_eq!(declare(long_text, now).unwrap_err().code(), "text_too_long");
     }
 
@@ -722,58 +576,28 @@ mod tests {
         let mut events = vec![event(0, first)];
         let o = Outage::fold(&events).unwrap();
         assert_eq!(o.status(now), OutageStatus::Ongoing);
-        let change = amend(
-            &o,
-            Amendment {
-                expected_end: Some(t("2026-11-23T15:00")),
-                ..Default::default()
-            },
-            now,
-        )
-        .unwrap();
+        let change =
+            amend(&o, Amendment { expected_end: Some(t("2026-11-23T15:00")), ..Default::default() }, now).unwrap();
         events.push(event(1, change));
         let o = Outage::fold(&events).unwrap();
         assert_eq!(o.expected_end, Some(t("2026-11-23T15:00")));
         assert_eq!(o.assess(Some(&prator())).class, DurationClass::Long);
-        assert_eq!(
-            amend(&o, Amendment::default(), now),
-            Err(DomainError::NothingChanged)
-        );
+        assert_eq!(amend(&o, Amendment::default(), now), Err(DomainError::NothingChanged));
         assert_eq!(
             end(&o, t("2026-11-23T08:00"), None, now),
-            Err(DomainError::EndBeforeStart {
-                field: Field::RestoredAt
-            })
+            Err(DomainError::EndBeforeStart { field: Field::RestoredAt })
         );
-        assert_eq!(
-            end(&o, t("2026-11-23T13:00"), None, now),
-            Err(DomainError::InFuture {
-                field: Field::RestoredAt
-            })
-        );
-        events.push(event(
-            2,
-            end(&o, t("2026-11-23T11:00"), Some("Åter i drift".into()), now).unwrap(),
-        ));
+        assert_eq!(end(&o, t("2026-11-23T13:00"), None, now), Err(DomainError::InFuture { field: Field::RestoredAt }));
+        events.push(event(2, end(&o, t("2026-11-23T11:00"), Some("Åter i drift".into()), now).unwrap()));
         let o = Outage::fold(&events).unwrap();
         assert_eq!(o.status(now), OutageStatus::Ended);
         assert_eq!(o.restored_at, Some(t("2026-11-23T11:00")));
         assert_eq!(o.timeline.len(), 3);
         // Classification uses the actual end once known: 2 h is short.
         assert_eq!(o.assess(Some(&melior())).class, DurationClass::Short);
+        assert_eq!(end(&o, t("2026-11-23T11:30"), None, now), Err(DomainError::AlreadyEnded));
         assert_eq!(
-            end(&o, t("2026-11-23T11:30"), None, now),
-            Err(DomainError::AlreadyEnded)
-        );
-        assert_eq!(
-            amend(
-                &o,
-                Amendment {
-                    kind: Some(OutageKind::Planned),
-                    ..Default::default()
-                },
-                now
-            ),
+            amend(&o, Amendment { kind: Some(OutageKind::Planned), ..Default::default() }, now),
             Err(DomainError::AlreadyEnded)
         );
     }
@@ -781,23 +605,14 @@ mod tests {
     #[test]
     fn fold_rejects_damaged_timelines() {
         assert!(Outage::fold(&[]).is_err());
-        let e = event(
-            0,
-            OutageChange::Ended {
-                restored_at: t("2026-11-23T11:00"),
-                notice: None,
-            },
-        );
+        let e = event(0, OutageChange::Ended { restored_at: t("2026-11-23T11:00"), notice: None });
         assert!(Outage::fold(&[e]).is_err());
     }
 
     #[test]
     fn upcoming_planned_outage() {
         let now = t("2026-11-23T10:00");
-        let d = Declaration {
-            kind: OutageKind::Planned,
-            ..decl("2026-12-01T18:00", Some("2026-12-01T20:00"))
-        };
+        let d = Declaration { kind: OutageKind::Planned, ..decl("2026-12-01T18:00", Some("2026-12-01T20:00")) };
         let o = Outage::fold(&[event(0, declare(d, now).unwrap())]).unwrap();
         assert_eq!(o.status(now), OutageStatus::Upcoming);
     }

@@ -38,11 +38,7 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
 
 /// Checks that a timestamp lies in a plausible year.
 pub fn check_plausible(field: Field, ts: Timestamp) -> Result<Timestamp, DomainError> {
-    if PLAUSIBLE_YEARS.contains(&local(ts).year()) {
-        Ok(ts)
-    } else {
-        Err(DomainError::ImplausibleDate { field })
-    }
+    if PLAUSIBLE_YEARS.contains(&local(ts).year()) { Ok(ts) } else { Err(DomainError::ImplausibleDate { field }) }
 }
 
 /// Parses what a person typed as Stockholm local time (`2026-11-22T14:05`,
@@ -57,16 +53,10 @@ pub fn parse_user_time(field: Field, input: &str) -> Result<Timestamp, DomainErr
         ts
     } else {
         let normalised = s.replacen(' ', "T", 1);
-        let dt: DateTime = normalised
-            .parse()
-            .map_err(|_| DomainError::InvalidDateTime { field })?;
+        let dt: DateTime = normalised.parse().map_err(|_| DomainError::InvalidDateTime { field })?;
         // A wall-clock time that falls in the spring-forward gap or repeats in
         // the autumn is resolved the "compatible" way (as RFC 5545 does).
-        stockholm()
-            .to_ambiguous_zoned(dt)
-            .compatible()
-            .map_err(|_| DomainError::InvalidDateTime { field })?
-            .timestamp()
+        stockholm().to_ambiguous_zoned(dt).compatible().map_err(|_| DomainError::InvalidDateTime { field })?.timestamp()
     };
     check_plausible(field, ts)
 }
@@ -187,37 +177,20 @@ mod tests {
         // 02:30 does not exist on 2026-03-29; compatible resolution moves forward.
         assert_eq!(at("2026-03-29T02:30").to_string(), "2026-03-29T01:30:00Z");
         assert_eq!(format_input(at("2026-07-15T12:00")), "2026-07-15T12:00");
-        assert_eq!(
-            at("2026-07-15T10:00:00Z").to_string(),
-            "2026-07-15T10:00:00Z"
-        );
+        assert_eq!(at("2026-07-15T10:00:00Z").to_string(), "2026-07-15T10:00:00Z");
     }
 
     #[test]
     fn bad_times_are_named_errors() {
         assert_eq!(
             parse_user_time(Field::ExpectedEnd, "2026-02-30T10:00"),
-            Err(DomainError::InvalidDateTime {
-                field: Field::ExpectedEnd
-            })
+            Err(DomainError::InvalidDateTime { field: Field::ExpectedEnd })
         );
-        assert_eq!(
-            parse_user_time(Field::Start, "igår"),
-            Err(DomainError::InvalidDateTime {
-                field: Field::Start
-            })
-        );
-        assert_eq!(
-            parse_user_time(Field::Start, " "),
-            Err(DomainError::Required {
-                field: Field::Start
-            })
-        );
+        assert_eq!(parse_user_time(Field::Start, "igår"), Err(DomainError::InvalidDateTime { field: Field::Start }));
+        assert_eq!(parse_user_time(Field::Start, " "), Err(DomainError::Required { field: Field::Start }));
         assert_eq!(
             parse_user_time(Field::Start, "1899-01-01T10:00"),
-            Err(DomainError::ImplausibleDate {
-                field: Field::Start
-            })
+            Err(DomainError::ImplausibleDate { field: Field::Start })
         );
     }
 }

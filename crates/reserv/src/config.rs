@@ -73,23 +73,15 @@ fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
 
 impl Config {
     /// Loads defaults, the file and the environment (`env` is injected for tests).
-    pub fn load(
-        file: Option<&Path>,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Config, String> {
+    pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
         let mut c = Config::default();
-        let path = file
-            .map(Path::to_path_buf)
-            .or_else(|| env("RESERV_CONFIG").map(PathBuf::from))
-            .or_else(|| {
-                let p = PathBuf::from("reserv.toml");
-                p.exists().then_some(p)
-            });
+        let path = file.map(Path::to_path_buf).or_else(|| env("RESERV_CONFIG").map(PathBuf::from)).or_else(|| {
+            let p = PathBuf::from("reserv.toml");
+            p.exists().then_some(p)
+        });
         if let Some(p) = path {
-            let text = std::fs::read_to_string(&p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            let f: FileConfig =
-                toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let f: FileConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
             c.listen = f.listen.unwrap_or(c.listen);
             c.data = f.data.unwrap_or(c.data);
             c.catalogue = f.catalogue.or(c.catalogue);
@@ -128,10 +120,7 @@ impl Config {
             ));
         }
         if c.session_hours < 1 || c.max_failed_logins < 1 || c.lockout_minutes < 1 {
-            return Err(
-                "auth: session_hours, max_failed_logins and lockout_minutes must be at least 1"
-                    .into(),
-            );
+            return Err("auth: session_hours, max_failed_logins and lockout_minutes must be at least 1".into());
         }
         Ok(c)
     }
@@ -145,11 +134,8 @@ mod tests {
     fn layers_apply_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("r.toml");
-        std::fs::write(
-            &f,
-            "listen = \"0.0.0.0:9000\"\ndata = \"/srv/reserv\"\n[auth]\nlockout_minutes = 30\n",
-        )
-        .unwrap();
+        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\ndata = \"/srv/reserv\"\n[auth]\nlockout_minutes = 30\n")
+            .unwrap();
         let env = |k: &str| (k == "RESERV_DATA").then(|| "/env/data".to_string());
         let c = Config::load(Some(&f), &env).unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
@@ -163,11 +149,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("r.toml");
         std::fs::write(&f, "lissen = \"x\"\n").unwrap();
-        assert!(
-            Config::load(Some(&f), &|_| None)
-                .unwrap_err()
-                .contains("unknown field")
-        );
+        assert!(Config::load(Some(&f), &|_| None).unwrap_err().contains("unknown field"));
         let env = |k: &str| (k == "RESERV_SECURE_COOKIES").then(|| "kanske".to_string());
         assert!(Config::load(None, &env).is_err());
     }

@@ -138,26 +138,17 @@ fn open_app(c: &Config) -> Result<App, String> {
         lockout_minutes: c.lockout_minutes,
         handover_routine: c.handover_routine.clone(),
     };
-    Ok(App::new(
-        Arc::new(store),
-        Arc::new(SystemClock),
-        load_catalogue(c)?,
-        settings,
-    ))
+    Ok(App::new(Arc::new(store), Arc::new(SystemClock), load_catalogue(c)?, settings))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<(), String> {
     let env = |k: &str| std::env::var(k).ok();
     let mut cfg = Config::load(cli.config.as_deref(), &env)?;
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(&cfg.log).map_err(|e| format!("log: {e}"))?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log).map_err(|e| format!("log: {e}"))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
@@ -169,44 +160,19 @@ fn run(cli: Cli) -> Result<(), String> {
             cfg.data = data.unwrap_or(cfg.data);
             runtime()?.block_on(serve(cfg, demo))
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    username,
-                    org,
-                    role,
-                    display_name,
-                    password_stdin,
-                    data,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { username, org, role, display_name, password_stdin, data } } => {
             cfg.data = data.unwrap_or(cfg.data);
             let password = read_password(password_stdin)?;
             runtime()?.block_on(async {
                 let app = open_app(&cfg)?;
-                let input = NewUserInput {
-                    username,
-                    display_name: display_name.unwrap_or_default(),
-                    org,
-                    role,
-                    password,
-                };
-                let u = app
-                    .create_user(None, input, &Origin("cli".into()))
-                    .await
-                    .map_err(|e| e.message_sv())?;
-                println!(
-                    "Användaren {} skapades ({}, {}).",
-                    u.username,
-                    u.role.key(),
-                    u.org
-                );
+                let input =
+                    NewUserInput { username, display_name: display_name.unwrap_or_default(), org, role, password };
+                let u = app.create_user(None, input, &Origin("cli".into())).await.map_err(|e| e.message_sv())?;
+                println!("Användaren {} skapades ({}, {}).", u.username, u.role.key(), u.org);
                 Ok(())
             })
         }
-        Command::Directory {
-            command: DirectoryCommand::Import { file, data },
-        } => {
+        Command::Directory { command: DirectoryCommand::Import { file, data } } => {
             cfg.data = data.unwrap_or(cfg.data);
             let text = read_file(&file)?;
             runtime()?.block_on(async {
@@ -219,28 +185,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 Ok(())
             })
         }
-        Command::Directory {
-            command: DirectoryCommand::Check { file },
-        } => {
-            let orgs = parse_directory(&read_file(&file)?)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            println!(
-                "{}: {} organisationer, inga fel.",
-                file.display(),
-                orgs.len()
-            );
+        Command::Directory { command: DirectoryCommand::Check { file } } => {
+            let orgs = parse_directory(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("{}: {} organisationer, inga fel.", file.display(), orgs.len());
             Ok(())
         }
-        Command::Catalogue {
-            command: CatalogueCommand::Check { file },
-        } => {
-            let c = Catalogue::parse(&read_file(&file)?)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            println!(
-                "{}: {} system, inga fel.",
-                file.display(),
-                c.systems().len()
-            );
+        Command::Catalogue { command: CatalogueCommand::Check { file } } => {
+            let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("{}: {} system, inga fel.", file.display(), c.systems().len());
             Ok(())
         }
     }
@@ -256,10 +208,7 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| format!("kan inte läsa lösenordet: {e}"))?;
+    stdin.lock().read_line(&mut line).map_err(|e| format!("kan inte läsa lösenordet: {e}"))?;
     let pw = line.trim_end_matches(['\r', '\n']).to_owned();
     if pw.is_empty() {
         return Err("lösenordet är tomt".into());
@@ -278,19 +227,14 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         tracing::info!(organisations = n, file = %p.display(), "directory imported");
     }
     if demo {
-        reserv_app::demo::load(&app, DEMO_DIRECTORY)
-            .await
-            .map_err(|e| format!("demodata: {}", e.message_sv()))?;
+        reserv_app::demo::load(&app, DEMO_DIRECTORY).await.map_err(|e| format!("demodata: {}", e.message_sv()))?;
     }
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if demo {
-        println!(
-            "Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):",
-            reserv_app::demo::DEMO_PASSWORD
-        );
+        println!("Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):", reserv_app::demo::DEMO_PASSWORD);
         for (username, _, org, role) in reserv_app::demo::DEMO_ACCOUNTS {
             println!("  {username:<16} {:<22} {org}", role.key());
         }
@@ -298,10 +242,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     println!("Reserv lyssnar på http://{addr}");
     let _ = std::io::stdout().flush();
     tracing::info!(%addr, data = %cfg.data.display(), "Reserv started");
-    let state = reserv_web::AppState {
-        app: Arc::new(app),
-        secure_cookies: cfg.secure_cookies,
-    };
+    let state = reserv_web::AppState { app: Arc::new(app), secure_cookies: cfg.secure_cookies };
     let shutdown = async {
         let term = async {
             match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -317,7 +258,5 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         }
         tracing::info!("shutting down");
     };
-    reserv_web::serve(listener, state, shutdown)
-        .await
-        .map_err(|e| e.to_string())
+    reserv_web::serve(listener, state, shutdown).await.map_err(|e| e.to_string())
 }

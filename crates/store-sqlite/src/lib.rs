@@ -18,17 +18,13 @@ use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::{Actor, OutageEvent};
-use reserv_store::{
-    AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord,
-};
+use reserv_store::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
 
 use writer::Writer;
 
 /// The versioned migrations, applied in order; index + 1 is the schema version.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/001_initial.sql"),
-    include_str!("migrations/002_handover_log.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_handover_log.sql")];
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "reserv.sqlite3";
@@ -40,9 +36,7 @@ pub enum OpenError {
     CreateDir(PathBuf, std::io::Error),
     #[error("cannot open the database {0}: {1} (is the data directory writable?)")]
     Open(PathBuf, rusqlite::Error),
-    #[error(
-        "the database {0} has schema version {1}, newer than this Reserv knows ({2}); upgrade Reserv"
-    )]
+    #[error("the database {0} has schema version {1}, newer than this Reserv knows ({2}); upgrade Reserv")]
     TooNew(PathBuf, i64, usize),
     #[error("cannot migrate the database {0}: {1}")]
     Migrate(PathBuf, rusqlite::Error),
@@ -62,11 +56,7 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
         rusqlite::Error::SqliteFailure(f, _) => match f.code {
             ErrorCode::ConstraintViolation => {
                 let msg = e.to_string();
-                if msg.contains("FOREIGN KEY") {
-                    StoreError::MissingReference(msg)
-                } else {
-                    StoreError::Conflict(msg)
-                }
+                if msg.contains("FOREIGN KEY") { StoreError::MissingReference(msg) } else { StoreError::Conflict(msg) }
             }
             _ => StoreError::Unavailable(e.to_string()),
         },
@@ -110,16 +100,10 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(|e| OpenError::CreateDir(dir.to_owned(), e))?;
         let path = dir.join(DB_FILE);
         let open = |e| OpenError::Open(path.clone(), e);
-        let mut conn = open_conn(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
-        .map_err(open)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-            .map_err(open)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(open)?;
+        let mut conn =
+            open_conn(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE).map_err(open)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map_err(open)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(open)?;
         if version as usize > MIGRATIONS.len() {
             return Err(OpenError::TooNew(path, version, MIGRATIONS.len()));
         }
@@ -127,33 +111,24 @@ impl SqliteStore {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.transaction().map_err(migrate)?;
             tx.execute_batch(sql).map_err(migrate)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .map_err(migrate)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(migrate)?;
             tx.commit().map_err(migrate)?;
             tracing::info!(version = i + 1, "database migrated");
         }
         let node: String = match conn
-            .query_row("SELECT value FROM meta WHERE key = 'node_id'", [], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM meta WHERE key = 'node_id'", [], |r| r.get(0))
             .optional()
             .map_err(open)?
         {
             Some(n) => n,
             None => {
                 let n = Uuid::now_v7().to_string();
-                conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?1)", [&n])
-                    .map_err(open)?;
+                conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?1)", [&n]).map_err(open)?;
                 n
             }
         };
         let writer = Writer::spawn(conn).map_err(OpenError::Thread)?;
-        Ok(SqliteStore {
-            path,
-            node,
-            writer,
-            readers: Arc::new(Mutex::new(Vec::new())),
-        })
+        Ok(SqliteStore { path, node, writer, readers: Arc::new(Mutex::new(Vec::new())) })
     }
 
     /// The database file.
@@ -208,7 +183,8 @@ fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
     Ok(())
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
+const USER_COLUMNS: &str =
+    "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
 
 fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
     let get = |e: rusqlite::Error| map_err(e);
@@ -229,19 +205,10 @@ fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
     })
 }
 
-fn query_users(
-    c: &Connection,
-    where_clause: &str,
-    arg: &str,
-) -> Result<Vec<UserRecord>, StoreError> {
+fn query_users(c: &Connection, where_clause: &str, arg: &str) -> Result<Vec<UserRecord>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users {where_clause} ORDER BY username");
     let mut stmt = c.prepare(&sql).map_err(map_err)?;
-    let mut rows = if where_clause.is_empty() {
-        stmt.query([])
-    } else {
-        stmt.query([arg])
-    }
-    .map_err(map_err)?;
+    let mut rows = if where_clause.is_empty() { stmt.query([]) } else { stmt.query([arg]) }.map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
         out.push(user_from_row(r)?);
@@ -269,11 +236,7 @@ fn event_from_row(r: &Row<'_>) -> Result<OutageEvent, StoreError> {
     })
 }
 
-fn query_events(
-    c: &Connection,
-    sql: &str,
-    arg: Option<String>,
-) -> Result<Vec<OutageEvent>, StoreError> {
+fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<OutageEvent>, StoreError> {
     let mut stmt = c.prepare(sql).map_err(map_err)?;
     let mut rows = match arg {
         Some(a) => stmt.query([a]),
@@ -287,11 +250,7 @@ fn query_events(
     Ok(out)
 }
 
-fn query_episode_events(
-    c: &Connection,
-    sql: &str,
-    arg: Option<String>,
-) -> Result<Vec<EpisodeEvent>, StoreError> {
+fn query_episode_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<EpisodeEvent>, StoreError> {
     let mut stmt = c.prepare(sql).map_err(map_err)?;
     let mut rows = match arg {
         Some(a) => stmt.query([a]),
@@ -342,21 +301,10 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn upsert_organisations(
-        &self,
-        orgs: Vec<Organisation>,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError> {
         let rows = orgs
             .iter()
-            .map(|o| {
-                Ok((
-                    o.id.to_string(),
-                    json(&o.kind)?,
-                    o.parent.as_ref().map(|p| p.to_string()),
-                    json(o)?,
-                ))
-            })
+            .map(|o| Ok((o.id.to_string(), json(&o.kind)?, o.parent.as_ref().map(|p| p.to_string()), json(o)?)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.writer
             .write(move |c| {
@@ -377,12 +325,8 @@ impl Store for SqliteStore {
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         self.read(|c| {
-            let mut stmt = c
-                .prepare("SELECT data FROM organisations ORDER BY id")
-                .map_err(map_err)?;
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(map_err)?;
+            let mut stmt = c.prepare("SELECT data FROM organisations ORDER BY id").map_err(map_err)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map_err)?;
             rows.map(|r| unjson(&r.map_err(map_err)?)).collect()
         })
         .await
@@ -392,9 +336,7 @@ impl Store for SqliteStore {
         let id = id.to_string();
         self.read(move |c| {
             let data: Option<String> = c
-                .query_row("SELECT data FROM organisations WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .query_row("SELECT data FROM organisations WHERE id = ?1", [id], |r| r.get(0))
                 .optional()
                 .map_err(map_err)?;
             data.map(|d| unjson(&d)).transpose()
@@ -434,18 +376,12 @@ impl Store for SqliteStore {
 
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let name = username.to_owned();
-        self.read(move |c| {
-            Ok(query_users(c, "WHERE username = ?1", &name)?
-                .into_iter()
-                .next())
-        })
-        .await
+        self.read(move |c| Ok(query_users(c, "WHERE username = ?1", &name)?.into_iter().next())).await
     }
 
     async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let id = id.to_string();
-        self.read(move |c| Ok(query_users(c, "WHERE id = ?1", &id)?.into_iter().next()))
-            .await
+        self.read(move |c| Ok(query_users(c, "WHERE id = ?1", &id)?.into_iter().next())).await
     }
 
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
@@ -471,11 +407,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn record_login_success(
-        &self,
-        s: SessionRecord,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn record_login_success(&self, s: SessionRecord, audit: AuditRecord) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
                 c.execute(
@@ -530,10 +462,7 @@ impl Store for SqliteStore {
             let Some((user_id, kind, csrf, created, expires)) = row else {
                 return Ok(None);
             };
-            let Some(user) = query_users(c, "WHERE id = ?1", &user_id)?
-                .into_iter()
-                .next()
-            else {
+            let Some(user) = query_users(c, "WHERE id = ?1", &user_id)?.into_iter().next() else {
                 return Ok(None);
             };
             let kind = match kind.as_str() {
@@ -560,18 +489,13 @@ impl Store for SqliteStore {
         let hash = token_hash.to_owned();
         self.writer
             .write(move |c| {
-                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
-                    .map_err(map_err)?;
+                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash]).map_err(map_err)?;
                 insert_audit(c, &audit)
             })
             .await
     }
 
-    async fn append_outage_event(
-        &self,
-        e: OutageEvent,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn append_outage_event(&self, e: OutageEvent, audit: AuditRecord) -> Result<(), StoreError> {
         let change = json(&e.change)?;
         self.writer
             .write(move |c| {
@@ -605,9 +529,7 @@ impl Store for SqliteStore {
         self.read(move |c| {
             query_events(
                 c,
-                &format!(
-                    "SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"
-                ),
+                &format!("SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"),
                 Some(id.to_string()),
             )
         })
@@ -616,20 +538,12 @@ impl Store for SqliteStore {
 
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
         self.read(|c| {
-            query_events(
-                c,
-                &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"),
-                None,
-            )
+            query_events(c, &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"), None)
         })
         .await
     }
 
-    async fn append_episode_event(
-        &self,
-        e: EpisodeEvent,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn append_episode_event(&self, e: EpisodeEvent, audit: AuditRecord) -> Result<(), StoreError> {
         let change = json(&e.change)?;
         self.writer
             .write(move |c| {
@@ -683,22 +597,13 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn append_log_entry(
-        &self,
-        entry: LogEntry,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError> {
         let data = json(&entry)?;
         self.writer
             .write(move |c| {
                 c.execute(
                     "INSERT INTO log_entries (id, episode_id, at, entry) VALUES (?1, ?2, ?3, ?4)",
-                    params![
-                        entry.id.to_string(),
-                        entry.episode_id.to_string(),
-                        micros(entry.at),
-                        data
-                    ],
+                    params![entry.id.to_string(), entry.episode_id.to_string(), micros(entry.at), data],
                 )
                 .map_err(map_err)?;
                 insert_audit(c, &audit)
@@ -710,20 +615,16 @@ impl Store for SqliteStore {
         let ids: Vec<String> = episodes.iter().map(|e| e.to_string()).collect();
         self.read(move |c| {
             let mut stmt = c
-                .prepare_cached(
-                    "SELECT entry FROM log_entries WHERE episode_id = ?1 ORDER BY at, id",
-                )
+                .prepare_cached("SELECT entry FROM log_entries WHERE episode_id = ?1 ORDER BY at, id")
                 .map_err(map_err)?;
             let mut out = Vec::new();
             for id in &ids {
-                let rows = stmt
-                    .query_map([id], |r| r.get::<_, String>(0))
-                    .map_err(map_err)?;
+                let rows = stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(map_err)?;
                 for r in rows {
                     out.push(unjson::<LogEntry>(&r.map_err(map_err)?)?);
                 }
             }
-            out.sort_by(|a, b| (a.at, a.id).cmp(&(b.at, b.id)));
+            out.sort_by_key(|e| (e.at, e.id));
             Ok(out)
         })
         .await
@@ -755,7 +656,11 @@ impl Store for SqliteStore {
                     at: from_micros(r.get(1).map_err(g)?)?,
                     actor_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
                     actor: r.get(3).map_err(g)?,
-                    org: org.as_deref().map(OrgId::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    org: org
+                        .as_deref()
+                        .map(OrgId::parse)
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     action: r.get(5).map_err(g)?,
                     target: r.get(6).map_err(g)?,
                     origin: r.get(7).map_err(g)?,
@@ -823,11 +728,7 @@ mod tests {
         // A fresh connection (as after a crash and restart) sees every acknowledged write.
         let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
         let n: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'test.concurrent'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM audit_log WHERE action = 'test.concurrent'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 200);
     }
@@ -842,10 +743,7 @@ mod tests {
             [],
         )
         .unwrap();
-        assert!(
-            conn.execute("UPDATE audit_log SET actor = 'evil'", [])
-                .is_err()
-        );
+        assert!(conn.execute("UPDATE audit_log SET actor = 'evil'", []).is_err());
         assert!(conn.execute("DELETE FROM audit_log", []).is_err());
     }
 
@@ -854,12 +752,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
-        let err = SqliteStore::open(&file.join("data"))
-            .err()
-            .expect("must fail");
-        assert!(
-            err.to_string().contains("cannot create the data directory"),
-            "{err}"
-        );
+        let err = SqliteStore::open(&file.join("data")).err().expect("must fail");
+        assert!(err.to_string().contains("cannot create the data directory"), "{err}");
     }
 }

@@ -32,9 +32,7 @@ pub(crate) struct Writer {
 impl Writer {
     pub(crate) fn spawn(conn: Connection) -> std::io::Result<Writer> {
         let (tx, rx) = mpsc::unbounded_channel();
-        std::thread::Builder::new()
-            .name("reserv-writer".into())
-            .spawn(move || run(conn, rx))?;
+        std::thread::Builder::new().name("reserv-writer".into()).spawn(move || run(conn, rx))?;
         Ok(Writer { tx })
     }
 
@@ -46,15 +44,9 @@ impl Writer {
     {
         let (reply, rx) = oneshot::channel();
         let run: Run = Box::new(move |c| f(c).map(|r| Box::new(r) as Output));
-        self.tx
-            .send(Job { run, reply })
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
-        let out = rx
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))??;
-        out.downcast::<R>()
-            .map(|b| *b)
-            .map_err(|_| StoreError::Corrupt("writer returned the wrong type".into()))
+        self.tx.send(Job { run, reply }).map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        let out = rx.await.map_err(|_| StoreError::Unavailable("the writer has stopped".into()))??;
+        out.downcast::<R>().map(|b| *b).map_err(|_| StoreError::Corrupt("writer returned the wrong type".into()))
     }
 }
 
@@ -86,11 +78,7 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>) {
             Err(e) => Err(map_err(e)),
             Ok(()) => {
                 let r = (job.run)(conn);
-                let end = if r.is_ok() {
-                    "RELEASE job"
-                } else {
-                    "ROLLBACK TO job; RELEASE job"
-                };
+                let end = if r.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
                 match conn.execute_batch(end) {
                     Ok(()) => r,
                     Err(e) => Err(map_err(e)),

@@ -65,10 +65,7 @@ fn event(outage: OutageId, seq: u32, change: OutageChange) -> OutageEvent {
         outage_id: outage,
         seq,
         at: t0() + SignedDuration::from_mins(i64::from(seq)),
-        actor: Actor {
-            user_id: None,
-            name: "contract".into(),
-        },
+        actor: Actor { user_id: None, name: "contract".into() },
         node: "test".into(),
         change,
     }
@@ -86,73 +83,34 @@ pub async fn run_all(store: &dyn Store) {
 }
 
 async fn organisations(store: &dyn Store) {
-    let orgs = vec![
-        org("region-c", OrgKind::Region, None),
-        org("kommun-c", OrgKind::Municipality, None),
-    ];
-    store
-        .upsert_organisations(orgs.clone(), audit("directory.imported"))
-        .await
-        .unwrap();
+    let orgs = vec![org("region-c", OrgKind::Region, None), org("kommun-c", OrgKind::Municipality, None)];
+    store.upsert_organisations(orgs.clone(), audit("directory.imported")).await.unwrap();
     // Idempotent: importing again changes nothing and duplicates nothing.
-    store
-        .upsert_organisations(orgs.clone(), audit("directory.imported"))
-        .await
-        .unwrap();
+    store.upsert_organisations(orgs.clone(), audit("directory.imported")).await.unwrap();
     let mut got = store.organisations().await.unwrap();
     got.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(got.len(), 2);
-    assert_eq!(
-        store
-            .organisation(&OrgId::parse("kommun-c").unwrap())
-            .await
-            .unwrap(),
-        Some(orgs[1].clone())
-    );
-    assert_eq!(
-        store
-            .organisation(&OrgId::parse("nowhere").unwrap())
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(store.organisation(&OrgId::parse("kommun-c").unwrap()).await.unwrap(), Some(orgs[1].clone()));
+    assert_eq!(store.organisation(&OrgId::parse("nowhere").unwrap()).await.unwrap(), None);
 }
 
 async fn users_and_sessions(store: &dyn Store) {
     let u = user("Anna");
-    store
-        .insert_user(u.clone(), audit("user.created"))
-        .await
-        .unwrap();
+    store.insert_user(u.clone(), audit("user.created")).await.unwrap();
     let dup = store.insert_user(user("anna"), audit("user.created")).await;
-    assert!(
-        matches!(dup, Err(StoreError::Conflict(_))),
-        "usernames are unique regardless of case: {dup:?}"
-    );
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "usernames are unique regardless of case: {dup:?}");
     let mut orphan = user("orphan");
     orphan.org = OrgId::parse("no-such-org").unwrap();
     let r = store.insert_user(orphan, audit("user.created")).await;
     assert!(matches!(r, Err(StoreError::MissingReference(_))), "{r:?}");
-    assert_eq!(
-        store.user_by_username("ANNA").await.unwrap().map(|x| x.id),
-        Some(u.id)
-    );
-    assert_eq!(
-        store.user(u.id).await.unwrap().map(|x| x.username),
-        Some("Anna".into())
-    );
+    assert_eq!(store.user_by_username("ANNA").await.unwrap().map(|x| x.id), Some(u.id));
+    assert_eq!(store.user(u.id).await.unwrap().map(|x| x.username), Some("Anna".into()));
     assert!(store.users().await.unwrap().iter().any(|x| x.id == u.id));
 
     let until = t0() + SignedDuration::from_mins(15);
-    store
-        .record_login_failure(u.id, 5, Some(until), audit("login.failed"))
-        .await
-        .unwrap();
+    store.record_login_failure(u.id, 5, Some(until), audit("login.failed")).await.unwrap();
     let locked = store.user(u.id).await.unwrap().unwrap();
-    assert_eq!(
-        (locked.failed_logins, locked.locked_until),
-        (5, Some(until))
-    );
+    assert_eq!((locked.failed_logins, locked.locked_until), (5, Some(until)));
 
     let s = SessionRecord {
         token_hash: "hash-1".into(),
@@ -162,35 +120,14 @@ async fn users_and_sessions(store: &dyn Store) {
         created_at: t0(),
         expires_at: t0() + SignedDuration::from_hours(12),
     };
-    store
-        .record_login_success(s.clone(), audit("login.success"))
-        .await
-        .unwrap();
+    store.record_login_success(s.clone(), audit("login.success")).await.unwrap();
     let after = store.user(u.id).await.unwrap().unwrap();
-    assert_eq!(
-        (after.failed_logins, after.locked_until),
-        (0, None),
-        "a success resets the failure count"
-    );
-    let (got, who) = store
-        .session("hash-1", t0())
-        .await
-        .unwrap()
-        .expect("live session");
+    assert_eq!((after.failed_logins, after.locked_until), (0, None), "a success resets the failure count");
+    let (got, who) = store.session("hash-1", t0()).await.unwrap().expect("live session");
     assert_eq!((got, who.id), (s.clone(), u.id));
-    assert!(
-        store
-            .session("hash-1", s.expires_at)
-            .await
-            .unwrap()
-            .is_none(),
-        "expired sessions are not returned"
-    );
+    assert!(store.session("hash-1", s.expires_at).await.unwrap().is_none(), "expired sessions are not returned");
     assert!(store.session("other", t0()).await.unwrap().is_none());
-    store
-        .delete_session("hash-1", audit("logout"))
-        .await
-        .unwrap();
+    store.delete_session("hash-1", audit("logout")).await.unwrap();
     assert!(store.session("hash-1", t0()).await.unwrap().is_none());
 }
 
@@ -205,59 +142,26 @@ async fn outage_timelines(store: &dyn Store) {
         expected_end: None,
         notice: "Stopp i PRATOR – åäö".into(),
     };
-    let ended = OutageChange::Ended {
-        restored_at: t0() + SignedDuration::from_hours(3),
-        notice: None,
-    };
-    store
-        .append_outage_event(event(a, 0, declared.clone()), audit("outage.declared"))
-        .await
-        .unwrap();
-    store
-        .append_outage_event(event(b, 0, declared.clone()), audit("outage.declared"))
-        .await
-        .unwrap();
-    store
-        .append_outage_event(event(a, 1, ended.clone()), audit("outage.ended"))
-        .await
-        .unwrap();
+    let ended = OutageChange::Ended { restored_at: t0() + SignedDuration::from_hours(3), notice: None };
+    store.append_outage_event(event(a, 0, declared.clone()), audit("outage.declared")).await.unwrap();
+    store.append_outage_event(event(b, 0, declared.clone()), audit("outage.declared")).await.unwrap();
+    store.append_outage_event(event(a, 1, ended.clone()), audit("outage.ended")).await.unwrap();
     // Two writers that read the same timeline: the second one loses cleanly.
-    let lost = store
-        .append_outage_event(event(a, 1, ended.clone()), audit("outage.ended"))
-        .await;
+    let lost = store.append_outage_event(event(a, 1, ended.clone()), audit("outage.ended")).await;
     assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
     let tl = store.outage_events(a).await.unwrap();
     assert_eq!(tl.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![0, 1]);
     assert_eq!(tl[0].change, declared, "entries round-trip exactly");
     assert_eq!(tl[1].change, ended);
-    assert!(
-        store
-            .outage_events(OutageId(Uuid::now_v7()))
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(store.outage_events(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
     let all = store.all_outage_events().await.unwrap();
-    assert_eq!(
-        all.iter()
-            .filter(|e| e.outage_id == a || e.outage_id == b)
-            .count(),
-        3
-    );
+    assert_eq!(all.iter().filter(|e| e.outage_id == a || e.outage_id == b).count(), 3);
     // The losing write left no audit record behind.
     let ended_audits = store
-        .audit_log(AuditQuery {
-            limit: 100,
-            before: None,
-            action_prefix: Some("outage.ended".into()),
-        })
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("outage.ended".into()) })
         .await
         .unwrap();
-    assert_eq!(
-        ended_audits.len(),
-        1,
-        "a rejected write stores nothing, not even its audit record"
-    );
+    assert_eq!(ended_audits.len(), 1, "a rejected write stores nothing, not even its audit record");
 }
 
 async fn audit_log(store: &dyn Store) {
@@ -266,37 +170,15 @@ async fn audit_log(store: &dyn Store) {
         r.detail = format!("n{i}");
         store.append_audit(r).await.unwrap();
     }
-    let page = store
-        .audit_log(AuditQuery {
-            limit: 3,
-            before: None,
-            action_prefix: Some("test.".into()),
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        page.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(),
-        vec!["n4", "n3", "n2"]
-    );
+    let page =
+        store.audit_log(AuditQuery { limit: 3, before: None, action_prefix: Some("test.".into()) }).await.unwrap();
+    assert_eq!(page.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(), vec!["n4", "n3", "n2"]);
     let next = store
-        .audit_log(AuditQuery {
-            limit: 3,
-            before: Some(page[2].id),
-            action_prefix: Some("test.".into()),
-        })
+        .audit_log(AuditQuery { limit: 3, before: Some(page[2].id), action_prefix: Some("test.".into()) })
         .await
         .unwrap();
-    assert_eq!(
-        next.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(),
-        vec!["n1", "n0"]
-    );
-    let everything = store
-        .audit_log(AuditQuery {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    assert_eq!(next.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(), vec!["n1", "n0"]);
+    let everything = store.audit_log(AuditQuery { limit: 1000, ..Default::default() }).await.unwrap();
     assert!(everything.iter().any(|r| r.action == "login.success"));
     assert!(everything.iter().any(|r| r.action == "outage.declared"));
 }
@@ -320,10 +202,7 @@ async fn episodes_and_log(store: &dyn Store) {
         episode_id: ep,
         seq,
         at: t0(),
-        actor: Actor {
-            user_id: None,
-            name: "contract".into(),
-        },
+        actor: Actor { user_id: None, name: "contract".into() },
         node: "test".into(),
         change,
     };
@@ -333,23 +212,12 @@ async fn episodes_and_log(store: &dyn Store) {
         discharged_at: Some(t0() + SignedDuration::from_hours(30)),
         designated_care_contact: Some("Distriktssköterska på HC".into()),
     };
-    store
-        .append_episode_event(ev(0, registered.clone()), audit("episode.registered"))
-        .await
-        .unwrap();
-    store
-        .append_episode_event(ev(1, discharged.clone()), audit("episode.updated"))
-        .await
-        .unwrap();
-    let lost = store
-        .append_episode_event(ev(1, discharged.clone()), audit("episode.updated"))
-        .await;
+    store.append_episode_event(ev(0, registered.clone()), audit("episode.registered")).await.unwrap();
+    store.append_episode_event(ev(1, discharged.clone()), audit("episode.updated")).await.unwrap();
+    let lost = store.append_episode_event(ev(1, discharged.clone()), audit("episode.updated")).await;
     assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
     let tl = store.episode_events(ep).await.unwrap();
-    assert_eq!(
-        tl.iter().map(|e| e.change.clone()).collect::<Vec<_>>(),
-        vec![registered, discharged]
-    );
+    assert_eq!(tl.iter().map(|e| e.change.clone()).collect::<Vec<_>>(), vec![registered, discharged]);
     assert_eq!(store.all_episode_events().await.unwrap().len(), 2);
 
     let entry = |n: u64, supersedes: Option<EntryId>| LogEntry {
@@ -365,9 +233,7 @@ async fn episodes_and_log(store: &dyn Store) {
         counterpart_org: OrgId::parse("kommun-c").unwrap(),
         direction: Direction::Given,
         channel: Channel::Phone,
-        messages: [MessageType::Admission, MessageType::EstimatedDischargeDate]
-            .into_iter()
-            .collect(),
+        messages: [MessageType::Admission, MessageType::EstimatedDischargeDate].into_iter().collect(),
         comment: "Ringde växeln, fick tala med handläggaren.".into(),
         supersedes,
         outages: vec![OutageId(Uuid::now_v7())],
@@ -375,29 +241,11 @@ async fn episodes_and_log(store: &dyn Store) {
     };
     let first = entry(5, None);
     let fix = entry(1, Some(first.id));
-    store
-        .append_log_entry(first.clone(), audit("episode.entry_logged"))
-        .await
-        .unwrap();
-    store
-        .append_log_entry(fix.clone(), audit("episode.entry_corrected"))
-        .await
-        .unwrap();
-    let dup = store
-        .append_log_entry(first.clone(), audit("episode.entry_logged"))
-        .await;
+    store.append_log_entry(first.clone(), audit("episode.entry_logged")).await.unwrap();
+    store.append_log_entry(fix.clone(), audit("episode.entry_corrected")).await.unwrap();
+    let dup = store.append_log_entry(first.clone(), audit("episode.entry_logged")).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
     let got = store.log_entries(&[ep]).await.unwrap();
-    assert_eq!(
-        got,
-        vec![fix, first],
-        "entries round-trip exactly, ordered by call time"
-    );
-    assert!(
-        store
-            .log_entries(&[EpisodeId(Uuid::now_v7())])
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(got, vec![fix, first], "entries round-trip exactly, ordered by call time");
+    assert!(store.log_entries(&[EpisodeId(Uuid::now_v7())]).await.unwrap().is_empty());
 }

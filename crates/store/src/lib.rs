@@ -118,11 +118,7 @@ pub trait Store: Send + Sync + 'static {
     async fn health_check(&self, now: Timestamp) -> Result<(), StoreError>;
 
     /// Inserts or replaces directory entries (reference data, not clinical).
-    async fn upsert_organisations(
-        &self,
-        orgs: Vec<Organisation>,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn upsert_organisations(&self, orgs: Vec<Organisation>, audit: AuditRecord) -> Result<(), StoreError>;
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
     async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, StoreError>;
 
@@ -142,11 +138,7 @@ pub trait Store: Send + Sync + 'static {
         audit: AuditRecord,
     ) -> Result<(), StoreError>;
     /// Resets the failure count and stores the new session.
-    async fn record_login_success(
-        &self,
-        session: SessionRecord,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn record_login_success(&self, session: SessionRecord, audit: AuditRecord) -> Result<(), StoreError>;
     /// The live session with this token hash at `now`, with its user.
     async fn session(
         &self,
@@ -156,30 +148,21 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Appends a timeline entry; `Conflict` if its `seq` is already taken.
-    async fn append_outage_event(
-        &self,
-        event: OutageEvent,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn append_outage_event(&self, event: OutageEvent, audit: AuditRecord) -> Result<(), StoreError>;
     /// One outage's timeline ordered by `seq` (empty if unknown).
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError>;
     /// All timelines, ordered by outage and `seq`.
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError>;
 
     /// Appends an episode timeline entry; `Conflict` if its `seq` is taken.
-    async fn append_episode_event(
-        &self,
-        event: EpisodeEvent,
-        audit: AuditRecord,
-    ) -> Result<(), StoreError>;
+    async fn append_episode_event(&self, event: EpisodeEvent, audit: AuditRecord) -> Result<(), StoreError>;
     /// One episode's timeline ordered by `seq` (empty if unknown).
     async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError>;
     /// All episode timelines, ordered by episode and `seq`.
     async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError>;
 
     /// Appends a handover log entry; `Conflict` if its id exists.
-    async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord)
-    -> Result<(), StoreError>;
+    async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError>;
     /// The log entries of the given episodes, ordered by call time then id.
     async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError>;
 

@@ -50,12 +50,7 @@ impl ApiError {
     }
 
     fn bad_request(code: &'static str, message: String) -> ApiError {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            code,
-            message,
-            field: None,
-        }
+        ApiError { status: StatusCode::BAD_REQUEST, code, message, field: None }
     }
 }
 
@@ -70,11 +65,7 @@ impl IntoResponse for ApiError {
 }
 
 fn lang_of(headers: &HeaderMap) -> Lang {
-    headers
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_tag)
-        .unwrap_or(Lang::Sv)
+    headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_tag).unwrap_or(Lang::Sv)
 }
 
 /// The caller's language for messages.
@@ -112,19 +103,11 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Parses a JSON body strictly, with errors in the API's format.
-fn parse_json<T: DeserializeOwned>(
-    lang: Lang,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<T, ApiError> {
+fn parse_json<T: DeserializeOwned>(lang: Lang, headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("application/json"));
     if !is_json {
         let msg = match lang {
             Lang::Sv => "Begäran måste ha Content-Type: application/json.",
@@ -161,12 +144,7 @@ struct TokenRequest {
     password: String,
 }
 
-pub async fn create_token(
-    State(st): State<AppState>,
-    ApiLang(lang): ApiLang,
-    parts: Parts2,
-    body: Bytes,
-) -> ApiResult {
+pub async fn create_token(State(st): State<AppState>, ApiLang(lang): ApiLang, parts: Parts2, body: Bytes) -> ApiResult {
     let req: TokenRequest = parse_json(lang, &parts.0, &body)?;
     let s = st
         .app
@@ -180,10 +158,7 @@ pub async fn create_token(
 }
 
 pub async fn revoke_token(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    st.app
-        .logout(&p)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    st.app.logout(&p).await.map_err(|e| ApiError::new(lang, &e))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -220,22 +195,14 @@ pub async fn systems(State(st): State<AppState>, ApiUser(..): ApiUser) -> ApiRes
 }
 
 pub async fn organisations(State(st): State<AppState>, ApiUser(_, lang): ApiUser) -> ApiResult {
-    let orgs = st
-        .app
-        .organisations()
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let orgs = st.app.organisations().await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, orgs)
 }
 
 // ---- outages ----
 
 pub async fn outages(State(st): State<AppState>, ApiUser(_, lang): ApiUser) -> ApiResult {
-    let v = st
-        .app
-        .outages()
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let v = st.app.outages().await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -267,29 +234,16 @@ pub async fn declare(
         expected_end: b.expected_end,
         notice: b.notice,
     };
-    let v = st
-        .app
-        .declare_outage(&p, input)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let v = st.app.declare_outage(&p, input).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, v)
 }
 
 fn outage_id(lang: Lang, raw: &str) -> Result<OutageId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::new(lang, &AppError::NotFound))
+    raw.parse().map_err(|_| ApiError::new(lang, &AppError::NotFound))
 }
 
-pub async fn outage(
-    State(st): State<AppState>,
-    ApiUser(_, lang): ApiUser,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let v = st
-        .app
-        .outage(outage_id(lang, &id)?)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+pub async fn outage(State(st): State<AppState>, ApiUser(_, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
+    let v = st.app.outage(outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -312,18 +266,9 @@ pub async fn amend(
 ) -> ApiResult {
     let id = outage_id(lang, &id)?;
     let b: AmendBody = parse_json(lang, &headers, &body)?;
-    let input = AmendInput {
-        kind: b.kind,
-        scope: b.scope,
-        start: b.start,
-        expected_end: b.expected_end,
-        notice: b.notice,
-    };
-    let v = st
-        .app
-        .amend_outage(&p, id, input)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let input =
+        AmendInput { kind: b.kind, scope: b.scope, start: b.start, expected_end: b.expected_end, notice: b.notice };
+    let v = st.app.amend_outage(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
@@ -344,38 +289,20 @@ pub async fn end(
 ) -> ApiResult {
     let id = outage_id(lang, &id)?;
     let b: EndBody = parse_json(lang, &headers, &body)?;
-    let v = st
-        .app
-        .end_outage(&p, id, &b.restored_at, b.notice)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let v = st.app.end_outage(&p, id, &b.restored_at, b.notice).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
 }
 
 pub async fn public_status(State(st): State<AppState>, ApiLang(lang): ApiLang) -> ApiResult {
-    let v = st
-        .app
-        .public_status()
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
-    ok(
-        StatusCode::OK,
-        json!({ "generated_at": st.app.now(), "outages": v }),
-    )
+    let v = st.app.public_status().await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, json!({ "generated_at": st.app.now(), "outages": v }))
 }
 
 // ---- users and audit ----
 
 pub async fn users(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    let users = st
-        .app
-        .users(&p)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
-    ok(
-        StatusCode::OK,
-        users.iter().map(user_json).collect::<Vec<_>>(),
-    )
+    let users = st.app.users(&p).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, users.iter().map(user_json).collect::<Vec<_>>())
 }
 
 #[derive(Deserialize)]
@@ -403,11 +330,7 @@ pub async fn create_user(
         role: b.role,
         password: b.password,
     };
-    let u = st
-        .app
-        .create_user(Some(&p), input, &p.origin)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let u = st.app.create_user(Some(&p), input, &p.origin).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, user_json(&u))
 }
 
@@ -418,11 +341,7 @@ pub struct AuditParams {
     action: Option<String>,
 }
 
-pub async fn audit(
-    State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    RawQuery(raw): RawQuery,
-) -> ApiResult {
+pub async fn audit(State(st): State<AppState>, ApiUser(p, lang): ApiUser, RawQuery(raw): RawQuery) -> ApiResult {
     let q: AuditParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| {
         let msg = match lang {
             Lang::Sv => format!("Ogiltig parameter i adressen: {e}"),
@@ -431,21 +350,13 @@ pub async fn audit(
         ApiError::bad_request("invalid_query", msg)
     })?;
     let before = match q.before {
-        Some(b) => Some(EntryId(b.parse().map_err(|_| {
-            ApiError::bad_request("invalid_id", "before: ogiltigt id".into())
-        })?)),
+        Some(b) => {
+            Some(EntryId(b.parse().map_err(|_| ApiError::bad_request("invalid_id", "before: ogiltigt id".into()))?))
+        }
         None => None,
     };
-    let query = AuditQuery {
-        limit: q.limit.unwrap_or(100).clamp(1, 1000),
-        before,
-        action_prefix: q.action,
-    };
-    let records = st
-        .app
-        .audit_log(&p, query)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
+    let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action };
+    let records = st.app.audit_log(&p, query).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, records)
 }
 
@@ -468,4 +379,134 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
 
 pub async fn api_not_found(ApiLang(lang): ApiLang) -> ApiError {
     ApiError::new(lang, &AppError::NotFound)
+}
+
+// ---- the handover log ----
+
+fn episode_id(lang: Lang, raw: &str) -> Result<reserv_core::ids::EpisodeId, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(lang, &AppError::NotFound))
+}
+
+pub async fn episodes(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
+    let v = st.app.episodes(&p).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterBody {
+    patient_id: String,
+    #[serde(default)]
+    reserve_number: bool,
+    municipality: String,
+    primary_care: String,
+    #[serde(default)]
+    outpatient_psychiatry: Option<String>,
+    admitted_at: String,
+    #[serde(default)]
+    expected_discharge: Option<String>,
+    #[serde(default)]
+    existed_before_outage: bool,
+}
+
+pub async fn register_episode(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let b: RegisterBody = parse_json(lang, &headers, &body)?;
+    let input = reserv_app::episodes::RegisterInput {
+        patient_id: b.patient_id,
+        reserve_number: b.reserve_number,
+        municipality: b.municipality,
+        primary_care: b.primary_care,
+        outpatient_psychiatry: b.outpatient_psychiatry,
+        admitted_at: b.admitted_at,
+        expected_discharge: b.expected_discharge,
+        existed_before_outage: b.existed_before_outage,
+    };
+    let v = st.app.register_episode(&p, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::CREATED, v)
+}
+
+pub async fn episode(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
+    let v = st.app.episode(&p, episode_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    expected_discharge: Option<String>,
+    ready_for_discharge_at: Option<String>,
+    discharged_at: Option<String>,
+    designated_care_contact: Option<String>,
+}
+
+pub async fn update_episode(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let id = episode_id(lang, &id)?;
+    let b: UpdateBody = parse_json(lang, &headers, &body)?;
+    let input = reserv_app::episodes::UpdateInput {
+        expected_discharge: b.expected_discharge,
+        ready_for_discharge_at: b.ready_for_discharge_at,
+        discharged_at: b.discharged_at,
+        designated_care_contact: b.designated_care_contact,
+    };
+    let v = st.app.update_episode(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryBody {
+    #[serde(default)]
+    at: Option<String>,
+    counterpart_name: String,
+    #[serde(default)]
+    counterpart_role: String,
+    counterpart_org: String,
+    direction: String,
+    #[serde(default)]
+    channel: Option<String>,
+    messages: Vec<String>,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    supersedes: Option<String>,
+}
+
+pub async fn log_call(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let id = episode_id(lang, &id)?;
+    let b: EntryBody = parse_json(lang, &headers, &body)?;
+    let input = reserv_app::episodes::EntryInput {
+        at: b.at,
+        counterpart_name: b.counterpart_name,
+        counterpart_role: b.counterpart_role,
+        counterpart_org: b.counterpart_org,
+        direction: b.direction,
+        channel: b.channel,
+        messages: b.messages,
+        comment: b.comment,
+        supersedes: b.supersedes,
+    };
+    let v = st.app.log_call(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::CREATED, v)
+}
+
+pub async fn gaps(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
+    let v = st.app.open_gaps(&p).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
 }

@@ -47,11 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = StatusCode;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts.extensions.get::<Ctx>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -69,12 +65,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The client address for the audit log.
 pub fn origin_of(parts_ext: &axum::http::Extensions) -> Origin {
-    Origin(
-        parts_ext
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into()),
-    )
+    Origin(parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into()))
 }
 
 /// A `Set-Cookie` value with Reserv's attributes.
@@ -90,11 +81,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
 }
 
 fn equal(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn is_token(s: &str) -> bool {
@@ -116,11 +103,7 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     };
     let origin = origin_of(&parts.extensions);
     let principal = match cookie(headers, SESSION_COOKIE) {
-        Some(token) if is_token(token) => st
-            .app
-            .authenticate(token, SessionKind::Browser, origin.clone())
-            .await
-            .ok(),
+        Some(token) if is_token(token) => st.app.authenticate(token, SessionKind::Browser, origin.clone()).await.ok(),
         _ => None,
     };
     let (pre_csrf, new_cookie) = match cookie(headers, CSRF_COOKIE) {
@@ -130,36 +113,18 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
             Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
         },
     };
-    let csrf = principal
-        .as_ref()
-        .map(|p| p.session.csrf_token.clone())
-        .unwrap_or_else(|| pre_csrf.clone());
-    let ctx = Ctx {
-        lang,
-        principal,
-        csrf,
-        path: safe_path(parts.uri.path()),
-        origin,
-    };
+    let csrf = principal.as_ref().map(|p| p.session.csrf_token.clone()).unwrap_or_else(|| pre_csrf.clone());
+    let ctx = Ctx { lang, principal, csrf, path: safe_path(parts.uri.path()), origin };
 
     let body = if parts.method == Method::POST {
-        let bytes: Bytes = match http_body_util::Limited::new(body, MAX_FORM_BYTES)
-            .collect()
-            .await
-        {
+        let bytes: Bytes = match http_body_util::Limited::new(body, MAX_FORM_BYTES).collect().await {
             Ok(c) => c.to_bytes(),
             Err(_) => return error_page(&ctx, StatusCode::PAYLOAD_TOO_LARGE, "413".into()),
         };
-        let sent = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
-            .ok()
-            .and_then(|f| f.csrf);
+        let sent = serde_urlencoded::from_bytes::<CsrfField>(&bytes).ok().and_then(|f| f.csrf);
         if !sent.is_some_and(|s| equal(&s, &ctx.csrf)) {
             tracing::warn!(path = %parts.uri.path(), "form post refused: missing or wrong CSRF token");
-            return error_page(
-                &ctx,
-                StatusCode::FORBIDDEN,
-                ctx.lang.texts().csrf_refused.into(),
-            );
+            return error_page(&ctx, StatusCode::FORBIDDEN, ctx.lang.texts().csrf_refused.into());
         }
         Body::from(bytes)
     } else {
@@ -168,10 +133,7 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
     parts.extensions.insert(ctx);
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     if new_cookie {
-        resp.headers_mut().append(
-            SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &pre_csrf, None, st.secure_cookies),
-        );
+        resp.headers_mut().append(SET_COOKIE, set_cookie(CSRF_COOKIE, &pre_csrf, None, st.secure_cookies));
     }
     resp
 }
@@ -180,8 +142,7 @@ pub async fn session_layer(State(st): State<AppState>, req: Request, next: Next)
 pub fn safe_path(p: &str) -> String {
     if p.starts_with('/')
         && !p.starts_with("//")
-        && p.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
+        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
     {
         p.to_owned()
     } else {

@@ -12,11 +12,7 @@ pub enum Lang {
 
 impl Lang {
     pub fn from_tag(tag: &str) -> Lang {
-        if tag.trim().to_ascii_lowercase().starts_with("en") {
-            Lang::En
-        } else {
-            Lang::Sv
-        }
+        if tag.trim().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Sv }
     }
     pub fn code(self) -> &'static str {
         match self {

@@ -46,10 +46,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// The API routes: (method, path) as the OpenAPI document names them.
 pub fn api_router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/auth/token",
-            post(api::create_token).delete(api::revoke_token),
-        )
+        .route("/auth/token", post(api::create_token).delete(api::revoke_token))
         .route("/me", get(api::me))
         .route("/systems", get(api::systems))
         .route("/organisations", get(api::organisations))
@@ -59,6 +56,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/public/status", get(api::public_status))
         .route("/users", get(api::users).post(api::create_user))
         .route("/audit", get(api::audit))
+        .route("/episodes", get(api::episodes).post(api::register_episode))
+        .route("/episodes/{id}", get(api::episode).patch(api::update_episode))
+        .route("/episodes/{id}/entries", post(api::log_call))
+        .route("/gaps", get(api::gaps))
         .route("/openapi.json", get(api::openapi))
         .fallback(api::api_not_found)
 }
@@ -80,10 +81,7 @@ pub fn router(st: AppState) -> Router {
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/audit", get(pages::audit))
         .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(
-            st.clone(),
-            ctx::session_layer,
-        ));
+        .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
     Router::new()
         .nest("/api/v1", api_router())
         .route("/healthz", get(api::healthz))
@@ -99,10 +97,7 @@ pub async fn serve(
     st: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(st).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router(st).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

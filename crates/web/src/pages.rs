@@ -31,23 +31,13 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internt fel / internal error",
-            )
-                .into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internt fel / internal error").into_response()
         }
     }
 }
 
 fn see_other(to: &str) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(
-            LOCATION,
-            HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")),
-        )],
-    )
+    (StatusCode::SEE_OTHER, [(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")))])
         .into_response()
 }
 
@@ -68,13 +58,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: String) -> Response {
         manages_users: p.user.role.may_manage_users(),
         reads_audit: p.user.role.may_read_audit_log(),
     });
-    let l = Layout {
-        lang: ctx.lang.code(),
-        t: ctx.lang.texts(),
-        user,
-        csrf: ctx.csrf.clone(),
-        path: ctx.path.clone(),
-    };
+    let l = Layout { lang: ctx.lang.code(), t: ctx.lang.texts(), user, csrf: ctx.csrf.clone(), path: ctx.path.clone() };
     render(status, &ErrorPage { l, message })
 }
 
@@ -82,11 +66,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: String) -> Response {
 fn fail(ctx: &Ctx, e: AppError) -> Response {
     match e {
         AppError::Unauthenticated => see_other("/login"),
-        AppError::NotFound => error_page(
-            ctx,
-            StatusCode::NOT_FOUND,
-            ctx.lang.texts().not_found.into(),
-        ),
+        AppError::NotFound => error_page(ctx, StatusCode::NOT_FOUND, ctx.lang.texts().not_found.into()),
         e => {
             if matches!(e, AppError::Unavailable(_) | AppError::Internal(_)) {
                 tracing::error!(error = %e, "request failed");
@@ -112,14 +92,7 @@ pub async fn login_form(State(st): State<AppState>, ctx: Ctx) -> Response {
         return see_other("/");
     }
     let l = Layout::new(&ctx, &st.app).await;
-    render(
-        StatusCode::OK,
-        &LoginPage {
-            l,
-            errors: vec![],
-            username: String::new(),
-        },
-    )
+    render(StatusCode::OK, &LoginPage { l, errors: vec![], username: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -131,35 +104,17 @@ pub struct LoginForm {
 }
 
 pub async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
-    match st
-        .app
-        .login(&f.username, &f.password, SessionKind::Browser, &ctx.origin)
-        .await
-    {
+    match st.app.login(&f.username, &f.password, SessionKind::Browser, &ctx.origin).await {
         Ok(s) => {
-            let age = s
-                .session
-                .expires_at
-                .duration_since(s.session.created_at)
-                .as_secs();
+            let age = s.session.expires_at.duration_since(s.session.created_at).as_secs();
             let mut r = see_other("/");
-            r.headers_mut().append(
-                SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &s.token, Some(age), st.secure_cookies),
-            );
+            r.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, Some(age), st.secure_cookies));
             r
         }
         Err(e @ (AppError::BadCredentials | AppError::Locked { .. })) => {
             let l = Layout::new(&ctx, &st.app).await;
             let errors = vec![FormError::from_app(ctx.lang, &e)];
-            render(
-                status_of(&e),
-                &LoginPage {
-                    l,
-                    errors,
-                    username: f.username,
-                },
-            )
+            render(status_of(&e), &LoginPage { l, errors, username: f.username })
         }
         Err(e) => fail(&ctx, e),
     }
@@ -172,10 +127,7 @@ pub async fn logout(State(st): State<AppState>, ctx: Ctx) -> Response {
         return fail(&ctx, e);
     }
     let mut r = see_other("/login");
-    r.headers_mut().append(
-        SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), st.secure_cookies),
-    );
+    r.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), st.secure_cookies));
     r
 }
 
@@ -192,15 +144,7 @@ pub async fn set_language(
     let lang = Lang::from_tag(&code);
     let next = crate::ctx::safe_path(q.next.as_deref().unwrap_or("/"));
     let mut r = see_other(&next);
-    r.headers_mut().append(
-        SET_COOKIE,
-        set_cookie(
-            LANG_COOKIE,
-            lang.code(),
-            Some(365 * 86400),
-            st.secure_cookies,
-        ),
-    );
+    r.headers_mut().append(SET_COOKIE, set_cookie(LANG_COOKIE, lang.code(), Some(365 * 86400), st.secure_cookies));
     r
 }
 
@@ -227,12 +171,7 @@ pub async fn home(State(st): State<AppState>, ctx: Ctx) -> Response {
         Ok(v) => v,
         Err(e) => return fail(&ctx, e),
     };
-    let cards = |s: OutageStatus| {
-        views
-            .iter()
-            .filter(move |v| v.status == s)
-            .map(|v| OutageCard::new(ctx.lang, v))
-    };
+    let cards = |s: OutageStatus| views.iter().filter(move |v| v.status == s).map(|v| OutageCard::new(ctx.lang, v));
     let page = StatusPage {
         manages_outages: p.user.role.may_manage_outages(),
         ongoing: cards(OutageStatus::Ongoing).collect(),
@@ -273,10 +212,7 @@ struct DeclarePage {
 }
 
 fn scopes(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    [Scope::Both, Scope::Region, Scope::Municipalities]
-        .into_iter()
-        .map(|s| (s.key(), scope_label(lang, s)))
-        .collect()
+    [Scope::Both, Scope::Region, Scope::Municipalities].into_iter().map(|s| (s.key(), scope_label(lang, s))).collect()
 }
 
 async fn declare_page(
@@ -286,25 +222,11 @@ async fn declare_page(
     form: DeclareForm,
     errors: Vec<FormError>,
 ) -> Response {
-    let systems = st
-        .app
-        .catalogue()
-        .systems()
-        .iter()
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect();
-    let kinds = [OutageKind::Unplanned, OutageKind::Planned]
-        .into_iter()
-        .map(|k| (k.key(), kind_label(ctx.lang, k)))
-        .collect();
-    let page = DeclarePage {
-        l: Layout::new(ctx, &st.app).await,
-        errors,
-        form,
-        systems,
-        kinds,
-        scopes: scopes(ctx.lang),
-    };
+    let systems = st.app.catalogue().systems().iter().map(|s| (s.id.to_string(), s.name.clone())).collect();
+    let kinds =
+        [OutageKind::Unplanned, OutageKind::Planned].into_iter().map(|k| (k.key(), kind_label(ctx.lang, k))).collect();
+    let page =
+        DeclarePage { l: Layout::new(ctx, &st.app).await, errors, form, systems, kinds, scopes: scopes(ctx.lang) };
     render(status, &page)
 }
 
@@ -363,13 +285,7 @@ fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-async fn outage_page(
-    st: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    status: StatusCode,
-    errors: Vec<FormError>,
-) -> Response {
+async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, errors: Vec<FormError>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
@@ -416,21 +332,12 @@ async fn after_change(st: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError
     }
 }
 
-pub async fn end(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<EndForm>,
-) -> Response {
+pub async fn end(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<EndForm>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
     let r = match parse_outage_id(&id) {
-        Ok(oid) => st
-            .app
-            .end_outage(p, oid, &f.end, f.notice)
-            .await
-            .map(|_| ()),
+        Ok(oid) => st.app.end_outage(p, oid, &f.end, f.notice).await.map(|_| ()),
         Err(e) => Err(e),
     };
     after_change(&st, &ctx, &id, r).await
@@ -443,21 +350,11 @@ pub struct AmendForm {
     notice: Option<String>,
 }
 
-pub async fn amend(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(f): Form<AmendForm>,
-) -> Response {
+pub async fn amend(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<AmendForm>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
-    let input = AmendInput {
-        expected_end: f.expected_end,
-        scope: f.scope,
-        notice: f.notice,
-        ..Default::default()
-    };
+    let input = AmendInput { expected_end: f.expected_end, scope: f.scope, notice: f.notice, ..Default::default() };
     let r = match parse_outage_id(&id) {
         Ok(oid) => st.app.amend_outage(p, oid, input).await.map(|_| ()),
         Err(e) => Err(e),
@@ -497,21 +394,11 @@ pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
             status: status_label(lang, r.status),
             kind: kind_label(lang, r.kind),
             start: format_local(r.start),
-            expected_end: r
-                .expected_end
-                .map(format_local)
-                .unwrap_or_else(|| "–".into()),
-            restored_at: r
-                .restored_at
-                .map(format_local)
-                .unwrap_or_else(|| "–".into()),
+            expected_end: r.expected_end.map(format_local).unwrap_or_else(|| "–".into()),
+            restored_at: r.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
         })
         .collect();
-    let page = PublicPage {
-        l: Layout::new(&ctx, &st.app).await,
-        rows,
-        updated: format_local(st.app.now()),
-    };
+    let page = PublicPage { l: Layout::new(&ctx, &st.app).await, rows, updated: format_local(st.app.now()) };
     render(StatusCode::OK, &page)
 }
 
@@ -564,11 +451,7 @@ pub async fn systems(State(st): State<AppState>, ctx: Ctx) -> Response {
                 .collect(),
         })
         .collect();
-    let page = SystemsPage {
-        l: Layout::new(&ctx, &st.app).await,
-        office_hours: is_office_hours(now),
-        systems,
-    };
+    let page = SystemsPage { l: Layout::new(&ctx, &st.app).await, office_hours: is_office_hours(now), systems };
     render(StatusCode::OK, &page)
 }
 
@@ -621,36 +504,18 @@ async fn users_page(
         (Err(e), _) | (_, Err(e)) => return fail(ctx, e),
     };
     let org_name = |id: &reserv_core::ids::OrgId| {
-        orgs.iter()
-            .find(|o| &o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_else(|| id.to_string())
+        orgs.iter().find(|o| &o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| id.to_string())
     };
     let page = UsersPage {
         users: users
             .iter()
-            .map(|u| {
-                (
-                    u.username.clone(),
-                    u.display_name.clone(),
-                    role_label(ctx.lang, u.role),
-                    org_name(&u.org),
-                )
-            })
+            .map(|u| (u.username.clone(), u.display_name.clone(), role_label(ctx.lang, u.role), org_name(&u.org)))
             .collect(),
         orgs: orgs
             .iter()
-            .map(|o| {
-                (
-                    o.id.to_string(),
-                    format!("{} ({})", o.name, org_kind_label(ctx.lang, o.kind)),
-                )
-            })
+            .map(|o| (o.id.to_string(), format!("{} ({})", o.name, org_kind_label(ctx.lang, o.kind))))
             .collect(),
-        roles: Role::ALL
-            .into_iter()
-            .map(|r| (r.key(), role_label(ctx.lang, r)))
-            .collect(),
+        roles: Role::ALL.into_iter().map(|r| (r.key(), role_label(ctx.lang, r))).collect(),
         l: Layout::new(ctx, &st.app).await,
         created,
         errors,
@@ -659,27 +524,11 @@ async fn users_page(
     render(status, &page)
 }
 
-pub async fn users(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<CreatedQuery>,
-) -> Response {
-    users_page(
-        &st,
-        &ctx,
-        StatusCode::OK,
-        q.created.is_some(),
-        UserForm::default(),
-        vec![],
-    )
-    .await
+pub async fn users(State(st): State<AppState>, ctx: Ctx, Query(q): Query<CreatedQuery>) -> Response {
+    users_page(&st, &ctx, StatusCode::OK, q.created.is_some(), UserForm::default(), vec![]).await
 }
 
-pub async fn create_user(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<UserForm>,
-) -> Response {
+pub async fn create_user(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
@@ -694,10 +543,7 @@ pub async fn create_user(
         Ok(_) => see_other("/users?created=1"),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];
-            let form = UserForm {
-                password: String::new(),
-                ..f
-            };
+            let form = UserForm { password: String::new(), ..f };
             users_page(&st, &ctx, status_of(&e), false, form, errs).await
         }
         Err(e) => fail(&ctx, e),
@@ -722,32 +568,16 @@ pub struct AuditPageQuery {
 /// Rows per audit page.
 const AUDIT_PAGE: u32 = 100;
 
-pub async fn audit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<AuditPageQuery>,
-) -> Response {
+pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPageQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
     let before = q.before.and_then(|b| b.parse().ok()).map(EntryId);
-    let records = match st
-        .app
-        .audit_log(
-            p,
-            AuditQuery {
-                limit: AUDIT_PAGE,
-                before,
-                action_prefix: None,
-            },
-        )
-        .await
-    {
+    let records = match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None }).await {
         Ok(r) => r,
         Err(e) => return fail(&ctx, e),
     };
-    let older =
-        (records.len() == AUDIT_PAGE as usize).then(|| records[records.len() - 1].id.to_string());
+    let older = (records.len() == AUDIT_PAGE as usize).then(|| records[records.len() - 1].id.to_string());
     let rows = records
         .into_iter()
         .map(|r| {
@@ -761,22 +591,11 @@ pub async fn audit(
             )
         })
         .collect();
-    render(
-        StatusCode::OK,
-        &AuditPage {
-            l: Layout::new(&ctx, &st.app).await,
-            rows,
-            older,
-        },
-    )
+    render(StatusCode::OK, &AuditPage { l: Layout::new(&ctx, &st.app).await, rows, older })
 }
 
 pub async fn not_found(ctx: Ctx) -> Response {
-    error_page(
-        &ctx,
-        StatusCode::NOT_FOUND,
-        ctx.lang.texts().not_found.into(),
-    )
+    error_page(&ctx, StatusCode::NOT_FOUND, ctx.lang.texts().not_found.into())
 }
 
 pub async fn stylesheet() -> Response {

@@ -7,9 +7,7 @@ use reserv_core::outage::{OutageChange, OutageStatus};
 use reserv_core::time::{format_input, format_local};
 
 use crate::ctx::Ctx;
-use crate::i18n::{
-    Lang, Texts, class_label, kind_label, note_text, role_label, scope_label, status_label,
-};
+use crate::i18n::{Lang, Texts, class_label, kind_label, note_text, role_label, scope_label, status_label};
 
 /// What the page layout needs.
 pub struct Layout {
@@ -49,13 +47,7 @@ impl Layout {
             }
             None => None,
         };
-        Layout {
-            lang: ctx.lang.code(),
-            t: ctx.lang.texts(),
-            user,
-            csrf: ctx.csrf.clone(),
-            path: ctx.path.clone(),
-        }
+        Layout { lang: ctx.lang.code(), t: ctx.lang.texts(), user, csrf: ctx.csrf.clone(), path: ctx.path.clone() }
     }
 }
 
@@ -112,13 +104,7 @@ fn opt_time(t: Option<jiff::Timestamp>) -> String {
 fn describe(lang: Lang, c: &OutageChange) -> String {
     let t = lang.texts();
     match c {
-        OutageChange::Declared {
-            kind,
-            scope,
-            start,
-            expected_end,
-            ..
-        } => {
+        OutageChange::Declared { kind, scope, start, expected_end, .. } => {
             let head = match lang {
                 Lang::Sv => "Registrerade avbrottet",
                 Lang::En => "Declared the outage",
@@ -133,13 +119,7 @@ fn describe(lang: Lang, c: &OutageChange) -> String {
                 opt_time(*expected_end)
             )
         }
-        OutageChange::Updated {
-            kind,
-            scope,
-            start,
-            expected_end,
-            notice,
-        } => {
+        OutageChange::Updated { kind, scope, start, expected_end, notice } => {
             let mut parts = Vec::new();
             if let Some(k) = kind {
                 parts.push(format!("{} → {}", t.kind, kind_label(lang, *k)));
@@ -163,14 +143,8 @@ fn describe(lang: Lang, c: &OutageChange) -> String {
             format!("{head}: {}", parts.join("; "))
         }
         OutageChange::Ended { restored_at, .. } => match lang {
-            Lang::Sv => format!(
-                "Avslutade avbrottet: åter i drift {}",
-                format_local(*restored_at)
-            ),
-            Lang::En => format!(
-                "Ended the outage: back in service {}",
-                format_local(*restored_at)
-            ),
+            Lang::Sv => format!("Avslutade avbrottet: åter i drift {}", format_local(*restored_at)),
+            Lang::En => format!("Ended the outage: back in service {}", format_local(*restored_at)),
         },
     }
 }
@@ -203,12 +177,7 @@ impl OutageCard {
             notice: o.notice.clone(),
             routine_applies: v.assessment.routine_applies,
             noon_warning: v.assessment.noon_warning,
-            notes: v
-                .assessment
-                .notes
-                .iter()
-                .map(|n| note_text(lang, *n))
-                .collect(),
+            notes: v.assessment.notes.iter().map(|n| note_text(lang, *n)).collect(),
             declared_by: format!("{}, {}", o.declared_by.name, format_local(o.declared_at)),
             timeline: o
                 .timeline

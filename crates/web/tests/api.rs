@@ -38,34 +38,20 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     fn error_code(&self) -> String {
-        self.json()["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
     }
 }
 
 async fn spawn_with(store: Arc<dyn Store>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::new(
-        store,
-        Arc::new(SystemClock),
-        Catalogue::parse(CATALOGUE).unwrap(),
-        Settings::default(),
-    );
+    let app = App::new(store, Arc::new(SystemClock), Catalogue::parse(CATALOGUE).unwrap(), Settings::default());
     reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        app: Arc::new(app),
-        secure_cookies: false,
-    };
+    let state = AppState { app: Arc::new(app), secure_cookies: false };
     tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
     TestApp { addr, _dir: dir }
 }
@@ -77,13 +63,7 @@ async fn spawn_app() -> (TestApp, tempfile::TempDir) {
 }
 
 impl TestApp {
-    async fn request(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Resp {
+    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
         let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -100,31 +80,12 @@ impl TestApp {
         let text = String::from_utf8(raw).expect("utf-8 response");
         let (head, body) = text.split_once("\r\n\r\n").expect("header end");
         let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-            .collect();
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers: Vec<(String, String)> =
+            lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+        let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+        let body = if chunked { dechunk(body) } else { body.to_owned() };
+        Resp { status, headers, body }
     }
 
     async fn get(&self, path: &str, token: Option<&str>) -> Resp {
@@ -139,30 +100,19 @@ impl TestApp {
         if let Some(a) = &auth {
             h.push(("Authorization", a.as_str()));
         }
-        self.request(method, path, &h, body.to_string().as_bytes())
-            .await
+        self.request(method, path, &h, body.to_string().as_bytes()).await
     }
 
     async fn token(&self, username: &str) -> String {
         let r = self
-            .send_json(
-                "POST",
-                "/api/v1/auth/token",
-                None,
-                &json!({"username": username, "password": "reserv-demo"}),
-            )
+            .send_json("POST", "/api/v1/auth/token", None, &json!({"username": username, "password": "reserv-demo"}))
             .await;
         assert_eq!(r.status, 201, "{}", r.body);
         r.json()["token"].as_str().unwrap().to_owned()
     }
 
     async fn outage_count(&self, token: &str) -> usize {
-        self.get("/api/v1/outages", Some(token))
-            .await
-            .json()
-            .as_array()
-            .unwrap()
-            .len()
+        self.get("/api/v1/outages", Some(token)).await.json().as_array().unwrap().len()
     }
 }
 
@@ -192,24 +142,11 @@ async fn health_and_security_headers() {
     let (t, _d) = spawn_app().await;
     let r = t.get("/healthz", None).await;
     assert_eq!(r.status, 200);
-    for path in [
-        "/healthz",
-        "/login",
-        "/status",
-        "/api/v1/outages",
-        "/static/reserv.css",
-        "/nowhere",
-    ] {
+    for path in ["/healthz", "/login", "/status", "/api/v1/outages", "/static/reserv.css", "/nowhere"] {
         let r = t.get(path, None).await;
-        let csp = r
-            .header("content-security-policy")
-            .unwrap_or_else(|| panic!("{path} lacks CSP"));
+        let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("{path} lacks CSP"));
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
-        assert_eq!(
-            r.header("x-content-type-options"),
-            Some("nosniff"),
-            "{path}"
-        );
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
         assert!(r.header("referrer-policy").is_some(), "{path}");
     }
 }
@@ -218,67 +155,28 @@ async fn health_and_security_headers() {
 async fn tokens_wrong_passwords_and_lockout() {
     let (t, _d) = spawn_app().await;
     let unauth = t.get("/api/v1/outages", None).await;
-    assert_eq!(
-        (unauth.status, unauth.error_code().as_str()),
-        (401, "unauthenticated")
-    );
+    assert_eq!((unauth.status, unauth.error_code().as_str()), (401, "unauthenticated"));
     let bogus = t.get("/api/v1/outages", Some("0000")).await;
     assert_eq!(bogus.status, 401);
     let wrong = json!({"username": "demo-clinician", "password": "fel-lösenord"});
     for _ in 0..4 {
-        let r = t
-            .send_json("POST", "/api/v1/auth/token", None, &wrong)
-            .await;
-        assert_eq!(
-            (r.status, r.error_code().as_str()),
-            (401, "bad_credentials")
-        );
-        assert!(
-            r.json()["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("Fel användarnamn eller lösenord")
-        );
+        let r = t.send_json("POST", "/api/v1/auth/token", None, &wrong).await;
+        assert_eq!((r.status, r.error_code().as_str()), (401, "bad_credentials"));
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("Fel användarnamn eller lösenord"));
     }
-    let fifth = t
-        .send_json("POST", "/api/v1/auth/token", None, &wrong)
-        .await;
-    assert_eq!(
-        (fifth.status, fifth.error_code().as_str()),
-        (429, "account_locked")
-    );
+    let fifth = t.send_json("POST", "/api/v1/auth/token", None, &wrong).await;
+    assert_eq!((fifth.status, fifth.error_code().as_str()), (429, "account_locked"));
     // Locked: even the right password is refused now.
     let right = json!({"username": "demo-clinician", "password": "reserv-demo"});
-    let r = t
-        .send_json("POST", "/api/v1/auth/token", None, &right)
-        .await;
+    let r = t.send_json("POST", "/api/v1/auth/token", None, &right).await;
     assert_eq!(r.error_code(), "account_locked");
     // Other accounts are unaffected; an unknown user gets the same answer as a wrong password.
     t.token("demo-it").await;
-    let r = t
-        .send_json(
-            "POST",
-            "/api/v1/auth/token",
-            None,
-            &json!({"username": "nobody", "password": "x"}),
-        )
-        .await;
+    let r = t.send_json("POST", "/api/v1/auth/token", None, &json!({"username": "nobody", "password": "x"})).await;
     assert_eq!(r.error_code(), "bad_credentials");
     // English on request.
-    let r = t
-        .request(
-            "GET",
-            "/api/v1/me",
-            &[("Accept-Language", "en-GB,en;q=0.8")],
-            b"",
-        )
-        .await;
-    assert!(
-        r.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not logged in")
-    );
+    let r = t.request("GET", "/api/v1/me", &[("Accept-Language", "en-GB,en;q=0.8")], b"").await;
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("not logged in"));
 }
 
 #[tokio::test]
@@ -288,12 +186,7 @@ async fn outage_lifecycle_through_the_api() {
     let now = Timestamp::now();
     let start = now - SignedDuration::from_mins(30);
     let r = t
-        .send_json(
-            "POST",
-            "/api/v1/outages",
-            Some(&it),
-            &declaration(start, now + SignedDuration::from_hours(8)),
-        )
+        .send_json("POST", "/api/v1/outages", Some(&it), &declaration(start, now + SignedDuration::from_hours(8)))
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let o = r.json();
@@ -321,10 +214,7 @@ async fn outage_lifecycle_through_the_api() {
             &json!({"restored_at": iso(start - SignedDuration::from_hours(1))}),
         )
         .await;
-    assert_eq!(
-        (early.status, early.json()["error"]["field"].as_str()),
-        (422, Some("restored_at"))
-    );
+    assert_eq!((early.status, early.json()["error"]["field"].as_str()), (422, Some("restored_at")));
 
     let r = t
         .send_json(
@@ -340,57 +230,24 @@ async fn outage_lifecycle_through_the_api() {
     assert_eq!(ended["timeline"].as_array().unwrap().len(), 3);
     assert_eq!(ended["timeline"][2]["change"]["type"], "ended");
 
-    let again = t
-        .send_json(
-            "POST",
-            &format!("/api/v1/outages/{id}/end"),
-            Some(&it),
-            &json!({"restored_at": iso(now)}),
-        )
-        .await;
-    assert_eq!(
-        (again.status, again.error_code().as_str()),
-        (422, "outage_already_ended")
-    );
+    let again =
+        t.send_json("POST", &format!("/api/v1/outages/{id}/end"), Some(&it), &json!({"restored_at": iso(now)})).await;
+    assert_eq!((again.status, again.error_code().as_str()), (422, "outage_already_ended"));
 
     let got = t.get(&format!("/api/v1/outages/{id}"), Some(&it)).await;
     assert_eq!(got.json()["restored_at"], ended["restored_at"]);
-    assert_eq!(
-        t.get(&format!("/api/v1/outages/{}", uuid_like()), Some(&it))
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        t.get("/api/v1/outages/not-a-uuid", Some(&it)).await.status,
-        404
-    );
+    assert_eq!(t.get(&format!("/api/v1/outages/{}", uuid_like()), Some(&it)).await.status, 404);
+    assert_eq!(t.get("/api/v1/outages/not-a-uuid", Some(&it)).await.status, 404);
 
     // The audit log holds the login and every change.
     let auditor = t.token("demo-auditor").await;
-    let log = t
-        .get("/api/v1/audit?limit=1000", Some(&auditor))
-        .await
-        .json();
-    let actions: Vec<&str> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["action"].as_str().unwrap())
-        .collect();
-    for a in [
-        "login.success",
-        "outage.declared",
-        "outage.amended",
-        "outage.ended",
-    ] {
+    let log = t.get("/api/v1/audit?limit=1000", Some(&auditor)).await.json();
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    for a in ["login.success", "outage.declared", "outage.amended", "outage.ended"] {
         assert!(actions.contains(&a), "audit lacks {a}: {actions:?}");
     }
     let bad = t.get("/api/v1/audit?limit=abc", Some(&auditor)).await;
-    assert_eq!(
-        (bad.status, bad.error_code().as_str()),
-        (400, "invalid_query")
-    );
+    assert_eq!((bad.status, bad.error_code().as_str()), (400, "invalid_query"));
     let clinician = t.token("demo-clinician").await;
     assert_eq!(t.get("/api/v1/audit", Some(&clinician)).await.status, 403);
 }
@@ -405,10 +262,7 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
     let it = t.token("demo-it").await;
     let before = t.outage_count(&it).await;
     let now = Timestamp::now();
-    let good = declaration(
-        now - SignedDuration::from_hours(1),
-        now + SignedDuration::from_hours(1),
-    );
+    let good = declaration(now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(1));
     let mut cases: Vec<(Value, u16, &str, Option<&str>)> = Vec::new();
     let mut v = good.clone();
     v["expected_end"] = json!(iso(now - SignedDuration::from_hours(2)));
@@ -433,15 +287,8 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
     v["colour"] = json!("red");
     cases.push((v, 400, "malformed_json", None));
     for (body, status, code, field) in cases {
-        let r = t
-            .send_json("POST", "/api/v1/outages", Some(&it), &body)
-            .await;
-        assert_eq!(
-            (r.status, r.error_code().as_str()),
-            (status, code),
-            "{body}: {}",
-            r.body
-        );
+        let r = t.send_json("POST", "/api/v1/outages", Some(&it), &body).await;
+        assert_eq!((r.status, r.error_code().as_str()), (status, code), "{body}: {}", r.body);
         assert_eq!(r.json()["error"]["field"].as_str(), field);
         assert!(!r.json()["error"]["message"].as_str().unwrap().is_empty());
     }
@@ -450,37 +297,19 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
         .request(
             "POST",
             "/api/v1/outages",
-            &[
-                ("Content-Type", "application/json"),
-                ("Authorization", &auth),
-            ],
+            &[("Content-Type", "application/json"), ("Authorization", &auth)],
             b"{\"system\": ",
         )
         .await;
     assert_eq!((r.status, r.error_code().as_str()), (400, "malformed_json"));
-    let r = t
-        .request(
-            "POST",
-            "/api/v1/outages",
-            &[("Content-Type", "text/plain"), ("Authorization", &auth)],
-            b"hej",
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.error_code().as_str()),
-        (415, "unsupported_media_type")
-    );
+    let r =
+        t.request("POST", "/api/v1/outages", &[("Content-Type", "text/plain"), ("Authorization", &auth)], b"hej").await;
+    assert_eq!((r.status, r.error_code().as_str()), (415, "unsupported_media_type"));
     // A clinician may not declare outages.
     let clinician = t.token("demo-clinician").await;
-    let r = t
-        .send_json("POST", "/api/v1/outages", Some(&clinician), &good)
-        .await;
+    let r = t.send_json("POST", "/api/v1/outages", Some(&clinician), &good).await;
     assert_eq!((r.status, r.error_code().as_str()), (403, "forbidden"));
-    assert_eq!(
-        t.outage_count(&it).await,
-        before,
-        "no failed request stored anything"
-    );
+    assert_eq!(t.outage_count(&it).await, before, "no failed request stored anything");
 }
 
 #[tokio::test]
@@ -494,10 +323,7 @@ async fn concurrent_changes_to_one_outage_all_land() {
             "POST",
             "/api/v1/outages",
             Some(&it),
-            &declaration(
-                now - SignedDuration::from_hours(1),
-                now + SignedDuration::from_hours(5),
-            ),
+            &declaration(now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(5)),
         )
         .await
         .json();
@@ -519,21 +345,9 @@ async fn concurrent_changes_to_one_outage_all_land() {
     for task in tasks {
         assert_eq!(task.await.unwrap(), 200);
     }
-    let got = t
-        .get(&format!("/api/v1/outages/{id}"), Some(&it))
-        .await
-        .json();
-    let seqs: Vec<u64> = got["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["seq"].as_u64().unwrap())
-        .collect();
-    assert_eq!(
-        seqs,
-        (0..9).collect::<Vec<_>>(),
-        "every concurrent change is on the timeline once"
-    );
+    let got = t.get(&format!("/api/v1/outages/{id}"), Some(&it)).await.json();
+    let seqs: Vec<u64> = got["timeline"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (0..9).collect::<Vec<_>>(), "every concurrent change is on the timeline once");
 }
 
 #[tokio::test]
@@ -541,28 +355,14 @@ async fn public_status_has_systems_and_times_only() {
     let (t, _d) = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
-    let mut d = declaration(
-        now - SignedDuration::from_mins(10),
-        now + SignedDuration::from_hours(1),
-    );
+    let mut d = declaration(now - SignedDuration::from_mins(10), now + SignedDuration::from_hours(1));
     d["notice"] = json!("HEMLIG-INTERN-TEXT");
-    assert_eq!(
-        t.send_json("POST", "/api/v1/outages", Some(&it), &d)
-            .await
-            .status,
-        201
-    );
+    assert_eq!(t.send_json("POST", "/api/v1/outages", Some(&it), &d).await.status, 201);
     let r = t.get("/api/v1/public/status", None).await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Lifecare SP"));
-    assert!(
-        !r.body.contains("HEMLIG"),
-        "no notice text on the public status"
-    );
-    assert!(
-        !r.body.contains("demo-it") && !r.body.contains("Demo IT"),
-        "no names on the public status"
-    );
+    assert!(!r.body.contains("HEMLIG"), "no notice text on the public status");
+    assert!(!r.body.contains("demo-it") && !r.body.contains("Demo IT"), "no names on the public status");
     let page = t.get("/status", None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Lifecare SP") && !page.body.contains("HEMLIG"));
@@ -573,47 +373,23 @@ async fn users_are_created_by_administrators_only() {
     let (t, _d) = spawn_app().await;
     let admin = t.token("demo-admin").await;
     let body = json!({"username": "ssk.anna", "display_name": "Anna", "org": "kommun-timra", "role": "clinician", "password": "ett-langt-losenord"});
-    let r = t
-        .send_json("POST", "/api/v1/users", Some(&admin), &body)
-        .await;
+    let r = t.send_json("POST", "/api/v1/users", Some(&admin), &body).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(r.json().get("password_hash").is_none());
-    let dup = t
-        .send_json("POST", "/api/v1/users", Some(&admin), &body)
-        .await;
+    let dup = t.send_json("POST", "/api/v1/users", Some(&admin), &body).await;
     assert_eq!((dup.status, dup.error_code().as_str()), (409, "conflict"));
     let mut bad = body.clone();
     bad["username"] = json!("ny.person");
     bad["org"] = json!("kommun-atlantis");
-    let r = t
-        .send_json("POST", "/api/v1/users", Some(&admin), &bad)
-        .await;
-    assert_eq!(
-        (r.status, r.json()["error"]["field"].as_str()),
-        (422, Some("org"))
-    );
+    let r = t.send_json("POST", "/api/v1/users", Some(&admin), &bad).await;
+    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some("org")));
     bad["org"] = json!("kommun-timra");
     bad["role"] = json!("overlord");
-    assert_eq!(
-        t.send_json("POST", "/api/v1/users", Some(&admin), &bad)
-            .await
-            .json()["error"]["field"],
-        "role"
-    );
+    assert_eq!(t.send_json("POST", "/api/v1/users", Some(&admin), &bad).await.json()["error"]["field"], "role");
     let it = t.token("demo-it").await;
-    assert_eq!(
-        t.send_json("POST", "/api/v1/users", Some(&it), &body)
-            .await
-            .status,
-        403
-    );
+    assert_eq!(t.send_json("POST", "/api/v1/users", Some(&it), &body).await.status, 403);
     let list = t.get("/api/v1/users", Some(&admin)).await.json();
-    assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .any(|u| u["username"] == "ssk.anna")
-    );
+    assert!(list.as_array().unwrap().iter().any(|u| u["username"] == "ssk.anna"));
     // The new account works.
     let r = t
         .send_json(
@@ -634,28 +410,14 @@ async fn every_documented_operation_is_routed() {
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 10, "the document lists the API");
     for (path, item) in paths {
-        for method in item
-            .as_object()
-            .unwrap()
-            .keys()
-            .filter(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()))
+        for method in
+            item.as_object().unwrap().keys().filter(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()))
         {
             let p = path.replace("{id}", &uuid_like());
-            let r = t
-                .request(
-                    &method.to_uppercase(),
-                    &p,
-                    &[("Content-Type", "application/json")],
-                    b"{}",
-                )
-                .await;
+            let r = t.request(&method.to_uppercase(), &p, &[("Content-Type", "application/json")], b"{}").await;
             // Unauthenticated, so a routed operation answers 401 (or 2xx/4xx for
             // public ones) before looking anything up; 404/405 means no route.
-            assert!(
-                r.status != 404 && r.status != 405,
-                "{method} {path} is documented but not routed ({})",
-                r.status
-            );
+            assert!(r.status != 404 && r.status != 405, "{method} {path} is documented but not routed ({})", r.status);
         }
     }
 }
@@ -667,26 +429,14 @@ async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
     assert_eq!((r.status, r.header("location")), (303, Some("/login")));
     // Log in through the form.
     let login = t.get("/login", None).await;
-    let csrf_cookie = login
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf_cookie = login.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
     let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
-    assert!(
-        login.body.contains(&token),
-        "the form carries the cookie's token"
-    );
+    assert!(login.body.contains(&token), "the form carries the cookie's token");
     let no_csrf = t
         .request(
             "POST",
             "/login",
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Cookie", &csrf_cookie),
-            ],
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
             b"username=demo-it&password=reserv-demo",
         )
         .await;
@@ -696,21 +446,12 @@ async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
         .request(
             "POST",
             "/login",
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Cookie", &csrf_cookie),
-            ],
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
             form.as_bytes(),
         )
         .await;
     assert_eq!(ok.status, 303, "{}", ok.body);
-    let session = ok
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let session = ok.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
     assert!(ok.header("set-cookie").unwrap().contains("HttpOnly"));
     let cookies = format!("{session}; {csrf_cookie}");
     let home = t.request("GET", "/", &[("Cookie", &cookies)], b"").await;
@@ -724,10 +465,7 @@ async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
         .request(
             "POST",
             "/outages",
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Cookie", &cookies),
-            ],
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookies)],
             body.as_bytes(),
         )
         .await;
@@ -737,39 +475,27 @@ async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
         .request(
             "POST",
             "/outages",
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Cookie", &cookies),
-            ],
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookies)],
             wrong.as_bytes(),
         )
         .await;
-    assert_eq!(
-        r.status, 403,
-        "the pre-login token is not valid once logged in"
-    );
+    assert_eq!(r.status, 403, "the pre-login token is not valid once logged in");
     assert_eq!(t.outage_count(&it).await, before);
     // Every page is at most 100 KB.
-    for path in [
-        "/",
-        "/login",
-        "/status",
-        "/outages/new",
-        "/systems",
-        "/users",
-        "/audit",
-    ] {
+    for path in ["/", "/login", "/status", "/outages/new", "/systems", "/users", "/audit"] {
         let r = t.request("GET", path, &[("Cookie", &cookies)], b"").await;
-        assert!(
-            r.body.len() <= 100 * 1024,
-            "{path} is {} bytes",
-            r.body.len()
-        );
+        assert!(r.body.len() <= 100 * 1024, "{path} is {} bytes", r.body.len());
     }
 }
 
-/// A store whose writes all fail as on a full disk, to check the edge's answer.
-struct FullDisk(SqliteStore);
+/// A store whose writes all fail as on a full disk once `.1` is set, to check the edge's answer.
+struct FullDisk(SqliteStore, std::sync::atomic::AtomicBool);
+
+impl FullDisk {
+    fn full(&self) -> bool {
+        self.1.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
 
 fn full<T>() -> Result<T, StoreError> {
     Err(StoreError::Unavailable("database or disk is full".into()))
@@ -780,14 +506,13 @@ impl Store for FullDisk {
     fn node_id(&self) -> &str {
         self.0.node_id()
     }
-    async fn health_check(&self, _: Timestamp) -> Result<(), StoreError> {
-        full()
+    async fn health_check(&self, now: Timestamp) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.health_check(now).await
     }
-    async fn upsert_organisations(
-        &self,
-        o: Vec<Organisation>,
-        a: AuditRecord,
-    ) -> Result<(), StoreError> {
+    async fn upsert_organisations(&self, o: Vec<Organisation>, a: AuditRecord) -> Result<(), StoreError> {
         self.0.upsert_organisations(o, a).await
     }
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
@@ -810,37 +535,33 @@ impl Store for FullDisk {
     }
     async fn record_login_failure(
         &self,
-        _: UserId,
-        _: u32,
-        _: Option<Timestamp>,
-        _: AuditRecord,
-    ) -> Result<(), StoreError> {
-        full()
-    }
-    async fn record_login_success(
-        &self,
-        s: SessionRecord,
+        u: UserId,
+        n: u32,
+        l: Option<Timestamp>,
         a: AuditRecord,
     ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.record_login_failure(u, n, l, a).await
+    }
+    async fn record_login_success(&self, s: SessionRecord, a: AuditRecord) -> Result<(), StoreError> {
         self.0.record_login_success(s, a).await
     }
-    async fn session(
-        &self,
-        h: &str,
-        now: Timestamp,
-    ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
+    async fn session(&self, h: &str, now: Timestamp) -> Result<Option<(SessionRecord, UserRecord)>, StoreError> {
         self.0.session(h, now).await
     }
-    async fn delete_session(&self, _: &str, _: AuditRecord) -> Result<(), StoreError> {
-        full()
+    async fn delete_session(&self, h: &str, a: AuditRecord) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.delete_session(h, a).await
     }
     async fn append_outage_event(&self, e: OutageEvent, a: AuditRecord) -> Result<(), StoreError> {
-        // Let the demo loader's two declarations through, then fail like a full disk.
-        if self.0.all_outage_events().await?.len() < 2 {
-            self.0.append_outage_event(e, a).await
-        } else {
-            full()
+        if self.full() {
+            return full();
         }
+        self.0.append_outage_event(e, a).await
     }
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError> {
         self.0.outage_events(id).await
@@ -848,12 +569,11 @@ impl Store for FullDisk {
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
         self.0.all_outage_events().await
     }
-    async fn append_episode_event(
-        &self,
-        _: EpisodeEvent,
-        _: AuditRecord,
-    ) -> Result<(), StoreError> {
-        full()
+    async fn append_episode_event(&self, e: EpisodeEvent, a: AuditRecord) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_episode_event(e, a).await
     }
     async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError> {
         self.0.episode_events(id).await
@@ -861,8 +581,11 @@ impl Store for FullDisk {
     async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError> {
         self.0.all_episode_events().await
     }
-    async fn append_log_entry(&self, _: LogEntry, _: AuditRecord) -> Result<(), StoreError> {
-        full()
+    async fn append_log_entry(&self, e: LogEntry, a: AuditRecord) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_log_entry(e, a).await
     }
     async fn log_entries(&self, e: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
         self.0.log_entries(e).await
@@ -878,31 +601,257 @@ impl Store for FullDisk {
 #[tokio::test]
 async fn a_full_disk_answers_503_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let t = spawn_with(Arc::new(FullDisk(SqliteStore::open(dir.path()).unwrap()))).await;
+    let store = Arc::new(FullDisk(SqliteStore::open(dir.path()).unwrap(), false.into()));
+    let t = spawn_with(store.clone()).await;
+    store.1.store(true, std::sync::atomic::Ordering::SeqCst);
     let h = t.get("/healthz", None).await;
-    assert_eq!(
-        (h.status, h.error_code().as_str()),
-        (503, "store_unavailable")
-    );
+    assert_eq!((h.status, h.error_code().as_str()), (503, "store_unavailable"));
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
+    let r =
+        t.send_json("POST", "/api/v1/outages", Some(&it), &declaration(now - SignedDuration::from_hours(1), now)).await;
+    assert_eq!((r.status, r.error_code().as_str()), (503, "store_unavailable"));
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("Inget sparades"));
+    assert_eq!(t.outage_count(&it).await, 2, "only the demo outages exist");
+}
+
+// ---- the handover log ----
+
+async fn episode_by_patient(t: &TestApp, token: &str, patient: &str) -> Value {
+    let list = t.get("/api/v1/episodes", Some(token)).await.json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["patient"]["value"] == patient)
+        .cloned()
+        .unwrap_or_else(|| panic!("no episode for {patient}"))
+}
+
+fn call_body(org: &str, messages: &[&str]) -> Value {
+    json!({"counterpart_name": "Demo Person", "counterpart_role": "handläggare", "counterpart_org": org,
+           "direction": "given", "messages": messages, "comment": "Telefon"})
+}
+
+#[tokio::test]
+async fn chain_of_care_decides_who_sees_an_episode() {
+    let (t, _d) = spawn_app().await;
+    let admin = t.token("demo-admin").await;
+    let new_user = json!({"username": "demo-psykoppen", "org": "rvn-psyk-oppenvard-sundsvall", "role": "clinician", "password": "reserv-demo"});
+    assert_eq!(t.send_json("POST", "/api/v1/users", Some(&admin), &new_user).await.status, 201);
+    let ward = t.token("demo-clinician").await;
+    let somatic = episode_by_patient(&t, &ward, "19380412-9819").await;
+    let sid = somatic["id"].as_str().unwrap().to_owned();
+    let psych_token = t.token("demo-psyk").await;
+    let psych = episode_by_patient(&t, &psych_token, "19470305-9842").await;
+    let pid = psych["id"].as_str().unwrap().to_owned();
+
+    // (user, sees somatic episode A, sees psychiatric episode D, may update A)
+    let matrix = [
+        ("demo-clinician", true, false, true),
+        ("demo-kommun", true, false, false),
+        ("demo-hc", true, false, false),
+        ("demo-psyk", false, true, false),
+        ("demo-psykoppen", false, true, false),
+        ("demo-it", false, false, false),
+        ("demo-admin", false, false, false),
+        ("demo-auditor", false, false, false),
+    ];
+    for (user, sees_a, sees_d, updates_a) in matrix {
+        let tok = t.token(user).await;
+        for (id, patient, sees) in [(&sid, "19380412-9819", sees_a), (&pid, "19470305-9842", sees_d)] {
+            let get = t.get(&format!("/api/v1/episodes/{id}"), Some(&tok)).await;
+            let org = if sees { "kommun-timra" } else { "rvn-it" };
+            let post = t
+                .send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&tok), &call_body(org, &["other"]))
+                .await;
+            let list = t.get("/api/v1/episodes", Some(&tok)).await;
+            let gaps = t.get("/api/v1/gaps", Some(&tok)).await;
+            if sees {
+                assert_eq!(get.status, 200, "{user} GET {patient}");
+                assert_eq!(post.status, 201, "{user} POST {patient}: {}", post.body);
+                assert!(list.body.contains(patient), "{user} lists {patient}");
+            } else {
+                assert_eq!((get.status, get.error_code().as_str()), (404, "not_found"), "{user} GET {patient}");
+                assert_eq!(post.status, 404, "{user} POST {patient}");
+                for r in [&get, &post, &list, &gaps] {
+                    assert!(!r.body.contains(patient), "{user} must not see {patient}");
+                }
+            }
+        }
+        let patch = t
+            .send_json(
+                "PATCH",
+                &format!("/api/v1/episodes/{sid}"),
+                Some(&tok),
+                &json!({"designated_care_contact": format!("Kontakt {user}")}),
+            )
+            .await;
+        let want = if updates_a {
+            200
+        } else if sees_a {
+            403
+        } else {
+            404
+        };
+        assert_eq!(patch.status, want, "{user} PATCH: {}", patch.body);
+    }
+    // Every read of an episode is in the audit log.
+    let auditor = t.token("demo-auditor").await;
+    let log = t.get("/api/v1/audit?limit=1000&action=episode.", Some(&auditor)).await.json();
+    let reads = log.as_array().unwrap().iter().filter(|r| r["action"] == "episode.read").count();
+    assert!(reads >= 8, "episode reads are audited ({reads})");
+}
+
+#[tokio::test]
+async fn the_log_shows_who_has_not_been_told() {
+    let (t, _d) = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    // Demo episode B: the municipality was told, primary care was not.
+    let b = episode_by_patient(&t, &ward, "19410923-9824").await;
+    let open: Vec<(String, String, String)> = b["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["from"].as_str().unwrap().into(),
+                g["to"].as_str().unwrap().into(),
+                g["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(open.contains(&("ward".into(), "primary_care".into(), "admission".into())), "{open:?}");
+    assert!(!open.contains(&("ward".into(), "municipality".into(), "admission".into())));
+    // Telling primary care closes that gap.
+    let id = b["id"].as_str().unwrap();
     let r = t
         .send_json(
             "POST",
-            "/api/v1/outages",
-            Some(&it),
-            &declaration(now - SignedDuration::from_hours(1), now),
+            &format!("/api/v1/episodes/{id}/entries"),
+            Some(&ward),
+            &call_body("rvn-hc-timra", &["admission", "estimated_discharge_date"]),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_code().as_str()),
-        (503, "store_unavailable")
-    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let gaps = r.json()["gaps"].clone();
+    assert!(!gaps.as_array().unwrap().iter().any(|g| g["to"] == "primary_care" && g["message"] == "admission"));
+    // Demo episode C was discharged with planning information unconfirmed at primary care.
+    let c = episode_by_patient(&t, &ward, "19450117-9834").await;
+    let warnings = c["discharge_warnings"].as_array().unwrap();
     assert!(
-        r.json()["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Inget sparades")
+        warnings.iter().any(|g| g["to"] == "primary_care" && g["message"] == "planning_information"),
+        "{warnings:?}"
     );
-    assert_eq!(t.outage_count(&it).await, 2, "only the demo outages exist");
+    // The ward-wide view lists open gaps oldest first.
+    let all = t.get("/api/v1/gaps", Some(&ward)).await.json();
+    let due: Vec<&str> = all.as_array().unwrap().iter().map(|g| g["due_since"].as_str().unwrap()).collect();
+    assert!(!due.is_empty());
+    let mut sorted = due.clone();
+    sorted.sort();
+    assert_eq!(due, sorted);
+    // The reserve number is flagged as such.
+    let e = episode_by_patient(&t, &ward, "RES-2026-0001").await;
+    assert_eq!(e["patient"]["kind"], "reserve");
+}
+
+#[tokio::test]
+async fn corrections_supersede_and_concurrent_calls_both_land() {
+    let (t, _d) = spawn_app().await;
+    let t = Arc::new(t);
+    let ward = t.token("demo-clinician").await;
+    let a = episode_by_patient(&t, &ward, "19380412-9819").await;
+    let id = a["id"].as_str().unwrap().to_owned();
+    let before = a["entries"].as_array().unwrap().len();
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let (t, ward, id) = (t.clone(), ward.clone(), id.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut body = call_body("kommun-timra", &["patient_information"]);
+            body["comment"] = json!(format!("Samma samtal, loggat av person {i}"));
+            t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &body).await.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 201);
+    }
+    let now = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    let entries = now["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), before + 6, "every concurrent call is kept");
+    let first = entries[0]["id"].as_str().unwrap().to_owned();
+    let mut fix = call_body("kommun-timra", &["admission", "current_services"]);
+    fix["supersedes"] = json!(first);
+    let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &fix).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let v = r.json();
+    let old = v["entries"].as_array().unwrap().iter().find(|e| e["id"] == first.as_str()).unwrap().clone();
+    assert!(old["superseded_by"].is_string(), "the corrected entry stays, marked as superseded");
+    let again = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &fix).await;
+    assert_eq!(again.status, 409, "an entry is corrected once; correct the correction instead");
+    let kommun = t.token("demo-kommun").await;
+    let mut theirs = fix.clone();
+    theirs["supersedes"] = json!(v["entries"].as_array().unwrap().last().unwrap()["id"]);
+    let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&kommun), &theirs).await;
+    assert_eq!(r.status, 403, "only the organisation that logged an entry corrects it");
+}
+
+#[tokio::test]
+async fn bad_episode_input_names_the_field_and_stores_nothing() {
+    let (t, _d) = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let count = |v: Value| v.as_array().unwrap().len();
+    let before = count(t.get("/api/v1/episodes", Some(&ward)).await.json());
+    let now = Timestamp::now();
+    let good = json!({"patient_id": "19520630-9857", "municipality": "kommun-timra", "primary_care": "rvn-hc-timra", "admitted_at": iso(now - SignedDuration::from_hours(1))});
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("patient_id", json!("19520630-9858"), "patient_id"),
+        ("patient_id", json!("19520631-9855"), "patient_id"),
+        ("municipality", json!("kommun-atlantis"), "municipality"),
+        ("municipality", json!("rvn-hc-timra"), "municipality"),
+        ("admitted_at", json!(iso(now + SignedDuration::from_hours(3))), "admitted_at"),
+        ("expected_discharge", json!("2026-13-01"), "expected_discharge"),
+    ];
+    for (key, value, field) in cases {
+        let mut body = good.clone();
+        body[key] = value.clone();
+        let r = t.send_json("POST", "/api/v1/episodes", Some(&ward), &body).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{key}={value}: {}", r.body);
+        assert!(!r.body.contains("19520630"), "errors never echo the personal identity number");
+    }
+    assert_eq!(t.send_json("POST", "/api/v1/episodes", None, &good).await.status, 401);
+    let kommun = t.token("demo-kommun").await;
+    assert_eq!(
+        t.send_json("POST", "/api/v1/episodes", Some(&kommun), &good).await.status,
+        403,
+        "only a ward registers episodes"
+    );
+    assert_eq!(count(t.get("/api/v1/episodes", Some(&ward)).await.json()), before, "nothing was stored");
+
+    let created = t.send_json("POST", "/api/v1/episodes", Some(&ward), &good).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let early = t
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/episodes/{id}"),
+            Some(&ward),
+            &json!({"discharged_at": iso(now - SignedDuration::from_hours(5))}),
+        )
+        .await;
+    assert_eq!((early.status, early.json()["error"]["field"].as_str()), (422, Some("discharged_at")));
+    let entry_cases: Vec<(&str, Value, &str)> = vec![
+        ("at", json!(iso(now + SignedDuration::from_hours(1))), "at"),
+        ("counterpart_org", json!("kommun-atlantis"), "counterpart_org"),
+        ("counterpart_name", json!("  "), "counterpart_name"),
+        ("messages", json!([]), "messages"),
+        ("messages", json!(["gossip"]), "messages"),
+        ("direction", json!("sideways"), "direction"),
+    ];
+    for (key, value, field) in entry_cases {
+        let mut body = call_body("kommun-timra", &["admission"]);
+        body[key] = value.clone();
+        let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &body).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (422, Some(field)), "{key}={value}: {}", r.body);
+    }
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    assert!(v["entries"].as_array().unwrap().is_empty(), "no refused entry was stored");
 }

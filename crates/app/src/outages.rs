@@ -111,8 +111,8 @@ impl App {
     ) -> Result<OutageView, AppError> {
         let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
         let id = OutageId(Uuid::now_v7());
-        self.append(user, origin, id, 0, change, "outage.declared").await?;
-        self.outage(id).await
+        let event = self.append(user, origin, id, 0, change, "outage.declared").await?;
+        self.view_after(Vec::new(), event)
     }
 
     /// IT amends an outage (expected end, notice, scope, …).
@@ -159,9 +159,8 @@ impl App {
             let change = decide(&current, self.now())?;
             match self.append(&p.user, &p.origin, id, current.next_seq(), change, action).await {
                 Err(AppError::Conflict(_)) => continue,
-                other => other?,
+                other => return self.view_after(current.timeline, other?),
             }
-            return self.outage(id).await;
         }
         Err(AppError::Conflict(format!("outage {id} is being changed by others")))
     }
@@ -174,7 +173,7 @@ impl App {
         seq: u32,
         change: OutageChange,
         action: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<OutageEvent, AppError> {
         let detail = serde_json::to_string(&change).map_err(|e| AppError::Internal(e.to_string()))?;
         let event = OutageEvent {
             id: EntryId(Uuid::now_v7()),
@@ -186,10 +185,18 @@ impl App {
             change,
         };
         let audit = self.audit(Actor::Person(user), origin, action, Some(format!("outage:{id}")), detail);
-        self.store.append_outage_event(event, audit).await.map_err(|e| match e {
+        self.store.append_outage_event(event.clone(), audit).await.map_err(|e| match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => other.into(),
-        })
+        })?;
+        Ok(event)
+    }
+
+    /// The view after appending `event` to the timeline `before` (no re-read).
+    fn view_after(&self, mut before: Vec<OutageEvent>, event: OutageEvent) -> Result<OutageView, AppError> {
+        before.push(event);
+        let o = Outage::fold(&before).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(self.view(o, self.now()))
     }
 
     fn outage_lock(&self, id: OutageId) -> std::sync::Arc<tokio::sync::Mutex<()>> {

@@ -163,22 +163,23 @@ impl SqliteStore {
 }
 
 fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
-    c.execute(
+    c.prepare_cached(
         "INSERT INTO audit_log (id, at, actor_id, actor, org_id, action, target, origin, detail, node_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            a.id.to_string(),
-            micros(a.at),
-            a.actor_id.map(|u| u.to_string()),
-            a.actor,
-            a.org.as_ref().map(|o| o.as_str().to_owned()),
-            a.action,
-            a.target,
-            a.origin,
-            a.detail,
-            a.node,
-        ],
     )
+    .map_err(map_err)?
+    .execute(params![
+        a.id.to_string(),
+        micros(a.at),
+        a.actor_id.map(|u| u.to_string()),
+        a.actor,
+        a.org.as_ref().map(|o| o.as_str().to_owned()),
+        a.action,
+        a.target,
+        a.origin,
+        a.detail,
+        a.node,
+    ])
     .map_err(map_err)?;
     Ok(())
 }
@@ -207,7 +208,7 @@ fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
 
 fn query_users(c: &Connection, where_clause: &str, arg: &str) -> Result<Vec<UserRecord>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users {where_clause} ORDER BY username");
-    let mut stmt = c.prepare(&sql).map_err(map_err)?;
+    let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
     let mut rows = if where_clause.is_empty() { stmt.query([]) } else { stmt.query([arg]) }.map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
@@ -237,7 +238,7 @@ fn event_from_row(r: &Row<'_>) -> Result<OutageEvent, StoreError> {
 }
 
 fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<OutageEvent>, StoreError> {
-    let mut stmt = c.prepare(sql).map_err(map_err)?;
+    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
     let mut rows = match arg {
         Some(a) => stmt.query([a]),
         None => stmt.query([]),
@@ -251,7 +252,7 @@ fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<Ou
 }
 
 fn query_episode_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<EpisodeEvent>, StoreError> {
-    let mut stmt = c.prepare(sql).map_err(map_err)?;
+    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
     let mut rows = match arg {
         Some(a) => stmt.query([a]),
         None => stmt.query([]),
@@ -291,10 +292,11 @@ impl Store for SqliteStore {
     async fn health_check(&self, now: Timestamp) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
-                c.execute(
+                c.prepare_cached(
                     "INSERT INTO health (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
-                    [micros(now)],
                 )
+                .map_err(map_err)?
+                .execute([micros(now)])
                 .map_err(map_err)?;
                 Ok(())
             })
@@ -325,7 +327,7 @@ impl Store for SqliteStore {
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         self.read(|c| {
-            let mut stmt = c.prepare("SELECT data FROM organisations ORDER BY id").map_err(map_err)?;
+            let mut stmt = c.prepare_cached("SELECT data FROM organisations ORDER BY id").map_err(map_err)?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map_err)?;
             rows.map(|r| unjson(&r.map_err(map_err)?)).collect()
         })
@@ -347,21 +349,22 @@ impl Store for SqliteStore {
     async fn insert_user(&self, u: UserRecord, audit: AuditRecord) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
-                c.execute(
+                c.prepare_cached(
                     "INSERT INTO users (id, username, display_name, org_id, role, password_hash, failed_logins,
                      locked_until, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        u.id.to_string(),
-                        u.username,
-                        u.display_name,
-                        u.org.as_str(),
-                        u.role.key(),
-                        u.password_hash,
-                        u.failed_logins,
-                        u.locked_until.map(micros),
-                        micros(u.created_at),
-                    ],
                 )
+                .map_err(map_err)?
+                .execute(params![
+                    u.id.to_string(),
+                    u.username,
+                    u.display_name,
+                    u.org.as_str(),
+                    u.role.key(),
+                    u.password_hash,
+                    u.failed_logins,
+                    u.locked_until.map(micros),
+                    micros(u.created_at),
+                ])
                 .map_err(|e| match map_err(e) {
                     StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", u.username)),
                     StoreError::MissingReference(_) => {
@@ -397,11 +400,10 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
-                c.execute(
-                    "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                    params![user.to_string(), failed_logins, locked_until.map(micros)],
-                )
-                .map_err(map_err)?;
+                c.prepare_cached("UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1")
+                    .map_err(map_err)?
+                    .execute(params![user.to_string(), failed_logins, locked_until.map(micros)])
+                    .map_err(map_err)?;
                 insert_audit(c, &audit)
             })
             .await
@@ -410,25 +412,28 @@ impl Store for SqliteStore {
     async fn record_login_success(&self, s: SessionRecord, audit: AuditRecord) -> Result<(), StoreError> {
         self.writer
             .write(move |c| {
-                c.execute(
-                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-                    [s.user_id.to_string()],
-                )
-                .map_err(map_err)?;
+                c.prepare_cached("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1")
+                    .map_err(map_err)?
+                    .execute([s.user_id.to_string()])
+                    .map_err(map_err)?;
                 // Expired sessions are of no use to anyone: clear them here.
-                c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [micros(s.created_at)]).map_err(map_err)?;
-                c.execute(
+                c.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")
+                    .map_err(map_err)?
+                    .execute([micros(s.created_at)])
+                    .map_err(map_err)?;
+                c.prepare_cached(
                     "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        s.token_hash,
-                        s.user_id.to_string(),
-                        s.kind.key(),
-                        s.csrf_token,
-                        micros(s.created_at),
-                        micros(s.expires_at)
-                    ],
                 )
+                .map_err(map_err)?
+                .execute(params![
+                    s.token_hash,
+                    s.user_id.to_string(),
+                    s.kind.key(),
+                    s.csrf_token,
+                    micros(s.created_at),
+                    micros(s.expires_at)
+                ])
                 .map_err(map_err)?;
                 insert_audit(c, &audit)
             })
@@ -489,7 +494,10 @@ impl Store for SqliteStore {
         let hash = token_hash.to_owned();
         self.writer
             .write(move |c| {
-                c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash]).map_err(map_err)?;
+                c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")
+                    .map_err(map_err)?
+                    .execute([hash])
+                    .map_err(map_err)?;
                 insert_audit(c, &audit)
             })
             .await
@@ -499,20 +507,21 @@ impl Store for SqliteStore {
         let change = json(&e.change)?;
         self.writer
             .write(move |c| {
-                c.execute(
+                c.prepare_cached(
                     "INSERT INTO outage_events (id, outage_id, seq, at, actor_id, actor_name, node_id, change)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        e.id.to_string(),
-                        e.outage_id.to_string(),
-                        e.seq,
-                        micros(e.at),
-                        e.actor.user_id.map(|u| u.to_string()),
-                        e.actor.name,
-                        e.node,
-                        change
-                    ],
                 )
+                .map_err(map_err)?
+                .execute(params![
+                    e.id.to_string(),
+                    e.outage_id.to_string(),
+                    e.seq,
+                    micros(e.at),
+                    e.actor.user_id.map(|u| u.to_string()),
+                    e.actor.name,
+                    e.node,
+                    change
+                ])
                 .map_err(|err| match map_err(err) {
                     StoreError::Conflict(_) => StoreError::Conflict(format!(
                         "outage {} was changed by someone else (timeline position {})",
@@ -547,20 +556,21 @@ impl Store for SqliteStore {
         let change = json(&e.change)?;
         self.writer
             .write(move |c| {
-                c.execute(
+                c.prepare_cached(
                     "INSERT INTO episode_events (id, episode_id, seq, at, actor_id, actor_name, node_id, change)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        e.id.to_string(),
-                        e.episode_id.to_string(),
-                        e.seq,
-                        micros(e.at),
-                        e.actor.user_id.map(|u| u.to_string()),
-                        e.actor.name,
-                        e.node,
-                        change
-                    ],
                 )
+                .map_err(map_err)?
+                .execute(params![
+                    e.id.to_string(),
+                    e.episode_id.to_string(),
+                    e.seq,
+                    micros(e.at),
+                    e.actor.user_id.map(|u| u.to_string()),
+                    e.actor.name,
+                    e.node,
+                    change
+                ])
                 .map_err(|err| match map_err(err) {
                     StoreError::Conflict(_) => StoreError::Conflict(format!(
                         "episode {} was changed by someone else (timeline position {})",
@@ -601,11 +611,10 @@ impl Store for SqliteStore {
         let data = json(&entry)?;
         self.writer
             .write(move |c| {
-                c.execute(
-                    "INSERT INTO log_entries (id, episode_id, at, entry) VALUES (?1, ?2, ?3, ?4)",
-                    params![entry.id.to_string(), entry.episode_id.to_string(), micros(entry.at), data],
-                )
-                .map_err(map_err)?;
+                c.prepare_cached("INSERT INTO log_entries (id, episode_id, at, entry) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(map_err)?
+                    .execute(params![entry.id.to_string(), entry.episode_id.to_string(), micros(entry.at), data])
+                    .map_err(map_err)?;
                 insert_audit(c, &audit)
             })
             .await

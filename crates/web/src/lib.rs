@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod ctx;
+pub mod handover_pages;
 pub mod headers;
 pub mod i18n;
 pub mod pages;
@@ -80,6 +81,15 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}/amend", post(pages::amend))
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/audit", get(pages::audit))
+        .route("/episodes", get(handover_pages::episodes).post(handover_pages::register))
+        .route("/episodes/new", get(handover_pages::new_episode))
+        .route("/episodes/print", get(handover_pages::ward_print))
+        .route("/episodes/{id}", get(handover_pages::episode))
+        .route("/episodes/{id}/entries", post(handover_pages::log_call))
+        .route("/episodes/{id}/update", post(handover_pages::update))
+        .route("/episodes/{id}/print", get(handover_pages::episode_print))
+        .route("/gaps", get(handover_pages::gaps))
+        .route("/forms/blank", get(handover_pages::blank_form))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
     Router::new()

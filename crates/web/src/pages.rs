@@ -36,7 +36,7 @@ pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")))])
         .into_response()
 }
@@ -63,7 +63,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: String) -> Response {
 }
 
 /// The page for a failed service call: to the login page if not logged in.
-fn fail(ctx: &Ctx, e: AppError) -> Response {
+pub(crate) fn fail(ctx: &Ctx, e: AppError) -> Response {
     match e {
         AppError::Unauthenticated => see_other("/login"),
         AppError::NotFound => error_page(ctx, StatusCode::NOT_FOUND, ctx.lang.texts().not_found.into()),

@@ -482,7 +482,19 @@ async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
     assert_eq!(r.status, 403, "the pre-login token is not valid once logged in");
     assert_eq!(t.outage_count(&it).await, before);
     // Every page is at most 100 KB.
-    for path in ["/", "/login", "/status", "/outages/new", "/systems", "/users", "/audit"] {
+    for path in [
+        "/",
+        "/login",
+        "/status",
+        "/outages/new",
+        "/systems",
+        "/users",
+        "/audit",
+        "/episodes",
+        "/gaps",
+        "/forms/blank",
+        "/episodes/print",
+    ] {
         let r = t.request("GET", path, &[("Cookie", &cookies)], b"").await;
         assert!(r.body.len() <= 100 * 1024, "{path} is {} bytes", r.body.len());
     }

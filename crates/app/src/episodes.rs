@@ -298,6 +298,50 @@ impl App {
         Ok(views)
     }
 
+    /// For the command line (an operator with access to the data directory):
+    /// one episode, or every episode a unit is part of, for printing. Audited
+    /// as a read by `cli`.
+    pub async fn episodes_for_print(
+        &self,
+        unit: Option<&OrgId>,
+        episode: Option<EpisodeId>,
+        origin: &crate::Origin,
+    ) -> Result<Vec<EpisodeView>, AppError> {
+        let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
+        for ev in self.store.all_episode_events().await? {
+            if episode.is_none_or(|id| id == ev.episode_id) {
+                by.entry(ev.episode_id).or_default().push(ev);
+            }
+        }
+        let mut chosen = Vec::new();
+        for events in by.into_values() {
+            let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+            if unit.is_none_or(|u| episode::in_chain_of_care(&e.facts, u)) {
+                chosen.push(e);
+            }
+        }
+        if chosen.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let ids: Vec<EpisodeId> = chosen.iter().map(|e| e.id).collect();
+        let mut entries: HashMap<EpisodeId, Vec<LogEntry>> = HashMap::new();
+        for entry in self.store.log_entries(&ids).await? {
+            entries.entry(entry.episode_id).or_default().push(entry);
+        }
+        let detail = format!("printed {} episodes", ids.len());
+        let target = episode.map(|id| format!("episode:{id}")).or_else(|| unit.map(|u| format!("org:{u}")));
+        self.store.append_audit(self.audit(Actor::System("cli"), origin, "episode.printed", target, detail)).await?;
+        let mut views: Vec<EpisodeView> = chosen
+            .into_iter()
+            .map(|e| {
+                let x = entries.remove(&e.id).unwrap_or_default();
+                Self::view_of(e, x)
+            })
+            .collect();
+        views.sort_by_key(|v| v.episode.facts.admitted_at);
+        Ok(views)
+    }
+
     /// Every open gap of the caller's episodes, oldest first.
     pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
         let mut out: Vec<OpenGap> = self

@@ -2,6 +2,7 @@
 //! administrator, import a region's directory, check data files.
 
 mod config;
+mod print;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,35 @@ enum Command {
     Catalogue {
         #[command(subcommand)]
         command: CatalogueCommand,
+    },
+    /// Printouts as PDF (embedded fonts).
+    Print {
+        #[command(subcommand)]
+        command: PrintCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrintCommand {
+    /// The filled handover log of one episode, or of every episode a unit is part of.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["episode", "unit"])))]
+    Log {
+        /// The episode's id.
+        #[arg(long)]
+        episode: Option<String>,
+        /// An organisation id: every episode it is part of (e.g. a ward).
+        #[arg(long, value_name = "ORG_ID")]
+        unit: Option<String>,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// A blank downtime form.
+    BlankForm {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -190,12 +220,57 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{}: {} organisationer, inga fel.", file.display(), orgs.len());
             Ok(())
         }
+        Command::Print { command: PrintCommand::Log { episode, unit, out, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            runtime()?.block_on(print_log(&cfg, episode, unit, &out))
+        }
+        Command::Print { command: PrintCommand::BlankForm { out } } => {
+            let printed = reserv_core::time::format_local(jiff::Timestamp::now());
+            write_pdf(&out, &print::blank_form_document(&printed))?;
+            println!("Blanketten skrevs till {}.", out.display());
+            Ok(())
+        }
         Command::Catalogue { command: CatalogueCommand::Check { file } } => {
             let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
             println!("{}: {} system, inga fel.", file.display(), c.systems().len());
             Ok(())
         }
     }
+}
+
+/// Writes a PDF next to `out` and renames it into place, so a reader never
+/// sees a half-written file.
+fn write_pdf(out: &Path, doc: &reserv_print::Document) -> Result<(), String> {
+    let bytes = reserv_print::render_pdf_bytes(doc).map_err(|e| format!("kan inte skapa PDF: {e}"))?;
+    let tmp = out.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("kan inte skriva {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, out).map_err(|e| format!("kan inte skriva {}: {e}", out.display()))
+}
+
+async fn print_log(cfg: &Config, episode: Option<String>, unit: Option<String>, out: &Path) -> Result<(), String> {
+    let app = open_app(cfg)?;
+    let episode = match episode {
+        Some(raw) => Some(raw.trim().parse().map_err(|_| format!("--episode: {raw:?} är inget giltigt id"))?),
+        None => None,
+    };
+    let unit = match unit {
+        Some(raw) => Some(
+            reserv_core::ids::OrgId::parse(raw.trim())
+                .map_err(|_| format!("--unit: {raw:?} är inget giltigt organisations-id"))?,
+        ),
+        None => None,
+    };
+    let views = app.episodes_for_print(unit.as_ref(), episode, &Origin("cli".into())).await.map_err(|e| match e {
+        reserv_app::AppError::NotFound => "inga vårdtillfällen att skriva ut för det urvalet".to_owned(),
+        other => other.message_sv(),
+    })?;
+    let orgs: std::collections::HashMap<_, _> =
+        app.organisations().await.map_err(|e| e.message_sv())?.into_iter().map(|o| (o.id, o.name)).collect();
+    let unit_name = unit.as_ref().map(|u| orgs.get(u).cloned().unwrap_or_else(|| u.to_string()));
+    let printed = reserv_core::time::format_local(app.now());
+    write_pdf(out, &print::log_document(&views, &orgs, unit_name.as_deref(), &printed))?;
+    println!("{} vårdtillfällen skrevs till {}.", views.len(), out.display());
+    Ok(())
 }
 
 fn read_password(from_stdin: bool) -> Result<String, String> {

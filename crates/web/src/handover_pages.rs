@@ -449,10 +449,9 @@ fn default_form(
         .find(|o| Some(*o) != viewer.as_ref())
         .map(|o| o.to_string())
         .unwrap_or_default();
-    let known = last.org.is_empty() || OrgId::parse(&last.org).is_ok();
     EntryFormView {
         at: format_input(st.app.now()),
-        counterpart_org: if last.org.is_empty() || !known { fallback } else { last.org },
+        counterpart_org: if OrgId::parse(&last.org).is_ok() { last.org } else { fallback },
         counterpart_name: last.name,
         counterpart_role: last.role,
         direction: "given".into(),

@@ -1,0 +1,145 @@
+//! The `reserv` command as an operator uses it: exit codes and messages.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn reserv(args: &[&str], stdin: Option<&str>, dir: &std::path::Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reserv"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RESERV_CONFIG")
+        .env_remove("RESERV_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the reserv binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+const DIRECTORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/directory/region-vasternorrland.toml");
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = reserv(&["--version"], None, dir.path());
+    assert!(v.status.success());
+    assert!(text(&v).contains(env!("CARGO_PKG_VERSION")));
+    let h = reserv(&["--help"], None, dir.path());
+    assert!(h.status.success());
+    for cmd in ["serve", "user", "directory", "catalogue", "print"] {
+        assert!(text(&h).contains(cmd), "--help lists {cmd}");
+    }
+}
+
+#[test]
+fn first_administrator_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let imp = reserv(&["directory", "import", DIRECTORY, "--data", data], None, dir.path());
+    assert!(imp.status.success(), "{}", text(&imp));
+    assert!(text(&imp).contains("21 organisationer"));
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "anna.admin",
+        "--org",
+        "rvn-it",
+        "--role",
+        "system_administrator",
+        "--password-stdin",
+        "--data",
+        data,
+    ];
+    let ok = reserv(&args, Some("ett-långt-lösenord\n"), dir.path());
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(!text(&ok).contains("ett-långt-lösenord"), "the password is never printed");
+    let again = reserv(&args, Some("ett-långt-lösenord\n"), dir.path());
+    assert!(!again.status.success());
+    assert!(text(&again).contains("fel:"), "{}", text(&again));
+    let bad_org =
+        ["user", "add", "--username", "bo.berg", "--org", "atlantis", "--role", "it", "--password-stdin", "--data", data];
+    let r = reserv(&bad_org, Some("ett-långt-lösenord\n"), dir.path());
+    assert!(!r.status.success());
+    assert!(text(&r).contains("Organisation"), "{}", text(&r));
+    let no_stdin = ["user", "add", "--username", "bo.berg", "--org", "rvn-it", "--role", "it", "--data", data];
+    let r = reserv(&no_stdin, None, dir.path());
+    assert!(!r.status.success() && text(&r).contains("--password-stdin"), "{}", text(&r));
+}
+
+#[test]
+fn bad_files_and_unwritable_data_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[[organisation]]\nid = \"x\"\nkind = \"ward\"\nname = \"X\"\n").unwrap();
+    let r = reserv(&["directory", "check", bad.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("organisation x"), "{}", text(&r));
+    let r = reserv(&["catalogue", "check", bad.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    let missing = reserv(&["directory", "check", "/nonexistent/file.toml"], None, dir.path());
+    assert!(!missing.status.success() && text(&missing).contains("kan inte läsa"));
+    // A data directory below a regular file cannot be created.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let data = file.join("data");
+    let r = reserv(&["serve", "--listen", "127.0.0.1:0", "--data", data.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("cannot create the data directory"), "{}", text(&r));
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/systems.toml");
+    assert!(reserv(&["catalogue", "check", shipped], None, dir.path()).status.success());
+}
+
+fn pdftotext(pdf: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is missing: install poppler-utils (bash .ci/run does)");
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_handover_log_prints_to_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Load the demo data through the library, as `serve --demo` would.
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+        use std::sync::Arc;
+        let store = reserv_store_sqlite::SqliteStore::open(&data).unwrap();
+        let catalogue = reserv_core::catalogue::Catalogue::parse(include_str!("../../../data/systems.toml")).unwrap();
+        let app =
+            reserv_app::App::new(Arc::new(store), Arc::new(reserv_app::SystemClock), catalogue, Default::default());
+        reserv_app::demo::load(&app, include_str!("../../../data/directory/region-vasternorrland.toml")).await.unwrap();
+    });
+    let data = data.to_str().unwrap();
+    let pdf = dir.path().join("avdelning.pdf");
+    let args =
+        ["print", "log", "--unit", "rvn-sundsvall-avd-medicin-3", "--data", data, "--out", pdf.to_str().unwrap()];
+    let r = reserv(&args, None, dir.path());
+    assert!(r.status.success(), "{}", text(&r));
+    let t = pdftotext(&pdf);
+    for want in ["Överlämningslogg", "19380412-9819", "19410923-9824", "Hälsocentralen", "Sida 1 av", "Utskriven"] {
+        assert!(t.contains(want), "the PDF lacks {want:?}:\n{t}");
+    }
+    assert!(!t.contains("19470305-9842"), "the psychiatric ward's patient is not this unit's");
+    let none = reserv(&["print", "log", "--unit", "kommun-ange", "--data", data, "--out", "x.pdf"], None, dir.path());
+    assert_eq!(none.status.code(), Some(1));
+    assert!(text(&none).contains("inga vårdtillfällen"), "{}", text(&none));
+    let bad = reserv(&["print", "log", "--episode", "nope", "--data", data, "--out", "x.pdf"], None, dir.path());
+    assert!(!bad.status.success() && text(&bad).contains("--episode"));
+    let blank = dir.path().join("blankett.pdf");
+    assert!(reserv(&["print", "blank-form", "--out", blank.to_str().unwrap()], None, dir.path()).status.success());
+    let t = pdftotext(&blank);
+    assert!(t.contains("Blankett för registrering vid driftstopp") && t.contains("Talade med"), "{t}");
+}

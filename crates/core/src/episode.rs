@@ -369,3 +369,127 @@ pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Resul
 pub fn in_chain_of_care(e: &EpisodeFacts, org: &OrgId) -> bool {
     e.parties().into_iter().any(|p| e.org_of(p) == Some(org))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handover::MessageType as M;
+    use uuid::Uuid;
+
+    fn org(s: &str) -> OrgId {
+        OrgId::parse(s).unwrap()
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn registration(ward_type: WardType) -> Registration {
+        Registration {
+            patient: PatientId::parse("19380412-9819", jiff::civil::date(2026, 11, 23)).unwrap(),
+            ward: org("avd"),
+            ward_type,
+            municipality: org("kommun"),
+            primary_care: org("hc"),
+            outpatient_psychiatry: None,
+            admitted_at: t("2026-11-23T08:00:00Z"),
+            expected_discharge: None,
+            existed_before_outage: false,
+            routine: "lifecare-sp-001".into(),
+        }
+    }
+
+    fn episode(r: Registration) -> Episode {
+        let now = t("2026-11-23T10:00:00Z");
+        let ev = EpisodeEvent {
+            id: EntryId(Uuid::from_u128(1)),
+            episode_id: EpisodeId(Uuid::from_u128(7)),
+            seq: 0,
+            at: now,
+            actor: Actor { user_id: None, name: "ssk".into() },
+            node: "n".into(),
+            change: register(r, now).unwrap(),
+        };
+        Episode::fold(&[ev]).unwrap()
+    }
+
+    #[test]
+    fn registration_rules() {
+        let now = t("2026-11-23T10:00:00Z");
+        let mut future = registration(WardType::Somatic);
+        future.admitted_at = t("2026-11-23T12:00:00Z");
+        assert_eq!(register(future, now), Err(DomainError::InFuture { field: Field::AdmittedAt }));
+        let mut psych_on_somatic = registration(WardType::Somatic);
+        psych_on_somatic.outpatient_psychiatry = Some(org("psyk"));
+        assert_eq!(register(psych_on_somatic, now).unwrap_err().field(), Some(Field::OutpatientPsychiatry));
+        let mut early = registration(WardType::Somatic);
+        early.expected_discharge = Some(jiff::civil::date(2026, 11, 22));
+        assert_eq!(register(early, now), Err(DomainError::EndBeforeStart { field: Field::ExpectedDischarge }));
+        let mut psych = registration(WardType::Psychiatric);
+        psych.outpatient_psychiatry = Some(org("psyk"));
+        assert!(register(psych, now).is_ok());
+    }
+
+    #[test]
+    fn discharge_before_admission_and_future_times_are_refused() {
+        let e = episode(registration(WardType::Somatic));
+        let now = t("2026-11-23T10:00:00Z");
+        let before = EpisodeUpdate { discharged_at: Some(t("2026-11-23T07:00:00Z")), ..Default::default() };
+        assert_eq!(update(&e, before, now), Err(DomainError::EndBeforeStart { field: Field::DischargedAt }));
+        let future = EpisodeUpdate { ready_for_discharge_at: Some(t("2026-11-23T11:00:00Z")), ..Default::default() };
+        assert_eq!(update(&e, future, now), Err(DomainError::InFuture { field: Field::ReadyForDischargeAt }));
+        assert_eq!(update(&e, EpisodeUpdate::default(), now), Err(DomainError::NothingChanged));
+        let ok = EpisodeUpdate { discharged_at: Some(t("2026-11-23T09:30:00Z")), ..Default::default() };
+        assert!(update(&e, ok, now).is_ok());
+    }
+
+    #[test]
+    fn an_estimated_date_is_known_from_the_change_that_set_it() {
+        let mut r = registration(WardType::Somatic);
+        r.expected_discharge = Some(jiff::civil::date(2026, 11, 25));
+        let e = episode(r);
+        assert_eq!(e.facts.estimated_discharge_known_at, Some(t("2026-11-23T10:00:00Z")));
+        assert_eq!(episode(registration(WardType::Somatic)).facts.estimated_discharge_known_at, None);
+    }
+
+    #[test]
+    fn entry_rules() {
+        let e = episode(registration(WardType::Somatic));
+        let now = t("2026-11-23T10:00:00Z");
+        let draft = || EntryDraft {
+            at: t("2026-11-23T09:00:00Z"),
+            counterpart_name: "Handläggare".into(),
+            counterpart_role: String::new(),
+            counterpart_org: org("kommun"),
+            direction: Direction::Given,
+            channel: Channel::Phone,
+            messages: [M::Admission].into_iter().collect(),
+            comment: String::new(),
+        };
+        assert!(validate_entry(draft(), &e, now).is_ok());
+        let cases: Vec<(EntryDraft, Field)> = vec![
+            (EntryDraft { at: t("2026-11-23T11:00:00Z"), ..draft() }, Field::CallAt),
+            (EntryDraft { at: t("2026-11-21T09:00:00Z"), ..draft() }, Field::CallAt),
+            (EntryDraft { counterpart_name: "  ".into(), ..draft() }, Field::CounterpartName),
+            (EntryDraft { messages: BTreeSet::new(), ..draft() }, Field::Messages),
+            (EntryDraft { comment: "x".repeat(COMMENT_MAX_CHARS + 1), ..draft() }, Field::Comment),
+        ];
+        for (d, field) in cases {
+            assert_eq!(validate_entry(d, &e, now).unwrap_err().field(), Some(field));
+        }
+    }
+
+    #[test]
+    fn chain_of_care() {
+        let somatic = episode(registration(WardType::Somatic)).facts;
+        for member in ["avd", "kommun", "hc"] {
+            assert!(in_chain_of_care(&somatic, &org(member)), "{member}");
+        }
+        assert!(!in_chain_of_care(&somatic, &org("annan-kommun")));
+        let mut with_psych = somatic.clone();
+        with_psych.outpatient_psychiatry = Some(org("psyk"));
+        assert!(!in_chain_of_care(&with_psych, &org("psyk")), "only on a psychiatric ward");
+        with_psych.ward_type = WardType::Psychiatric;
+        assert!(in_chain_of_care(&with_psych, &org("psyk")));
+    }
+}

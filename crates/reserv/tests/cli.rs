@@ -67,8 +67,19 @@ fn first_administrator_from_the_command_line() {
     let again = reserv(&args, Some("ett-långt-lösenord\n"), dir.path());
     assert!(!again.status.success());
     assert!(text(&again).contains("fel:"), "{}", text(&again));
-    let bad_org =
-        ["user", "add", "--username", "bo.berg", "--org", "atlantis", "--role", "it", "--password-stdin", "--data", data];
+    let bad_org = [
+        "user",
+        "add",
+        "--username",
+        "bo.berg",
+        "--org",
+        "atlantis",
+        "--role",
+        "it",
+        "--password-stdin",
+        "--data",
+        data,
+    ];
     let r = reserv(&bad_org, Some("ett-långt-lösenord\n"), dir.path());
     assert!(!r.status.success());
     assert!(text(&r).contains("Organisation"), "{}", text(&r));

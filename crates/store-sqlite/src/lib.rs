@@ -217,44 +217,92 @@ fn query_users(c: &Connection, where_clause: &str, arg: &str) -> Result<Vec<User
     Ok(out)
 }
 
-fn event_from_row(r: &Row<'_>) -> Result<OutageEvent, StoreError> {
-    let get = |e: rusqlite::Error| map_err(e);
-    let id: String = r.get(0).map_err(get)?;
-    let outage: String = r.get(1).map_err(get)?;
-    let actor_id: Option<String> = r.get(4).map_err(get)?;
-    let change: String = r.get(7).map_err(get)?;
-    Ok(OutageEvent {
-        id: EntryId(parse_uuid(&id)?),
-        outage_id: OutageId(parse_uuid(&outage)?),
-        seq: r.get(2).map_err(get)?,
-        at: from_micros(r.get(3).map_err(get)?)?,
-        actor: Actor {
-            user_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
-            name: r.get(5).map_err(get)?,
-        },
-        node: r.get(6).map_err(get)?,
-        change: unjson(&change)?,
-    })
+/// A timeline table: outage or episode changes share one shape.
+struct Timeline {
+    table: &'static str,
+    owner: &'static str,
+    what: &'static str,
 }
 
-fn query_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<OutageEvent>, StoreError> {
-    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
-    let mut rows = match arg {
-        Some(a) => stmt.query([a]),
-        None => stmt.query([]),
-    }
-    .map_err(map_err)?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(map_err)? {
-        out.push(event_from_row(r)?);
-    }
-    Ok(out)
+const OUTAGES: Timeline = Timeline { table: "outage_events", owner: "outage_id", what: "outage" };
+const EPISODES: Timeline = Timeline { table: "episode_events", owner: "episode_id", what: "episode" };
+
+/// One timeline entry as stored; `change` is the JSON of the typed change.
+struct TimelineRow {
+    id: EntryId,
+    owner: Uuid,
+    seq: u32,
+    at: Timestamp,
+    actor: Actor,
+    node: String,
+    change: String,
 }
 
-fn query_episode_events(c: &Connection, sql: &str, arg: Option<String>) -> Result<Vec<EpisodeEvent>, StoreError> {
-    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
-    let mut rows = match arg {
-        Some(a) => stmt.query([a]),
+impl TimelineRow {
+    fn into_outage_event(self) -> Result<OutageEvent, StoreError> {
+        Ok(OutageEvent {
+            id: self.id,
+            outage_id: OutageId(self.owner),
+            seq: self.seq,
+            at: self.at,
+            actor: self.actor,
+            node: self.node,
+            change: unjson(&self.change)?,
+        })
+    }
+
+    fn into_episode_event(self) -> Result<EpisodeEvent, StoreError> {
+        Ok(EpisodeEvent {
+            id: self.id,
+            episode_id: EpisodeId(self.owner),
+            seq: self.seq,
+            at: self.at,
+            actor: self.actor,
+            node: self.node,
+            change: unjson(&self.change)?,
+        })
+    }
+}
+
+/// Appends an entry at its `seq`; a taken position is a `Conflict` (someone
+/// else changed the same record first).
+fn append_timeline(c: &Connection, t: Timeline, r: TimelineRow, audit: AuditRecord) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO {} (id, {}, seq, at, actor_id, actor_name, node_id, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        t.table, t.owner
+    );
+    c.prepare_cached(&sql)
+        .map_err(map_err)?
+        .execute(params![
+            r.id.to_string(),
+            r.owner.to_string(),
+            r.seq,
+            micros(r.at),
+            r.actor.user_id.map(|u| u.to_string()),
+            r.actor.name,
+            r.node,
+            r.change
+        ])
+        .map_err(|err| match map_err(err) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!(
+                "{} {} was changed by someone else (timeline position {})",
+                t.what, r.owner, r.seq
+            )),
+            other => other,
+        })?;
+    insert_audit(c, &audit)
+}
+
+/// One record's timeline ordered by `seq`, or every timeline ordered by record and `seq`.
+fn query_timeline(c: &Connection, t: Timeline, owner: Option<Uuid>) -> Result<Vec<TimelineRow>, StoreError> {
+    let columns = format!("id, {}, seq, at, actor_id, actor_name, node_id, change", t.owner);
+    let sql = match owner {
+        Some(_) => format!("SELECT {columns} FROM {} WHERE {} = ?1 ORDER BY seq", t.table, t.owner),
+        None => format!("SELECT {columns} FROM {} ORDER BY {}, seq", t.table, t.owner),
+    };
+    let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+    let mut rows = match owner {
+        Some(o) => stmt.query([o.to_string()]),
         None => stmt.query([]),
     }
     .map_err(map_err)?;
@@ -262,12 +310,11 @@ fn query_episode_events(c: &Connection, sql: &str, arg: Option<String>) -> Resul
     while let Some(r) = rows.next().map_err(map_err)? {
         let g = |e: rusqlite::Error| map_err(e);
         let id: String = r.get(0).map_err(g)?;
-        let episode: String = r.get(1).map_err(g)?;
+        let owner: String = r.get(1).map_err(g)?;
         let actor_id: Option<String> = r.get(4).map_err(g)?;
-        let change: String = r.get(7).map_err(g)?;
-        out.push(EpisodeEvent {
+        out.push(TimelineRow {
             id: EntryId(parse_uuid(&id)?),
-            episode_id: EpisodeId(parse_uuid(&episode)?),
+            owner: parse_uuid(&owner)?,
             seq: r.get(2).map_err(g)?,
             at: from_micros(r.get(3).map_err(g)?)?,
             actor: Actor {
@@ -275,13 +322,11 @@ fn query_episode_events(c: &Connection, sql: &str, arg: Option<String>) -> Resul
                 name: r.get(5).map_err(g)?,
             },
             node: r.get(6).map_err(g)?,
-            change: unjson(&change)?,
+            change: r.get(7).map_err(g)?,
         });
     }
     Ok(out)
 }
-
-const EVENT_COLUMNS: &str = "id, outage_id, seq, at, actor_id, actor_name, node_id, change";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -504,107 +549,49 @@ impl Store for SqliteStore {
     }
 
     async fn append_outage_event(&self, e: OutageEvent, audit: AuditRecord) -> Result<(), StoreError> {
-        let change = json(&e.change)?;
-        self.writer
-            .write(move |c| {
-                c.prepare_cached(
-                    "INSERT INTO outage_events (id, outage_id, seq, at, actor_id, actor_name, node_id, change)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(map_err)?
-                .execute(params![
-                    e.id.to_string(),
-                    e.outage_id.to_string(),
-                    e.seq,
-                    micros(e.at),
-                    e.actor.user_id.map(|u| u.to_string()),
-                    e.actor.name,
-                    e.node,
-                    change
-                ])
-                .map_err(|err| match map_err(err) {
-                    StoreError::Conflict(_) => StoreError::Conflict(format!(
-                        "outage {} was changed by someone else (timeline position {})",
-                        e.outage_id, e.seq
-                    )),
-                    other => other,
-                })?;
-                insert_audit(c, &audit)
-            })
-            .await
+        let row = TimelineRow {
+            id: e.id,
+            owner: e.outage_id.0,
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            node: e.node,
+            change: json(&e.change)?,
+        };
+        self.writer.write(move |c| append_timeline(c, OUTAGES, row, audit)).await
     }
 
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError> {
-        self.read(move |c| {
-            query_events(
-                c,
-                &format!("SELECT {EVENT_COLUMNS} FROM outage_events WHERE outage_id = ?1 ORDER BY seq"),
-                Some(id.to_string()),
-            )
-        })
-        .await
+        let rows = self.read(move |c| query_timeline(c, OUTAGES, Some(id.0))).await?;
+        rows.into_iter().map(TimelineRow::into_outage_event).collect()
     }
 
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
-        self.read(|c| {
-            query_events(c, &format!("SELECT {EVENT_COLUMNS} FROM outage_events ORDER BY outage_id, seq"), None)
-        })
-        .await
+        let rows = self.read(|c| query_timeline(c, OUTAGES, None)).await?;
+        rows.into_iter().map(TimelineRow::into_outage_event).collect()
     }
 
     async fn append_episode_event(&self, e: EpisodeEvent, audit: AuditRecord) -> Result<(), StoreError> {
-        let change = json(&e.change)?;
-        self.writer
-            .write(move |c| {
-                c.prepare_cached(
-                    "INSERT INTO episode_events (id, episode_id, seq, at, actor_id, actor_name, node_id, change)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(map_err)?
-                .execute(params![
-                    e.id.to_string(),
-                    e.episode_id.to_string(),
-                    e.seq,
-                    micros(e.at),
-                    e.actor.user_id.map(|u| u.to_string()),
-                    e.actor.name,
-                    e.node,
-                    change
-                ])
-                .map_err(|err| match map_err(err) {
-                    StoreError::Conflict(_) => StoreError::Conflict(format!(
-                        "episode {} was changed by someone else (timeline position {})",
-                        e.episode_id, e.seq
-                    )),
-                    other => other,
-                })?;
-                insert_audit(c, &audit)
-            })
-            .await
+        let row = TimelineRow {
+            id: e.id,
+            owner: e.episode_id.0,
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor,
+            node: e.node,
+            change: json(&e.change)?,
+        };
+        self.writer.write(move |c| append_timeline(c, EPISODES, row, audit)).await
     }
 
     async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError> {
-        self.read(move |c| {
-            query_episode_events(
-                c,
-                "SELECT id, episode_id, seq, at, actor_id, actor_name, node_id, change FROM episode_events
-                 WHERE episode_id = ?1 ORDER BY seq",
-                Some(id.to_string()),
-            )
-        })
-        .await
+        let rows = self.read(move |c| query_timeline(c, EPISODES, Some(id.0))).await?;
+        rows.into_iter().map(TimelineRow::into_episode_event).collect()
     }
 
     async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError> {
-        self.read(|c| {
-            query_episode_events(
-                c,
-                "SELECT id, episode_id, seq, at, actor_id, actor_name, node_id, change FROM episode_events
-                 ORDER BY episode_id, seq",
-                None,
-            )
-        })
-        .await
+        let rows = self.read(|c| query_timeline(c, EPISODES, None)).await?;
+        rows.into_iter().map(TimelineRow::into_episode_event).collect()
     }
 
     async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError> {

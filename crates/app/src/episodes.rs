@@ -205,7 +205,7 @@ impl App {
         )?;
         let id = EpisodeId(Uuid::now_v7());
         self.append_episode(p, id, 0, change, "episode.registered").await?;
-        self.episode(p, id).await
+        self.view_after_write(p, id).await
     }
 
     async fn append_episode(
@@ -258,11 +258,18 @@ impl App {
 
     /// One episode with its log and gaps (audited read).
     pub async fn episode(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
-        let e = self.visible_episode(p, id).await?;
-        let entries = self.store.log_entries(&[id]).await?;
+        let view = self.view_after_write(p, id).await?;
         let audit =
             self.audit(Actor::Person(&p.user), &p.origin, "episode.read", Some(format!("episode:{id}")), String::new());
         self.store.append_audit(audit).await?;
+        Ok(view)
+    }
+
+    /// The episode as it stands after the caller's write; the write's own
+    /// audit record covers handing the episode back to its author.
+    async fn view_after_write(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
+        let e = self.visible_episode(p, id).await?;
+        let entries = self.store.log_entries(&[id]).await?;
         Ok(Self::view_of(e, entries))
     }
 
@@ -384,7 +391,7 @@ impl App {
         };
         let change = episode::update(&e, u, self.now())?;
         self.append_episode(p, id, e.next_seq(), change, "episode.updated").await?;
-        self.episode(p, id).await
+        self.view_after_write(p, id).await
     }
 
     fn episode_lock(&self, id: EpisodeId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
@@ -478,6 +485,6 @@ impl App {
             self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("episode:{id}")), entry.id.to_string());
         self.store.append_log_entry(entry, audit).await?;
         drop(_guard);
-        self.episode(p, id).await
+        self.view_after_write(p, id).await
     }
 }

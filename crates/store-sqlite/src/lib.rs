@@ -26,6 +26,9 @@ use writer::Writer;
 const MIGRATIONS: &[&str] =
     &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_handover_log.sql")];
 
+/// How many reads run at once (each on its own pooled connection).
+const MAX_READERS: usize = 8;
+
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "reserv.sqlite3";
 
@@ -49,6 +52,9 @@ pub struct SqliteStore {
     node: String,
     writer: Writer,
     readers: Arc<Mutex<Vec<Connection>>>,
+    /// At most `MAX_READERS` reads run at once, each on a pooled connection
+    /// (opened once, statements cached), instead of opening one per read.
+    read_permits: Arc<tokio::sync::Semaphore>,
 }
 
 pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
@@ -90,6 +96,7 @@ fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
 fn open_conn(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
     Ok(conn)
 }
@@ -128,7 +135,13 @@ impl SqliteStore {
             }
         };
         let writer = Writer::spawn(conn).map_err(OpenError::Thread)?;
-        Ok(SqliteStore { path, node, writer, readers: Arc::new(Mutex::new(Vec::new())) })
+        Ok(SqliteStore {
+            path,
+            node,
+            writer,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            read_permits: Arc::new(tokio::sync::Semaphore::new(MAX_READERS)),
+        })
     }
 
     /// The database file.
@@ -141,18 +154,24 @@ impl SqliteStore {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
+        let permit = self
+            .read_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Unavailable("the store is closing".into()))?;
         let pool = self.readers.clone();
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let pooled = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
             let conn = match pooled {
                 Some(c) => c,
                 None => open_conn(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(map_err)?,
             };
             let r = f(&conn);
-            if let Ok(mut p) = pool.lock()
-                && p.len() < 8
-            {
+            // With the permits, the pool never holds more than MAX_READERS connections.
+            if let Ok(mut p) = pool.lock() {
                 p.push(conn);
             }
             r
@@ -610,12 +629,15 @@ impl Store for SqliteStore {
     async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
         let ids: Vec<String> = episodes.iter().map(|e| e.to_string()).collect();
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT entry FROM log_entries WHERE episode_id = ?1 ORDER BY at, id")
-                .map_err(map_err)?;
             let mut out = Vec::new();
-            for id in &ids {
-                let rows = stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            // One query per chunk of episodes (SQLite limits bound parameters).
+            for chunk in ids.chunks(500) {
+                let marks = vec!["?"; chunk.len()].join(", ");
+                let sql = format!("SELECT entry FROM log_entries WHERE episode_id IN ({marks})");
+                let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(chunk.iter()), |r| r.get::<_, String>(0))
+                    .map_err(map_err)?;
                 for r in rows {
                     out.push(unjson::<LogEntry>(&r.map_err(map_err)?)?);
                 }

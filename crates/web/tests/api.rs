@@ -711,7 +711,9 @@ async fn chain_of_care_decides_who_sees_an_episode() {
     let auditor = t.token("demo-auditor").await;
     let log = t.get("/api/v1/audit?limit=1000&action=episode.", Some(&auditor)).await.json();
     let reads = log.as_array().unwrap().iter().filter(|r| r["action"] == "episode.read").count();
-    assert!(reads >= 8, "episode reads are audited ({reads})");
+    assert_eq!(reads, 5, "each of the five successful GETs of an episode is audited");
+    let logged = log.as_array().unwrap().iter().filter(|r| r["action"] == "episode.entry_logged").count();
+    assert!(logged >= 5, "each logged call is audited ({logged})");
 }
 
 #[tokio::test]

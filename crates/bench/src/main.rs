@@ -2,11 +2,17 @@
 //!
 //! ```text
 //! cargo build --release -p reserv -p reserv-bench
-//! cargo run --release -p reserv-bench -- [--bin target/release/reserv] [--clients 64] [--seconds 10]
-//!                                        [--cold-runs 5] [--tmpdir DIR]
+//! cargo run --release -p reserv-bench -- [--scenario outages|handover|all] [--bin target/release/reserv]
+//!                                        [--clients 64] [--seconds 10] [--cold-runs 5] [--tmpdir DIR]
+//!                                        [--episodes-per-client 8] [--ward-entries 10000]
+//!                                        [--ward-episodes 500] [--ward-requests 20]
 //! ```
 //!
-//! What it measures, in this order, all against `127.0.0.1` only:
+//! The scenario `outages` (items 1, 2, 3 and 5 below) and the scenario
+//! `handover` (the handover log, see the module [`handover`]) each run on
+//! fresh servers; the naive baseline (item 4) runs in both, once. `all` (the
+//! default) runs both. What the outages scenario measures, in this order, all
+//! against `127.0.0.1` only:
 //!
 //! 1. **Binary size** of the server binary.
 //! 2. **Cold start**: spawn `reserv serve --demo --listen 127.0.0.1:0 --data
@@ -38,6 +44,8 @@
 //!
 //! The load generator runs on a single-threaded tokio runtime so that it takes
 //! at most one core away from the server on small machines.
+
+mod handover;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -86,25 +94,70 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------
 // Command line
 
+/// Which measurements to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// Binary size, cold start, RSS, `POST /api/v1/outages`.
+    Outages,
+    /// Logging calls in the handover log, the ward view at 10 000 entries.
+    Handover,
+    All,
+}
+
+impl Scenario {
+    fn outages(self) -> bool {
+        matches!(self, Scenario::Outages | Scenario::All)
+    }
+
+    fn handover(self) -> bool {
+        matches!(self, Scenario::Handover | Scenario::All)
+    }
+}
+
 struct Args {
     bin: Option<PathBuf>,
+    scenario: Scenario,
     clients: usize,
     seconds: f64,
     cold_runs: usize,
     tmpdir: Option<PathBuf>,
+    episodes_per_client: usize,
+    ward_entries: usize,
+    ward_episodes: usize,
+    ward_requests: usize,
 }
 
-const USAGE: &str = "usage: reserv-bench [--bin PATH] [--clients N] [--seconds S] [--cold-runs N] [--tmpdir DIR]
+const USAGE: &str = "usage: reserv-bench [--scenario outages|handover|all] [--bin PATH] [--clients N] [--seconds S]
+                    [--cold-runs N] [--tmpdir DIR] [--episodes-per-client N]
+                    [--ward-entries N] [--ward-episodes N] [--ward-requests N]
 
+  --scenario S    outages: binary size, cold start, RSS, POST /api/v1/outages;
+                  handover: logging calls (POST /api/v1/episodes/{id}/entries) and the ward view;
+                  all (default). The naive baseline runs in every scenario.
   --bin PATH      the server binary (default: target/release/reserv)
   --clients N     concurrent HTTP clients (default 64)
-  --seconds S     length of the HTTP measurement and of the naive baseline (default 10)
+  --seconds S     length of each HTTP write measurement and of the naive baseline (default 10)
   --cold-runs N   cold starts to take the median of (default 5)
   --tmpdir DIR    where the fresh data directories are created (default: the system temp dir);
-                  must be a real disk, fsync on tmpfs costs nothing";
+                  must be a real disk, fsync on tmpfs costs nothing
+  --episodes-per-client N   episodes each client logs calls for, round robin (default 8)
+  --ward-entries N          log entries of the ward's episodes for the ward view (default 10000)
+  --ward-episodes N         episodes those entries are spread over (default 500)
+  --ward-requests N         timed requests per ward-view page, after 2 warm-up requests (default 20)";
 
 fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
-    let mut a = Args { bin: None, clients: 64, seconds: 10.0, cold_runs: 5, tmpdir: None };
+    let mut a = Args {
+        bin: None,
+        scenario: Scenario::All,
+        clients: 64,
+        seconds: 10.0,
+        cold_runs: 5,
+        tmpdir: None,
+        episodes_per_client: 8,
+        ward_entries: 10_000,
+        ward_episodes: 500,
+        ward_requests: 20,
+    };
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -121,6 +174,18 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
             "--tmpdir" => a.tmpdir = Some(PathBuf::from(value()?)),
             "--clients" => a.clients = parse_num(&flag, &value()?)?,
             "--cold-runs" => a.cold_runs = parse_num(&flag, &value()?)?,
+            "--episodes-per-client" => a.episodes_per_client = parse_num(&flag, &value()?)?,
+            "--ward-entries" => a.ward_entries = parse_num(&flag, &value()?)?,
+            "--ward-episodes" => a.ward_episodes = parse_num(&flag, &value()?)?,
+            "--ward-requests" => a.ward_requests = parse_num(&flag, &value()?)?,
+            "--scenario" => {
+                a.scenario = match value()?.as_str() {
+                    "outages" => Scenario::Outages,
+                    "handover" => Scenario::Handover,
+                    "all" => Scenario::All,
+                    other => return Err(format!("--scenario: expected outages, handover or all, got {other:?}")),
+                }
+            }
             "--seconds" => {
                 let v = value()?;
                 a.seconds =
@@ -136,6 +201,18 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
     }
     if a.cold_runs == 0 || a.cold_runs > 100 {
         return Err("--cold-runs must be between 1 and 100".into());
+    }
+    if a.episodes_per_client == 0 || a.episodes_per_client > 1000 {
+        return Err("--episodes-per-client must be between 1 and 1000".into());
+    }
+    if a.ward_episodes == 0 || a.ward_episodes > 100_000 {
+        return Err("--ward-episodes must be between 1 and 100000".into());
+    }
+    if a.ward_entries > 1_000_000 {
+        return Err("--ward-entries must be at most 1000000".into());
+    }
+    if a.ward_requests == 0 || a.ward_requests > 10_000 {
+        return Err("--ward-requests must be between 1 and 10000".into());
     }
     Ok(Some(a))
 }
@@ -202,36 +279,16 @@ fn run() -> Result<(), String> {
     let loadavg = std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into());
+    let started = unix_now_secs();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the tokio runtime: {e}"))?;
 
     eprintln!("server binary: {}", bin.display());
     let size = std::fs::metadata(&bin).map_err(|e| format!("{}: {e}", bin.display()))?.len();
 
-    let mut cold = Vec::new();
-    for i in 0..args.cold_runs {
-        let (server, ready) = start_server(&bin, &tmp)?;
-        let ms = ready.as_secs_f64() * 1000.0;
-        eprintln!("cold start {}/{}: {ms:.1} ms", i + 1, args.cold_runs);
-        cold.push(ms);
-        logs.add(server.finish());
-    }
-
-    // Idle RSS on the first start (which also creates the demo accounts,
-    // hashing their passwords) and after a restart on the same data.
-    let (server, _) = start_server(&bin, &tmp)?;
-    std::thread::sleep(Duration::from_secs(1));
-    let idle_rss = proc_status_kib(server.pid(), "VmRSS")?;
-    eprintln!("idle RSS, first start: {:.1} MiB", kib_to_mib(idle_rss));
-    let (log, dir) = server.finish_keep();
-    logs.add(log);
-    let (server, restart) = launch(&bin, dir)?;
-    std::thread::sleep(Duration::from_secs(1));
-    let idle_rss_restart = proc_status_kib(server.pid(), "VmRSS")?;
-    eprintln!(
-        "restart to healthy: {:.1} ms; idle RSS after restart: {:.1} MiB",
-        restart.as_secs_f64() * 1000.0,
-        kib_to_mib(idle_rss_restart)
-    );
-    logs.add(server.finish());
+    let startup = if args.scenario.outages() { Some(startup_figures(&bin, &tmp, &args, &mut logs)?) } else { None };
 
     eprintln!(
         "naive baseline: serial inserts, one fsync'd transaction per row, ≥ {:.0} s and ≥ {NAIVE_MIN_ROWS} rows …",
@@ -240,45 +297,95 @@ fn run() -> Result<(), String> {
     let naive = naive_baseline(&tmp, args.seconds)?;
     eprintln!("naive baseline: {:.0} rows/s", naive.rate);
 
-    let (server, _) = start_server(&bin, &tmp)?;
-    eprintln!(
-        "HTTP: {} clients, {:.0} s warm-up, {:.0} s measured …",
-        args.clients,
-        WARMUP.as_secs_f64(),
-        args.seconds
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the tokio runtime: {e}"))?;
-    let http = rt.block_on(http_load(server.addr, server.pid(), args.clients, Duration::from_secs_f64(args.seconds)));
-    let load_hwm = proc_status_kib(server.pid(), "VmHWM").ok();
-    let load_rss = proc_status_kib(server.pid(), "VmRSS").ok();
-    let data_files = dir_listing(&server.dir.path().join("data"));
-    logs.add(server.finish());
-    let http = http?;
-    eprintln!("HTTP: {:.0} writes/s", http.rate);
+    let outages = match startup {
+        Some(s) => {
+            let (server, _) = start_server(&bin, &tmp)?;
+            eprintln!(
+                "HTTP: {} clients, {:.0} s warm-up, {:.0} s measured …",
+                args.clients,
+                WARMUP.as_secs_f64(),
+                args.seconds
+            );
+            let http =
+                rt.block_on(http_load(server.addr, server.pid(), args.clients, Duration::from_secs_f64(args.seconds)));
+            let load_hwm = proc_status_kib(server.pid(), "VmHWM").ok();
+            let load_rss = proc_status_kib(server.pid(), "VmRSS").ok();
+            let data_files = dir_listing(&server.dir.path().join("data"));
+            logs.add(server.finish());
+            let http = http?;
+            eprintln!("HTTP: {:.0} writes/s", http.rate);
+            Some(OutagesReport {
+                size,
+                startup: s,
+                load_rss_kib: load_rss,
+                load_hwm_kib: load_hwm,
+                http,
+                clients: args.clients,
+                seconds: args.seconds,
+                data_files,
+                bin: bin.clone(),
+            })
+        }
+        None => None,
+    };
+
+    let handover =
+        if args.scenario.handover() { Some(handover::run(&rt, &bin, &tmp, &args, &mut logs)?) } else { None };
 
     let report = Report {
-        size,
+        started,
+        naive,
+        outages,
+        handover,
+        logs,
+        machine: Machine::probe(&tmp, fs, loadavg),
+        command: command_line(&raw),
+    };
+    std::io::stdout().write_all(report.markdown().as_bytes()).map_err(|e| format!("cannot write the report: {e}"))?;
+    Ok(())
+}
+
+/// Cold start, idle RSS and a restart.
+struct Startup {
+    cold: Vec<f64>,
+    idle_rss_kib: u64,
+    idle_rss_restart_kib: u64,
+    restart_ms: f64,
+}
+
+fn startup_figures(bin: &Path, tmp: &Path, args: &Args, logs: &mut ServerLogs) -> Result<Startup, String> {
+    let mut cold = Vec::new();
+    for i in 0..args.cold_runs {
+        let (server, ready) = start_server(bin, tmp)?;
+        let ms = ready.as_secs_f64() * 1000.0;
+        eprintln!("cold start {}/{}: {ms:.1} ms", i + 1, args.cold_runs);
+        cold.push(ms);
+        logs.add(server.finish());
+    }
+
+    // Idle RSS on the first start (which also creates the demo accounts,
+    // hashing their passwords) and after a restart on the same data.
+    let (server, _) = start_server(bin, tmp)?;
+    std::thread::sleep(Duration::from_secs(1));
+    let idle_rss = proc_status_kib(server.pid(), "VmRSS")?;
+    eprintln!("idle RSS, first start: {:.1} MiB", kib_to_mib(idle_rss));
+    let (log, dir) = server.finish_keep();
+    logs.add(log);
+    let (server, restart) = launch(bin, dir)?;
+    std::thread::sleep(Duration::from_secs(1));
+    let idle_rss_restart = proc_status_kib(server.pid(), "VmRSS")?;
+    eprintln!(
+        "restart to healthy: {:.1} ms; idle RSS after restart: {:.1} MiB",
+        restart.as_secs_f64() * 1000.0,
+        kib_to_mib(idle_rss_restart)
+    );
+    logs.add(server.finish());
+    Ok(Startup {
         cold,
         idle_rss_kib: idle_rss,
         idle_rss_restart_kib: idle_rss_restart,
         restart_ms: restart.as_secs_f64() * 1000.0,
-        load_rss_kib: load_rss,
-        load_hwm_kib: load_hwm,
-        naive,
-        http,
-        clients: args.clients,
-        seconds: args.seconds,
-        logs,
-        data_files,
-        machine: Machine::probe(&tmp, fs, loadavg),
-        command: command_line(&raw),
-        bin,
-    };
-    std::io::stdout().write_all(report.markdown().as_bytes()).map_err(|e| format!("cannot write the report: {e}"))?;
-    Ok(())
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -499,7 +606,25 @@ fn kib_to_mib(kib: u64) -> f64 {
 
 struct HttpResponse {
     status: u16,
+    /// The status line and headers, without the final empty line.
+    head: String,
+    /// When the head had arrived (the server's time to first byte, roughly).
+    head_at: Instant,
     body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The value of the first `Set-Cookie` for `name`.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            if !k.trim().eq_ignore_ascii_case("set-cookie") {
+                return None;
+            }
+            let (n, v) = v.trim().split(';').next()?.split_once('=')?;
+            (n == name).then(|| v.to_owned())
+        })
+    }
 }
 
 /// One keep-alive connection; reconnects after errors or `Connection: close`.
@@ -577,6 +702,7 @@ impl HttpConn {
             }
             fill(s, buf).await?;
         };
+        let head_at = Instant::now();
         let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
         buf.drain(..head_end + 4);
         let status = parse_status_line(&head).ok_or_else(|| io_err(format!("bad status line in {head:?}")))?;
@@ -618,7 +744,7 @@ impl HttpConn {
         if close {
             self.reset();
         }
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse { status, head, head_at, body })
     }
 }
 
@@ -693,8 +819,12 @@ struct HttpResult {
     client_cpu: Option<f64>,
     /// Busy CPU seconds of the whole machine in the window (all processes).
     machine_cpu: Option<f64>,
-    /// 201s completed in each second of the window.
+    /// Successes completed in each second of the window.
     per_second: Vec<u64>,
+    /// Body bytes of those successes, per second of the window.
+    bytes_per_second: Vec<u64>,
+    /// The largest successful response body in the window.
+    max_bytes: u64,
     /// Server CPU seconds used in each second of the window.
     server_cpu_per_second: Vec<Option<f64>>,
 }
@@ -706,6 +836,8 @@ type CpuSample = (Option<f64>, Option<f64>, Option<f64>);
 struct ClientResult {
     lat_us: Vec<u64>,
     per_second: Vec<u64>,
+    bytes_per_second: Vec<u64>,
+    max_bytes: u64,
     non201: BTreeMap<u16, u64>,
     errors: u64,
     samples: Vec<String>,
@@ -727,75 +859,98 @@ fn outage_body() -> Vec<u8> {
     .into_bytes()
 }
 
-async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: Duration) -> Result<HttpResult, String> {
-    let mut conn = HttpConn::new(addr);
-    let body = serde_json::json!({ "username": DEMO_USER, "password": DEMO_PASSWORD }).to_string();
-    let req = conn.build("POST", "/api/v1/auth/token", &[("Content-Type", "application/json")], body.as_bytes());
-    let resp = tokio::time::timeout(REQUEST_TIMEOUT, conn.send(&req))
+/// Sends one request on `conn` with the usual timeout.
+async fn request(conn: &mut HttpConn, what: &str, req: &[u8]) -> Result<HttpResponse, String> {
+    tokio::time::timeout(REQUEST_TIMEOUT, conn.send(req))
         .await
-        .map_err(|_| "POST /api/v1/auth/token timed out".to_string())?
-        .map_err(|e| format!("POST /api/v1/auth/token: {e}"))?;
-    if resp.status != 201 {
+        .map_err(|_| format!("{what} timed out"))?
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+/// Sends one request and insists on `expect`; used before a measurement so
+/// that an API change fails loudly instead of being measured as errors.
+async fn request_expect(conn: &mut HttpConn, what: &str, req: &[u8], expect: u16) -> Result<HttpResponse, String> {
+    let resp = request(conn, what, req).await?;
+    if resp.status != expect {
         return Err(format!(
-            "POST /api/v1/auth/token answered {}: {}",
+            "{what} answered {} (expected {expect}): {}",
             resp.status,
-            String::from_utf8_lossy(&resp.body)
+            truncate(&String::from_utf8_lossy(&resp.body), 500)
         ));
     }
+    Ok(resp)
+}
+
+/// Logs in through the API; the value of the `Authorization` header.
+async fn bearer(addr: SocketAddr, username: &str) -> Result<String, String> {
+    let mut conn = HttpConn::new(addr);
+    let body = serde_json::json!({ "username": username, "password": DEMO_PASSWORD }).to_string();
+    let req = conn.build("POST", "/api/v1/auth/token", &[("Content-Type", "application/json")], body.as_bytes());
+    let resp = request_expect(&mut conn, "POST /api/v1/auth/token", &req, 201).await?;
     let v: serde_json::Value =
         serde_json::from_slice(&resp.body).map_err(|e| format!("token response is not JSON: {e}"))?;
-    let token = v["token"].as_str().ok_or("the token response has no \"token\"")?.to_owned();
-    let auth = format!("Bearer {token}");
+    let token = v["token"].as_str().ok_or("the token response has no \"token\"")?;
+    Ok(format!("Bearer {token}"))
+}
 
-    // One write first, so that an API change fails loudly instead of being
-    // measured as a stream of errors.
-    let req = conn.build(
-        "POST",
-        "/api/v1/outages",
-        &[("Authorization", &auth), ("Content-Type", "application/json")],
-        &outage_body(),
-    );
-    let resp = tokio::time::timeout(REQUEST_TIMEOUT, conn.send(&req))
-        .await
-        .map_err(|_| "POST /api/v1/outages timed out".to_string())?
-        .map_err(|e| format!("POST /api/v1/outages: {e}"))?;
-    if resp.status != 201 {
-        return Err(format!("POST /api/v1/outages answered {}: {}", resp.status, String::from_utf8_lossy(&resp.body)));
-    }
+async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: Duration) -> Result<HttpResult, String> {
+    let auth = bearer(addr, DEMO_USER).await?;
+    let mut conn = HttpConn::new(addr);
+    let build = |conn: &HttpConn| {
+        conn.build(
+            "POST",
+            "/api/v1/outages",
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &outage_body(),
+        )
+    };
+    let probe = build(&conn);
+    request_expect(&mut conn, "POST /api/v1/outages", &probe, 201).await?;
     drop(conn);
+    let per_client = (0..clients).map(|_| vec![build(&HttpConn::new(addr))]).collect();
+    closed_loop(addr, server_pid, per_client, 201, measure).await
+}
 
+/// The measured closed loop: one client per element of `per_client`, each on
+/// its own keep-alive connection, sending its requests round robin as fast as
+/// the answers come, for a warm-up and then `measure`. Only `expect` counts as
+/// a success.
+async fn closed_loop(
+    addr: SocketAddr,
+    server_pid: u32,
+    per_client: Vec<Vec<Vec<u8>>>,
+    expect: u16,
+    measure: Duration,
+) -> Result<HttpResult, String> {
     let t0 = Instant::now();
     let m0 = t0 + WARMUP;
     let m1 = m0 + measure;
-    let mut tasks = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        let auth = auth.clone();
+    let mut tasks = Vec::with_capacity(per_client.len());
+    for requests in per_client {
         tasks.push(tokio::spawn(async move {
             let mut conn = HttpConn::new(addr);
-            let req = conn.build(
-                "POST",
-                "/api/v1/outages",
-                &[("Authorization", &auth), ("Content-Type", "application/json")],
-                &outage_body(),
-            );
             let mut r = ClientResult { lat_us: Vec::with_capacity(4096), ..ClientResult::default() };
-            loop {
+            for i in 0usize.. {
                 let start = Instant::now();
-                if start >= m1 {
+                if start >= m1 || requests.is_empty() {
                     break;
                 }
-                let outcome = tokio::time::timeout(REQUEST_TIMEOUT, conn.send(&req)).await;
+                let req = &requests[i % requests.len()];
+                let outcome = tokio::time::timeout(REQUEST_TIMEOUT, conn.send(req)).await;
                 let end = Instant::now();
                 let in_window = end >= m0 && end < m1;
                 match outcome {
-                    Ok(Ok(resp)) if resp.status == 201 => {
+                    Ok(Ok(resp)) if resp.status == expect => {
                         if in_window {
                             r.lat_us.push(end.duration_since(start).as_micros() as u64);
                             let sec = end.duration_since(m0).as_secs() as usize;
                             if r.per_second.len() <= sec {
                                 r.per_second.resize(sec + 1, 0);
+                                r.bytes_per_second.resize(sec + 1, 0);
                             }
                             r.per_second[sec] += 1;
+                            r.bytes_per_second[sec] += resp.body.len() as u64;
+                            r.max_bytes = r.max_bytes.max(resp.body.len() as u64);
                         } else if end < m0 {
                             r.warmup_ok += 1;
                         }
@@ -825,7 +980,6 @@ async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: D
             r
         }));
     }
-    // CPU time of the server and of the load generator over the window.
     // CPU time of the server, of the load generator and of the whole machine,
     // sampled at every second of the window and at its end.
     let cpu = tokio::spawn(async move {
@@ -848,10 +1002,15 @@ async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: D
         all.lat_us.extend(r.lat_us);
         if all.per_second.len() < r.per_second.len() {
             all.per_second.resize(r.per_second.len(), 0);
+            all.bytes_per_second.resize(r.per_second.len(), 0);
         }
         for (a, n) in all.per_second.iter_mut().zip(r.per_second) {
             *a += n;
         }
+        for (a, n) in all.bytes_per_second.iter_mut().zip(r.bytes_per_second) {
+            *a += n;
+        }
+        all.max_bytes = all.max_bytes.max(r.max_bytes);
         for (k, v) in r.non201 {
             *all.non201.entry(k).or_default() += v;
         }
@@ -870,7 +1029,7 @@ async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: D
     let ok = all.lat_us.len();
     if ok == 0 {
         return Err(format!(
-            "no request succeeded in the measurement window (non-201: {:?}, errors: {}; e.g. {})",
+            "no request succeeded in the measurement window (unexpected statuses: {:?}, errors: {}; e.g. {})",
             all.non201,
             all.errors,
             all.samples.first().map(String::as_str).unwrap_or("-")
@@ -889,6 +1048,8 @@ async fn http_load(addr: SocketAddr, server_pid: u32, clients: usize, measure: D
         client_cpu,
         machine_cpu,
         per_second: all.per_second,
+        bytes_per_second: all.bytes_per_second,
+        max_bytes: all.max_bytes,
         server_cpu_per_second,
     })
 }
@@ -1126,159 +1287,135 @@ fn command_line(raw: &[String]) -> String {
 }
 
 struct Report {
+    /// Unix seconds when the run started.
+    started: i64,
+    naive: NaiveResult,
+    outages: Option<OutagesReport>,
+    handover: Option<handover::HandoverResult>,
+    logs: ServerLogs,
+    machine: Machine,
+    command: String,
+}
+
+/// The figures of the outages scenario.
+struct OutagesReport {
     bin: PathBuf,
     size: u64,
-    cold: Vec<f64>,
-    idle_rss_kib: u64,
-    idle_rss_restart_kib: u64,
-    restart_ms: f64,
+    startup: Startup,
     load_rss_kib: Option<u64>,
     load_hwm_kib: Option<u64>,
-    naive: NaiveResult,
     http: HttpResult,
     clients: usize,
     seconds: f64,
-    logs: ServerLogs,
     /// Files of the data directory after the HTTP run, with sizes.
     data_files: Vec<(String, u64)>,
-    machine: Machine,
-    command: String,
 }
 
 fn met(b: bool) -> &'static str {
     if b { "**met**" } else { "**not met**" }
 }
 
-impl Report {
-    fn markdown(&self) -> String {
-        let h = &self.http;
-        let n = &self.naive;
-        let ratio = h.rate / n.rate;
-        let cold: Vec<String> = self.cold.iter().map(|c| format!("{c:.0}")).collect();
-        let non201: u64 = h.non201.values().sum();
-        let non201_detail = if h.non201.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", h.non201.iter().map(|(k, v)| format!("{v}× {k}")).collect::<Vec<_>>().join(", "))
-        };
-        let opt_mib = |k: Option<u64>| k.map(|k| format!("{:.1} MiB", kib_to_mib(k))).unwrap_or_else(|| "n/a".into());
-        let mut o = String::new();
-        let mut line = |s: String| {
-            o.push_str(&s);
-            o.push('\n');
-        };
-        line(format!("## Run {} UTC", utc_datetime(unix_now_secs())));
-        line(String::new());
-        line(format!("Command: `{}`", self.command));
-        line(String::new());
-        line(format!(
-            "Machine: {} CPUs ({}), Linux {}; data directories in `{}` ({}); load average at start {}.",
-            self.machine.cpus,
-            self.machine.cpu_model,
-            self.machine.kernel,
-            self.machine.tmp.display(),
-            self.machine.fs,
-            self.machine.loadavg
-        ));
-        line(String::new());
-        line("| Measure | Result |".into());
-        line("|---|---|".into());
-        line(format!(
-            "| HTTP durable writes, {} clients (`POST /api/v1/outages`) | **{:.0} writes/s** ({} × 201 in {:.1} s) |",
-            self.clients,
-            h.rate,
-            h.ok,
-            h.window.as_secs_f64()
-        ));
-        line(format!(
-            "| HTTP latency p50 / p99 / max (mean) | {:.2} / **{:.2}** / {:.2} ms ({:.2} ms) |",
-            h.lat.p50_ms, h.lat.p99_ms, h.lat.max_ms, h.lat.mean_ms
-        ));
-        line(format!(
-            "| HTTP non-201 responses / transport errors (incl. warm-up) | {non201}{non201_detail} / {} |",
-            h.errors
-        ));
-        if let (Some(sc), Some(cc)) = (h.server_cpu, h.client_cpu) {
-            let secs = h.window.as_secs_f64();
-            line(format!(
-                "| CPU in the HTTP window: server / load generator | {:.2} / {:.2} cores ({:.0} / {:.0} µs CPU per write) |",
-                sc / secs,
-                cc / secs,
-                sc * 1e6 / h.ok as f64,
-                cc * 1e6 / h.ok as f64
-            ));
-            if let Some(mc) = h.machine_cpu {
-                line(format!(
-                    "| CPU in the HTTP window used by other processes (noise) | {:.2} cores |",
-                    ((mc - sc - cc) / secs).max(0.0)
-                ));
-            }
-        }
-        if !h.per_second.is_empty() {
-            let full = &h.per_second[..h.per_second.len().min(h.window.as_secs() as usize).max(1)];
-            line(format!(
-                "| HTTP writes/s, second by second: min / max | {} / {} |",
-                full.iter().min().unwrap_or(&0),
-                full.iter().max().unwrap_or(&0)
-            ));
-        }
-        line(format!(
+/// Appends one line to a report.
+fn push_line(o: &mut String, s: impl AsRef<str>) {
+    o.push_str(s.as_ref());
+    o.push('\n');
+}
+
+/// ` (3× 500, 1× 409)`, or nothing.
+fn status_detail(m: &BTreeMap<u16, u64>) -> String {
+    if m.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", m.iter().map(|(k, v)| format!("{v}× {k}")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn opt_mib(k: Option<u64>) -> String {
+    k.map(|k| format!("{:.1} MiB", kib_to_mib(k))).unwrap_or_else(|| "n/a".into())
+}
+
+fn naive_rows(o: &mut String, n: &NaiveResult) {
+    push_line(
+        o,
+        format!(
             "| Naive baseline (serial, 1 transaction + fsync per row) | **{:.0} rows/s** ({} rows in {:.1} s) |",
             n.rate,
             n.rows,
             n.elapsed.as_secs_f64()
-        ));
-        line(format!(
+        ),
+    );
+    push_line(
+        o,
+        format!(
             "| Naive latency p50 / p99 / max (mean) | {:.2} / {:.2} / {:.2} ms ({:.2} ms) |",
             n.lat.p50_ms, n.lat.p99_ms, n.lat.max_ms, n.lat.mean_ms
-        ));
-        line(format!("| Ratio HTTP / naive | **{ratio:.1}×** |"));
-        line(format!("| Goal: ≥ {GOAL_RATIO:.0}× the naive rate | {} |", met(ratio >= GOAL_RATIO)));
-        line(format!("| Goal: HTTP p99 ≤ {GOAL_P99_MS:.0} ms | {} |", met(h.lat.p99_ms <= GOAL_P99_MS)));
-        line(format!(
-            "| Cold start to first `/healthz` 200 (fresh dir, `--demo`), median of {} | **{:.0} ms** (runs: {} ms) |",
-            self.cold.len(),
-            median(&self.cold),
-            cold.join(", ")
-        ));
-        line(format!("| Restart on existing data to first `/healthz` 200 (one run) | {:.0} ms |", self.restart_ms));
-        line(format!(
-            "| Idle RSS (healthy, ~1 s idle), first start on a fresh dir with `--demo` | **{:.1} MiB** |",
-            kib_to_mib(self.idle_rss_kib)
-        ));
-        line(format!(
-            "| Idle RSS (healthy, ~1 s idle), after a restart on the same data | **{:.1} MiB** |",
-            kib_to_mib(self.idle_rss_restart_kib)
-        ));
-        line(format!(
-            "| RSS after the HTTP run / peak (VmHWM) | {} / {} |",
-            opt_mib(self.load_rss_kib),
-            opt_mib(self.load_hwm_kib)
-        ));
-        line(format!(
-            "| Binary size (`{}`) | **{:.1} MiB** ({} bytes) |",
-            self.bin.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
-            self.size as f64 / (1024.0 * 1024.0),
-            self.size
-        ));
-        line(String::new());
-        line(format!(
-            "HTTP: {} s measured after {:.0} s warm-up ({} writes during warm-up not counted); naive: ≥ {:.0} s and ≥ {NAIVE_MIN_ROWS} rows.",
-            self.seconds,
-            WARMUP.as_secs_f64(),
-            h.warmup_ok,
-            self.seconds
-        ));
-        if !h.samples.is_empty() {
-            line(format!(
+        ),
+    );
+}
+
+/// The rows shared by every closed-loop HTTP write measurement: CPU, noise and
+/// the slowest and fastest second.
+fn cpu_rows(o: &mut String, h: &HttpResult, unit: &str) {
+    if let (Some(sc), Some(cc)) = (h.server_cpu, h.client_cpu) {
+        let secs = h.window.as_secs_f64();
+        push_line(
+            o,
+            format!(
+                "| CPU in the window: server / load generator | {:.2} / {:.2} cores ({:.0} / {:.0} µs CPU per {unit}) |",
+                sc / secs,
+                cc / secs,
+                sc * 1e6 / h.ok as f64,
+                cc * 1e6 / h.ok as f64
+            ),
+        );
+        if let Some(mc) = h.machine_cpu {
+            push_line(
+                o,
+                format!(
+                    "| CPU in the window used by other processes (noise) | {:.2} cores |",
+                    ((mc - sc - cc) / secs).max(0.0)
+                ),
+            );
+        }
+    }
+    if !h.per_second.is_empty() {
+        let full = &h.per_second[..h.per_second.len().min(h.window.as_secs() as usize).max(1)];
+        push_line(
+            o,
+            format!(
+                "| {}s per second of the window: min / max | {} / {} |",
+                capitalised(unit),
+                full.iter().min().unwrap_or(&0),
+                full.iter().max().unwrap_or(&0)
+            ),
+        );
+    }
+}
+
+/// The notes under a closed-loop table: failures and the rate second by second.
+fn http_notes(o: &mut String, h: &HttpResult, unit: &str) {
+    if !h.samples.is_empty() {
+        push_line(
+            o,
+            format!(
                 "Examples of failed requests: {}",
                 h.samples.iter().map(|s| format!("`{}`", truncate(s, 200))).collect::<Vec<_>>().join("; ")
-            ));
-        }
-        if let Some(ps) = (!h.per_second.is_empty()).then_some(&h.per_second) {
-            line(format!(
-                "HTTP writes per second of the window (server CPU µs per write): {}.",
-                ps.iter()
+            ),
+        );
+    }
+    if !h.per_second.is_empty() {
+        push_line(
+            o,
+            format!(
+                "{}s per second of the window (server CPU µs per {unit}): {}.",
+                capitalised(unit),
+                h.per_second
+                    .iter()
                     .enumerate()
                     .map(|(i, n)| match h.server_cpu_per_second.get(i).copied().flatten() {
                         Some(c) if *n > 0 => format!("{n} ({:.0})", c * 1e6 / *n as f64),
@@ -1286,34 +1423,176 @@ impl Report {
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
-            ));
+            ),
+        );
+    }
+}
+
+impl Report {
+    fn markdown(&self) -> String {
+        let mut o = String::new();
+        push_line(&mut o, format!("## Run {} UTC", utc_datetime(self.started)));
+        push_line(&mut o, "");
+        push_line(&mut o, format!("Command: `{}`", self.command));
+        push_line(&mut o, "");
+        push_line(
+            &mut o,
+            format!(
+                "Machine: {} CPUs ({}), Linux {}; data directories in `{}` ({}); load average at start {}.",
+                self.machine.cpus,
+                self.machine.cpu_model,
+                self.machine.kernel,
+                self.machine.tmp.display(),
+                self.machine.fs,
+                self.machine.loadavg
+            ),
+        );
+        push_line(&mut o, "");
+        match &self.outages {
+            Some(r) => r.markdown(&mut o, &self.naive),
+            None => {
+                push_line(&mut o, "| Measure | Result |");
+                push_line(&mut o, "|---|---|");
+                naive_rows(&mut o, &self.naive);
+                push_line(&mut o, "");
+            }
         }
-        if !self.data_files.is_empty() {
-            line(format!(
-                "Server data directory after the HTTP run: {}.",
-                self.data_files
-                    .iter()
-                    .map(|(n, b)| format!("`{n}` {:.1} MiB", *b as f64 / (1024.0 * 1024.0)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+        if let Some(h) = &self.handover {
+            h.markdown(&mut o, &self.naive);
         }
         let l = &self.logs;
-        line(format!(
-            "Server stderr ({} servers): {} ERROR/panic lines, {} WARN lines{}.",
-            l.servers,
-            l.errors.len(),
-            l.warnings.len(),
-            if l.early_exits.is_empty() {
-                String::new()
-            } else {
-                format!("; servers that exited by themselves: {}", l.early_exits.join(", "))
-            }
-        ));
+        push_line(
+            &mut o,
+            format!(
+                "Server stderr ({} servers): {} ERROR/panic lines, {} WARN lines{}.",
+                l.servers,
+                l.errors.len(),
+                l.warnings.len(),
+                if l.early_exits.is_empty() {
+                    String::new()
+                } else {
+                    format!("; servers that exited by themselves: {}", l.early_exits.join(", "))
+                }
+            ),
+        );
         for e in l.errors.iter().chain(&l.warnings).take(5) {
-            line(format!("    {}", truncate(e, 300)));
+            push_line(&mut o, format!("    {}", truncate(e, 300)));
         }
         o
+    }
+}
+
+impl OutagesReport {
+    fn markdown(&self, o: &mut String, n: &NaiveResult) {
+        let h = &self.http;
+        let s = &self.startup;
+        let ratio = h.rate / n.rate;
+        let cold: Vec<String> = s.cold.iter().map(|c| format!("{c:.0}")).collect();
+        let non201: u64 = h.non201.values().sum();
+        push_line(o, "### Outages: durable writes, start-up, memory");
+        push_line(o, "");
+        push_line(o, "| Measure | Result |");
+        push_line(o, "|---|---|");
+        push_line(
+            o,
+            format!(
+                "| HTTP durable writes, {} clients (`POST /api/v1/outages`) | **{:.0} writes/s** ({} × 201 in {:.1} s) |",
+                self.clients,
+                h.rate,
+                h.ok,
+                h.window.as_secs_f64()
+            ),
+        );
+        push_line(
+            o,
+            format!(
+                "| HTTP latency p50 / p99 / max (mean) | {:.2} / **{:.2}** / {:.2} ms ({:.2} ms) |",
+                h.lat.p50_ms, h.lat.p99_ms, h.lat.max_ms, h.lat.mean_ms
+            ),
+        );
+        push_line(
+            o,
+            format!(
+                "| HTTP non-201 responses / transport errors (incl. warm-up) | {non201}{} / {} |",
+                status_detail(&h.non201),
+                h.errors
+            ),
+        );
+        cpu_rows(o, h, "write");
+        naive_rows(o, n);
+        push_line(o, format!("| Ratio HTTP / naive | **{ratio:.1}×** |"));
+        push_line(o, format!("| Goal: ≥ {GOAL_RATIO:.0}× the naive rate | {} |", met(ratio >= GOAL_RATIO)));
+        push_line(o, format!("| Goal: HTTP p99 ≤ {GOAL_P99_MS:.0} ms | {} |", met(h.lat.p99_ms <= GOAL_P99_MS)));
+        push_line(
+            o,
+            format!(
+                "| Cold start to first `/healthz` 200 (fresh dir, `--demo`), median of {} | **{:.0} ms** (runs: {} ms) |",
+                s.cold.len(),
+                median(&s.cold),
+                cold.join(", ")
+            ),
+        );
+        push_line(
+            o,
+            format!("| Restart on existing data to first `/healthz` 200 (one run) | {:.0} ms |", s.restart_ms),
+        );
+        push_line(
+            o,
+            format!(
+                "| Idle RSS (healthy, ~1 s idle), first start on a fresh dir with `--demo` | **{:.1} MiB** |",
+                kib_to_mib(s.idle_rss_kib)
+            ),
+        );
+        push_line(
+            o,
+            format!(
+                "| Idle RSS (healthy, ~1 s idle), after a restart on the same data | **{:.1} MiB** |",
+                kib_to_mib(s.idle_rss_restart_kib)
+            ),
+        );
+        push_line(
+            o,
+            format!(
+                "| RSS after the HTTP run / peak (VmHWM) | {} / {} |",
+                opt_mib(self.load_rss_kib),
+                opt_mib(self.load_hwm_kib)
+            ),
+        );
+        push_line(
+            o,
+            format!(
+                "| Binary size (`{}`) | **{:.1} MiB** ({} bytes) |",
+                self.bin.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+                self.size as f64 / (1024.0 * 1024.0),
+                self.size
+            ),
+        );
+        push_line(o, "");
+        push_line(
+            o,
+            format!(
+                "HTTP: {} s measured after {:.0} s warm-up ({} writes during warm-up not counted); naive: ≥ {:.0} s and ≥ {NAIVE_MIN_ROWS} rows.",
+                self.seconds,
+                WARMUP.as_secs_f64(),
+                h.warmup_ok,
+                self.seconds
+            ),
+        );
+        http_notes(o, h, "write");
+        if !self.data_files.is_empty() {
+            push_line(
+                o,
+                format!(
+                    "Server data directory after the HTTP run: {}.",
+                    self.data_files
+                        .iter()
+                        .map(|(n, b)| format!("`{n}` {:.1} MiB", *b as f64 / (1024.0 * 1024.0)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        push_line(o, "");
     }
 }
 
@@ -1400,6 +1679,10 @@ mod tests {
         assert_eq!((a.clients, a.seconds, a.cold_runs), (8, 2.5, 5));
         assert!(parse_args(vec!["--clients".into(), "0".into()]).is_err());
         assert!(parse_args(vec!["--what".into()]).is_err());
+        let a = parse_args(vec!["--scenario=handover".into(), "--ward-entries".into(), "500".into()]).unwrap().unwrap();
+        assert_eq!((a.scenario, a.ward_entries, a.ward_episodes), (Scenario::Handover, 500, 500));
+        assert!(parse_args(vec!["--scenario".into(), "everything".into()]).is_err());
+        assert_eq!(parse_args(vec![]).unwrap().unwrap().scenario, Scenario::All);
     }
 
     #[test]

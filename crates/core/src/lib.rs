@@ -14,6 +14,7 @@ pub mod identity;
 pub mod ids;
 pub mod org;
 pub mod outage;
+pub mod routine;
 pub mod time;
 
 pub use error::{DomainError, Field};

@@ -67,11 +67,22 @@ enum Command {
         #[command(subcommand)]
         command: CatalogueCommand,
     },
+    /// Routines as data (data/routines).
+    Routines {
+        #[command(subcommand)]
+        command: RoutinesCommand,
+    },
     /// Printouts as PDF (embedded fonts).
     Print {
         #[command(subcommand)]
         command: PrintCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum RoutinesCommand {
+    /// Validate every routine file (*.toml) of a directory against the system catalogue.
+    Check { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -230,10 +241,40 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("Blanketten skrevs till {}.", out.display());
             Ok(())
         }
+        Command::Routines { command: RoutinesCommand::Check { dir } } => check_routines(&cfg, &dir),
         Command::Catalogue { command: CatalogueCommand::Check { file } } => {
             let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
             println!("{}: {} system, inga fel.", file.display(), c.systems().len());
             Ok(())
+        }
+    }
+}
+
+/// `reserv routines check DIR`: every problem of every file, with file and line.
+fn check_routines(cfg: &Config, dir: &Path) -> Result<(), String> {
+    let catalogue = load_catalogue(cfg)?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("kan inte läsa {}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            files.push((path.file_name().unwrap_or_default().to_string_lossy().into_owned(), read_file(&path)?));
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: inga rutinfiler (*.toml)", dir.display()));
+    }
+    match reserv_core::routine::load(files.iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue) {
+        Ok(set) => {
+            let steps: usize = set.routines().iter().map(|r| r.steps.len()).sum();
+            println!("{}: {} rutiner, {steps} steg, inga fel.", dir.display(), set.routines().len());
+            Ok(())
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.message_sv());
+            }
+            Err(format!("{} fel i {}", errors.len(), dir.display()))
         }
     }
 }

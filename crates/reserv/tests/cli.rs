@@ -154,3 +154,23 @@ fn the_handover_log_prints_to_pdf() {
     let t = pdftotext(&blank);
     assert!(t.contains("Blankett för registrering vid driftstopp") && t.contains("Talade med"), "{t}");
 }
+
+#[test]
+fn routines_are_checked_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
+    let ok = reserv(&["routines", "check", shipped], None, dir.path());
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("inga fel"));
+    // A copy with one unknown role is refused, naming the file and the line.
+    let bad = dir.path().join("routines");
+    std::fs::create_dir(&bad).unwrap();
+    let melior = std::fs::read_to_string(format!("{shipped}/003-melior.toml")).unwrap();
+    let broken = melior.replacen("role = \"nurse\"", "role = \"astronaut\"", 1);
+    assert_ne!(broken, melior, "the fixture has a nurse step to break");
+    std::fs::write(bad.join("003-melior.toml"), broken).unwrap();
+    let r = reserv(&["routines", "check", bad.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    let out = text(&r);
+    assert!(out.contains("003-melior.toml") && out.contains("rad"), "{out}");
+}

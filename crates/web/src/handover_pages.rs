@@ -91,6 +91,27 @@ struct EpisodesPage {
     l: Layout,
     is_ward: bool,
     rows: Vec<EpisodeRow>,
+    paging: Paging,
+}
+
+pub struct Paging {
+    current: usize,
+    pages: usize,
+    previous: Option<usize>,
+    next: Option<usize>,
+}
+
+impl Paging {
+    fn new(items: usize, per_page: usize, requested: Option<usize>) -> Paging {
+        let pages = items.div_ceil(per_page).max(1);
+        let current = requested.unwrap_or(1).clamp(1, pages);
+        Paging {
+            current,
+            pages,
+            previous: (current > 1).then(|| current - 1),
+            next: (current < pages).then(|| current + 1),
+        }
+    }
 }
 
 fn status_of_episode(lang: Lang, v: &EpisodeView) -> &'static str {
@@ -110,15 +131,27 @@ async fn user_org(st: &AppState, ctx: &Ctx) -> Option<Organisation> {
     st.app.organisation(&p.user.org).await.ok().flatten()
 }
 
-pub async fn episodes(State(st): State<AppState>, ctx: Ctx) -> Response {
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<usize>,
+}
+
+/// Rows per page of the episode list, so a page stays small (≤ 100 KB) on a
+/// ward with hundreds of episodes.
+const EPISODES_PER_PAGE: usize = 100;
+
+pub async fn episodes(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let (views, orgs) = match (st.app.episodes(p).await, st.app.organisations().await) {
         (Ok(v), Ok(o)) => (v, o),
         (Err(e), _) | (_, Err(e)) => return fail(&ctx, e),
     };
     let n = names(&orgs);
+    let paging = Paging::new(views.len(), EPISODES_PER_PAGE, q.page);
     let rows = views
         .iter()
+        .skip((paging.current - 1) * EPISODES_PER_PAGE)
+        .take(EPISODES_PER_PAGE)
         .map(|v| EpisodeRow {
             id: v.episode.id.to_string(),
             patient: v.episode.patient.to_string(),
@@ -132,7 +165,7 @@ pub async fn episodes(State(st): State<AppState>, ctx: Ctx) -> Response {
         })
         .collect();
     let is_ward = user_org(&st, &ctx).await.is_some_and(|o| o.kind == OrgKind::Ward);
-    render(StatusCode::OK, &EpisodesPage { l: Layout::new(&ctx, &st.app).await, is_ward, rows })
+    render(StatusCode::OK, &EpisodesPage { l: Layout::new(&ctx, &st.app).await, is_ward, rows, paging })
 }
 
 // ---- register ----
@@ -664,17 +697,26 @@ pub async fn update(
 struct GapsPage {
     l: Layout,
     rows: Vec<GapRow>,
+    paging: Paging,
 }
 
-pub async fn gaps(State(st): State<AppState>, ctx: Ctx) -> Response {
+/// Rows per page of the ward-wide gaps view.
+const GAPS_PER_PAGE: usize = 200;
+
+pub async fn gaps(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let open = match st.app.open_gaps(p).await {
         Ok(g) => g,
         Err(e) => return fail(&ctx, e),
     };
-    let rows =
-        open.iter().map(|g| gap_row(ctx.lang, &g.gap, g.patient.to_string(), g.episode_id.to_string())).collect();
-    render(StatusCode::OK, &GapsPage { l: Layout::new(&ctx, &st.app).await, rows })
+    let paging = Paging::new(open.len(), GAPS_PER_PAGE, q.page);
+    let rows = open
+        .iter()
+        .skip((paging.current - 1) * GAPS_PER_PAGE)
+        .take(GAPS_PER_PAGE)
+        .map(|g| gap_row(ctx.lang, &g.gap, g.patient.to_string(), g.episode_id.to_string()))
+        .collect();
+    render(StatusCode::OK, &GapsPage { l: Layout::new(&ctx, &st.app).await, rows, paging })
 }
 
 #[derive(Template)]

@@ -869,3 +869,48 @@ async fn bad_episode_input_names_the_field_and_stores_nothing() {
     let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
     assert!(v["entries"].as_array().unwrap().is_empty(), "no refused entry was stored");
 }
+
+/// Logs in through the form as a browser would; returns the Cookie header value.
+async fn browser_login(t: &TestApp, username: &str) -> String {
+    let login = t.get("/login", None).await;
+    let csrf_cookie = login.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
+    let form = format!("csrf={token}&username={username}&password=reserv-demo");
+    let ok = t
+        .request(
+            "POST",
+            "/login",
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
+            form.as_bytes(),
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let session = ok.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    format!("{session}; {csrf_cookie}")
+}
+
+#[tokio::test]
+async fn long_lists_are_paged_to_stay_small() {
+    let (t, _d) = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let now = Timestamp::now();
+    for i in 0..120 {
+        let body = json!({"patient_id": format!("RES-PAGE-{i:03}"), "reserve_number": true, "municipality": "kommun-timra",
+                          "primary_care": "rvn-hc-timra", "admitted_at": iso(now - SignedDuration::from_mins(i + 1))});
+        assert_eq!(t.send_json("POST", "/api/v1/episodes", Some(&ward), &body).await.status, 201);
+    }
+    let cookies = browser_login(&t, "demo-clinician").await;
+    let first = t.request("GET", "/episodes", &[("Cookie", &cookies)], b"").await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("href=\"/episodes?page=2\""), "a link to the next page");
+    assert_eq!(first.body.matches("<th scope=\"row\">").count(), 100);
+    let second = t.request("GET", "/episodes?page=2", &[("Cookie", &cookies)], b"").await;
+    assert_eq!(second.body.matches("<th scope=\"row\">").count(), 124 - 100, "120 new and the ward's 4 demo episodes");
+    let beyond = t.request("GET", "/episodes?page=99", &[("Cookie", &cookies)], b"").await;
+    assert!(beyond.body.contains("2 / 2"), "a page number past the end shows the last page");
+    for path in ["/episodes", "/episodes?page=2", "/gaps", "/gaps?page=2"] {
+        let r = t.request("GET", path, &[("Cookie", &cookies)], b"").await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.len() <= 100 * 1024, "{path} is {} bytes", r.body.len());
+    }
+}

@@ -73,6 +73,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     catalogue: Arc<Catalogue>,
     settings: Settings,
+    /// The routines as data, when loaded (`with_routines`).
+    routines: Option<Arc<reserv_core::routine::RoutineSet>>,
     /// One lock per outage, so concurrent changes to it queue (see `outages`).
     outage_locks: std::sync::Mutex<std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>>,
     /// One lock per episode, likewise.
@@ -87,9 +89,21 @@ impl App {
             clock,
             catalogue: Arc::new(catalogue),
             settings,
+            routines: None,
             outage_locks: Default::default(),
             episode_locks: Default::default(),
         }
+    }
+
+    /// Adds the validated routines (shown with each outage).
+    pub fn with_routines(mut self, routines: reserv_core::routine::RoutineSet) -> App {
+        self.routines = Some(Arc::new(routines));
+        self
+    }
+
+    /// The routines, if loaded.
+    pub fn routines(&self) -> Option<&reserv_core::routine::RoutineSet> {
+        self.routines.as_deref()
     }
 
     pub fn now(&self) -> Timestamp {

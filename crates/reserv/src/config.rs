@@ -1,7 +1,7 @@
 //! Layered configuration: built-in defaults, then a TOML file
 //! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
 //! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
-//! `RESERV_DIRECTORY`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
+//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
 //! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ pub struct Config {
     pub catalogue: Option<PathBuf>,
     /// A directory file imported at every start.
     pub directory: Option<PathBuf>,
+    /// A directory of routine files replacing the built-in ones.
+    pub routines: Option<PathBuf>,
     pub secure_cookies: bool,
     pub log: String,
     pub session_hours: i64,
@@ -32,6 +34,7 @@ impl Default for Config {
             data: PathBuf::from("./reserv-data"),
             catalogue: None,
             directory: None,
+            routines: None,
             secure_cookies: false,
             log: "info".into(),
             session_hours: 12,
@@ -49,6 +52,7 @@ struct FileConfig {
     data: Option<PathBuf>,
     catalogue: Option<PathBuf>,
     directory: Option<PathBuf>,
+    routines: Option<PathBuf>,
     secure_cookies: Option<bool>,
     log: Option<String>,
     handover_routine: Option<String>,
@@ -86,6 +90,7 @@ impl Config {
             c.data = f.data.unwrap_or(c.data);
             c.catalogue = f.catalogue.or(c.catalogue);
             c.directory = f.directory.or(c.directory);
+            c.routines = f.routines.or(c.routines);
             c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
             c.log = f.log.unwrap_or(c.log);
             c.handover_routine = f.handover_routine.unwrap_or(c.handover_routine);
@@ -106,6 +111,9 @@ impl Config {
         }
         if let Some(v) = env("RESERV_DIRECTORY") {
             c.directory = Some(v.into());
+        }
+        if let Some(v) = env("RESERV_ROUTINES") {
+            c.routines = Some(v.into());
         }
         if let Some(v) = env("RESERV_SECURE_COOKIES") {
             c.secure_cookies = parse_bool("RESERV_SECURE_COOKIES", &v)?;

@@ -21,6 +21,20 @@ use config::Config;
 
 /// The built-in system catalogue (data/systems.toml).
 const BUILTIN_CATALOGUE: &str = include_str!("../../../data/systems.toml");
+/// The built-in routines (data/routines), used unless `routines` names a directory.
+const BUILTIN_ROUTINES: &[(&str, &str)] = &[
+    ("000-prator.toml", include_str!("../../../data/routines/000-prator.toml")),
+    ("001-lifecare-sp.toml", include_str!("../../../data/routines/001-lifecare-sp.toml")),
+    ("003-clinic24.toml", include_str!("../../../data/routines/003-clinic24.toml")),
+    ("003-elvis.toml", include_str!("../../../data/routines/003-elvis.toml")),
+    ("003-general.toml", include_str!("../../../data/routines/003-general.toml")),
+    ("003-medspeech.toml", include_str!("../../../data/routines/003-medspeech.toml")),
+    ("003-melior.toml", include_str!("../../../data/routines/003-melior.toml")),
+    ("003-pmo.toml", include_str!("../../../data/routines/003-pmo.toml")),
+    ("003-provisio.toml", include_str!("../../../data/routines/003-provisio.toml")),
+    ("003-svarsdatabasen.toml", include_str!("../../../data/routines/003-svarsdatabasen.toml")),
+    ("004-municipal-record.toml", include_str!("../../../data/routines/004-municipal-record.toml")),
+];
 /// The demo directory: Region Västernorrland and its municipalities.
 const DEMO_DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
 
@@ -179,7 +193,42 @@ fn open_app(c: &Config) -> Result<App, String> {
         lockout_minutes: c.lockout_minutes,
         handover_routine: c.handover_routine.clone(),
     };
-    Ok(App::new(Arc::new(store), Arc::new(SystemClock), load_catalogue(c)?, settings))
+    let catalogue = load_catalogue(c)?;
+    let routines = load_routines(c, &catalogue)?;
+    Ok(App::new(Arc::new(store), Arc::new(SystemClock), catalogue, settings).with_routines(routines))
+}
+
+/// Reads the routine files of a directory (`*.toml`, sorted by name).
+fn read_routine_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("kan inte läsa {}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            files.push((path.file_name().unwrap_or_default().to_string_lossy().into_owned(), read_file(&path)?));
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("{}: inga rutinfiler (*.toml)", dir.display()));
+    }
+    Ok(files)
+}
+
+fn routine_errors(errors: Vec<reserv_core::routine::RoutineError>) -> String {
+    let lines: Vec<String> = errors.iter().map(|e| e.message_sv()).collect();
+    format!("{} fel i rutinerna:\n{}", errors.len(), lines.join("\n"))
+}
+
+/// The routines of the configured directory, or the built-in ones.
+fn load_routines(c: &Config, catalogue: &Catalogue) -> Result<reserv_core::routine::RoutineSet, String> {
+    match &c.routines {
+        Some(dir) => {
+            let files = read_routine_dir(dir)?;
+            reserv_core::routine::load(files.iter().map(|(n, t)| (n.as_str(), t.as_str())), catalogue)
+                .map_err(routine_errors)
+        }
+        None => reserv_core::routine::load(BUILTIN_ROUTINES.iter().copied(), catalogue).map_err(routine_errors),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -253,17 +302,7 @@ fn run(cli: Cli) -> Result<(), String> {
 /// `reserv routines check DIR`: every problem of every file, with file and line.
 fn check_routines(cfg: &Config, dir: &Path) -> Result<(), String> {
     let catalogue = load_catalogue(cfg)?;
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("kan inte läsa {}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().is_some_and(|x| x == "toml") {
-            files.push((path.file_name().unwrap_or_default().to_string_lossy().into_owned(), read_file(&path)?));
-        }
-    }
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("{}: inga rutinfiler (*.toml)", dir.display()));
-    }
+    let files = read_routine_dir(dir)?;
     match reserv_core::routine::load(files.iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue) {
         Ok(set) => {
             let steps: usize = set.routines().iter().map(|r| r.steps.len()).sum();

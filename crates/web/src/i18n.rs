@@ -168,6 +168,12 @@ pub struct Texts {
     pub source_sentence: &'static str,
     pub entries_count: &'static str,
     pub print_blank: &'static str,
+    pub impact_title: &'static str,
+    pub impact_direct: &'static str,
+    pub impact_indirect: &'static str,
+    pub routines_title: &'static str,
+    pub roles_label: &'static str,
+    pub area_label: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -310,6 +316,12 @@ pub static SV: Texts = Texts {
     source_sentence: "Källa",
     entries_count: "Samtal",
     print_blank: "Tom blankett",
+    impact_title: "Berörda system och konsekvenser",
+    impact_direct: "Direkt",
+    impact_indirect: "Kan också påverka (via)",
+    routines_title: "Rutiner för systemet",
+    roles_label: "Vem",
+    area_label: "Område",
 };
 
 pub static EN: Texts = Texts {
@@ -452,6 +464,12 @@ pub static EN: Texts = Texts {
     source_sentence: "Source",
     entries_count: "Calls",
     print_blank: "Blank form",
+    impact_title: "Affected systems and consequences",
+    impact_direct: "Direct",
+    impact_indirect: "May also affect (via)",
+    routines_title: "Routines for the system",
+    roles_label: "Who",
+    area_label: "Area",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -279,6 +279,8 @@ struct OutagePage {
     manages: bool,
     now_input: String,
     scopes: Vec<(&'static str, &'static str)>,
+    impact: Vec<crate::view::ImpactRow>,
+    phases: Vec<crate::view::PhaseGroup>,
 }
 
 fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
@@ -294,17 +296,22 @@ async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, err
         Err(e) => Err(e),
     };
     match view {
-        Ok(v) => render(
-            status,
-            &OutagePage {
-                l: Layout::new(ctx, &st.app).await,
-                errors,
-                o: OutageCard::new(ctx.lang, &v),
-                manages: p.user.role.may_manage_outages(),
-                now_input: format_input(st.app.now()),
-                scopes: scopes(ctx.lang),
-            },
-        ),
+        Ok(v) => {
+            let (impact, phases) = crate::view::guidance(ctx.lang, st.app.routines(), &st.app, &v.outage.system);
+            render(
+                status,
+                &OutagePage {
+                    l: Layout::new(ctx, &st.app).await,
+                    errors,
+                    o: OutageCard::new(ctx.lang, &v),
+                    manages: p.user.role.may_manage_outages(),
+                    now_input: format_input(st.app.now()),
+                    scopes: scopes(ctx.lang),
+                    impact,
+                    phases,
+                },
+            )
+        }
         Err(e) => fail(ctx, e),
     }
 }

@@ -191,3 +191,87 @@ impl OutageCard {
         }
     }
 }
+
+/// One consequence of an outage for another system (seed 003's dependencies).
+pub struct ImpactRow {
+    pub affected: String,
+    pub consequence: String,
+    pub direct: bool,
+    pub via: String,
+    pub cite: String,
+}
+
+/// One routine step as shown with an outage.
+pub struct StepRow {
+    pub roles: String,
+    pub area: &'static str,
+    pub condition: String,
+    pub text: String,
+    pub cite: String,
+}
+
+/// The steps of one phase (before a planned stop, during, after restore).
+pub struct PhaseGroup {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub steps: Vec<StepRow>,
+}
+
+/// What the routines say about an outage of `system`: the consequences for
+/// other systems (direct first) and every step of its routines by phase.
+pub fn guidance(
+    lang: Lang,
+    routines: Option<&reserv_core::routine::RoutineSet>,
+    app: &App,
+    system: &reserv_core::ids::SystemId,
+) -> (Vec<ImpactRow>, Vec<PhaseGroup>) {
+    use reserv_core::routine::Phase;
+    let Some(set) = routines else { return (Vec::new(), Vec::new()) };
+    let name = |id: &str| {
+        reserv_core::ids::SystemId::parse(id)
+            .ok()
+            .and_then(|s| app.catalogue().get(&s).map(|x| x.name.clone()))
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let impact = set
+        .impact(std::slice::from_ref(system))
+        .into_iter()
+        .map(|c| ImpactRow {
+            affected: name(c.affected()),
+            consequence: c.dependency.consequence.clone(),
+            direct: c.is_direct(),
+            via: c.path.iter().map(|p| name(p)).collect::<Vec<_>>().join(" → "),
+            cite: c.dependency.cite.clone(),
+        })
+        .collect();
+    let label = |sv: &'static str, en: &'static str| match lang {
+        Lang::Sv => sv,
+        Lang::En => en,
+    };
+    let phases = Phase::ALL
+        .iter()
+        .map(|phase| PhaseGroup {
+            key: phase.key(),
+            label: label(phase.label_sv(), phase.label_en()),
+            steps: set
+                .steps(system, None, Some(*phase))
+                .into_iter()
+                .map(|r| StepRow {
+                    roles: r
+                        .step
+                        .roles
+                        .iter()
+                        .map(|x| label(x.label_sv(), x.label_en()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    area: label(r.step.area.label_sv(), r.step.area.label_en()),
+                    condition: r.step.condition.clone().unwrap_or_default(),
+                    text: r.step.text.clone(),
+                    cite: r.step.cite.clone(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.steps.is_empty())
+        .collect();
+    (impact, phases)
+}

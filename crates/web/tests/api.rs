@@ -22,6 +22,19 @@ use reserv_web::AppState;
 const CATALOGUE: &str = include_str!("../../../data/systems.toml");
 const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
 
+/// The shipped routine files (data/routines/*.toml).
+fn routine_files() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
 struct TestApp {
     addr: SocketAddr,
     _dir: tempfile::TempDir,
@@ -47,7 +60,10 @@ impl Resp {
 
 async fn spawn_with(store: Arc<dyn Store>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::new(store, Arc::new(SystemClock), Catalogue::parse(CATALOGUE).unwrap(), Settings::default());
+    let catalogue = Catalogue::parse(CATALOGUE).unwrap();
+    let routines =
+        reserv_core::routine::load(routine_files().iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue).unwrap();
+    let app = App::new(store, Arc::new(SystemClock), catalogue, Settings::default()).with_routines(routines);
     reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -913,4 +929,26 @@ async fn long_lists_are_paged_to_stay_small() {
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body.len() <= 100 * 1024, "{path} is {} bytes", r.body.len());
     }
+}
+
+#[tokio::test]
+async fn an_outage_page_shows_consequences_and_routines() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let mut d = declaration(now - SignedDuration::from_mins(20), now + SignedDuration::from_hours(3));
+    d["system"] = json!("elvis");
+    let r = t.send_json("POST", "/api/v1/outages", Some(&it), &d).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let cookies = browser_login(&t, "demo-it").await;
+    let page = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
+    assert_eq!(page.status, 200);
+    // 003 §4.5.5: ELVIS down → no care contacts reach Svarsdatabasen; Provisio's bookings must be re-saved; BOV not updated.
+    for want in
+        ["Berörda system och konsekvenser", "Svarsdatabasen", "Provisio", "BOV", "Rutiner för systemet", "003 §4.5.5"]
+    {
+        assert!(page.body.contains(want), "the ELVIS outage page lacks {want:?}");
+    }
+    assert!(page.body.len() <= 100 * 1024, "{} bytes", page.body.len());
 }

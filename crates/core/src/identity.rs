@@ -358,11 +358,23 @@ fn invalid(problem: PatientIdProblem) -> DomainError {
 /// A validated patient identity. Construct it with [`PatientId::parse`]
 /// (personnummer, samordningsnummer), [`PatientId::parse_reserve`] (reserve
 /// number) or [`PatientId::from_canonical`] (a stored canonical form).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "PatientIdRepr", into = "PatientIdRepr")]
 pub struct PatientId {
     kind: PatientIdKind,
     canonical: String,
+}
+
+/// `Debug` hides all but the birth date, so a stray `{:?}` in a log line or a
+/// panic message never carries a whole personal identity number.
+impl fmt::Debug for PatientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: String = match self.kind {
+            PatientIdKind::Reserve => "****".into(),
+            _ => self.canonical.chars().take(8).chain("-****".chars()).collect(),
+        };
+        f.debug_struct("PatientId").field("kind", &self.kind).field("value", &shown).finish()
+    }
 }
 
 impl PatientId {
@@ -964,6 +976,16 @@ mod tests {
         let doc = Doc { patient: id.clone() };
         let text = toml::to_string(&doc).unwrap();
         toml::from_str::<Doc>(&text).unwrap().patient
+    }
+
+    #[test]
+    fn debug_never_prints_the_whole_number() {
+        let p = PatientId::parse("19121212-1212", date(2026, 11, 23)).unwrap();
+        let d = format!("{p:?}");
+        assert!(!d.contains("1212-1212") && !d.contains("12121212"), "{d}");
+        assert!(d.contains("19121212-****"), "{d}");
+        let r = PatientId::parse_reserve("RES-2026-0001").unwrap();
+        assert!(!format!("{r:?}").contains("RES-2026"));
     }
 
     #[test]

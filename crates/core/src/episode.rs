@@ -322,22 +322,10 @@ pub struct EntryDraft {
     pub comment: String,
 }
 
-/// The validated parts of an entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidEntry {
-    pub at: Timestamp,
-    pub counterpart_name: String,
-    pub counterpart_role: String,
-    pub counterpart_org: OrgId,
-    pub direction: Direction,
-    pub channel: Channel,
-    pub messages: BTreeSet<MessageType>,
-    pub comment: String,
-}
-
-/// Validates one call at `now` for an episode: seed 000 asks for the date, a
-/// signature and the name of the person spoken to.
-pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Result<ValidEntry, DomainError> {
+/// Validates one call at `now` for an episode and returns it with its texts
+/// trimmed: seed 000 asks for the date, a signature and the name of the
+/// person spoken to.
+pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Result<EntryDraft, DomainError> {
     let at = not_future(Field::CallAt, d.at, now)?;
     // A call cannot be about a stay before it began (a day's slack for calls
     // that prepared the admission).
@@ -350,7 +338,7 @@ pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Resul
         return Err(DomainError::Required { field: Field::Messages });
     }
     let comment = check_text(Field::Comment, &d.comment, COMMENT_MAX_CHARS, false)?;
-    Ok(ValidEntry {
+    Ok(EntryDraft {
         at,
         counterpart_name,
         counterpart_role,

@@ -3,6 +3,7 @@
 
 mod config;
 mod print;
+mod reconcile;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -86,11 +87,34 @@ enum Command {
         #[command(subcommand)]
         command: RoutinesCommand,
     },
+    /// Back-entry policies (data/policies).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Run the back-entry engine on a file: what each party must enter, must not enter, and why.
+    Reconcile {
+        /// The policy file (TOML), e.g. data/policies/lifecare-sp-vasternorrland-2025.toml.
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// The input file (JSON, see docs/reconcile.md).
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// json or csv.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
+    },
     /// Printouts as PDF (embedded fonts).
     Print {
         #[command(subcommand)]
         command: PrintCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy: malformed, ambiguous (two rows match one case) or incomplete (a case no row covers).
+    Check { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -291,6 +315,29 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Routines { command: RoutinesCommand::Check { dir } } => check_routines(&cfg, &dir),
+        Command::Policy { command: PolicyCommand::Check { file } } => {
+            let p = reconcile::load_policy(&file.display().to_string(), &read_file(&file)?)?;
+            println!(
+                "{}: policyn {} (version {}) har {} rader, inga fel.",
+                file.display(),
+                p.id,
+                p.version,
+                p.rules.len()
+            );
+            Ok(())
+        }
+        Command::Reconcile { policy, input, format } => {
+            let p = reconcile::load_policy(&policy.display().to_string(), &read_file(&policy)?)?;
+            let i = reconcile::parse_input(&input.display().to_string(), &read_file(&input)?)?;
+            let out = reconcile::run(&p, &i);
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            let written = match format.as_str() {
+                "csv" => reconcile::write_csv(&out, &mut w),
+                _ => reconcile::write_json(&p, &out, &mut w),
+            };
+            written.and_then(|()| w.flush()).map_err(|e| format!("kan inte skriva resultatet: {e}"))
+        }
         Command::Catalogue { command: CatalogueCommand::Check { file } } => {
             let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
             println!("{}: {} system, inga fel.", file.display(), c.systems().len());

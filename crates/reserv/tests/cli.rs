@@ -174,3 +174,49 @@ fn routines_are_checked_with_file_and_line() {
     let out = text(&r);
     assert!(out.contains("003-melior.toml") && out.contains("rad"), "{out}");
 }
+
+#[test]
+fn policies_are_checked_and_reconcile_runs_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    for p in ["prator-vasterbotten-2023", "lifecare-sp-vasternorrland-2025", "prator-long-outage-2024"] {
+        let r = reserv(&["policy", "check", &format!("{root}/data/policies/{p}.toml")], None, dir.path());
+        assert!(r.status.success(), "{p}: {}", text(&r));
+    }
+    let policy = format!("{root}/data/policies/lifecare-sp-vasternorrland-2025.toml");
+    let input = format!("{root}/docs/examples/reconcile-input.json");
+    let json = reserv(&["reconcile", "--policy", &policy, "--input", &input], None, dir.path());
+    assert!(json.status.success(), "{}", text(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let decisions = v["decisions"].as_array().unwrap();
+    // Three episodes: 3 + 3 + 4 parties (outpatient psychiatry on the psychiatric ward).
+    assert_eq!(decisions.len(), 10, "one decision per episode and party");
+    // 001: "Patienter som under avbrottet har hunnit bli både inskrivna och utskrivna: Behöver inte registreras".
+    let both = decisions
+        .iter()
+        .find(|d| d["episode"] == "01900000-0000-7000-8000-000000000003" && d["party"] == "ward")
+        .unwrap();
+    assert_eq!(both["outcome"]["outcome"], "nothing_to_enter", "{both}");
+    let csv = reserv(&["reconcile", "--policy", &policy, "--input", &input, "--format", "csv"], None, dir.path());
+    assert!(csv.status.success());
+    let out = String::from_utf8_lossy(&csv.stdout);
+    assert!(out.starts_with("subject,id,party,outcome,rule,kind,item,values,reason_or_cite"));
+    assert!(out.contains("discharge_notice,discharged_at=2025-11-03 16:30"), "{out}");
+    // Bad input: a malformed file, an unknown key, a missing policy, an ambiguous policy.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"window\": 1}").unwrap();
+    let r = reserv(&["reconcile", "--policy", &policy, "--input", bad.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("ogiltig indatafil"), "{}", text(&r));
+    let r = reserv(&["reconcile", "--policy", "/nonexistent.toml", "--input", &input], None, dir.path());
+    assert!(!r.status.success() && text(&r).contains("kan inte läsa"));
+    let text_policy = std::fs::read_to_string(&policy).unwrap();
+    let first_rule = text_policy.find("[[rule]]").unwrap();
+    let end = text_policy[first_rule + 8..].find("[[rule]]").map(|i| i + first_rule + 8).unwrap_or(text_policy.len());
+    let dup = format!("{}\n{}", text_policy, text_policy[first_rule..end].replacen("id = \"", "id = \"copy-", 1));
+    let ambiguous = dir.path().join("ambiguous.toml");
+    std::fs::write(&ambiguous, dup).unwrap();
+    let r = reserv(&["policy", "check", ambiguous.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    assert!(text(&r).contains("copy-"), "the message names the row: {}", text(&r));
+}

@@ -655,6 +655,17 @@ fn values_for(code: ItemCode, e: &EpisodeInput, today: Date) -> BTreeMap<String,
     v
 }
 
+/// An item for a person: the input contradicts itself or no row covers it.
+fn contradiction(cite: String) -> Item {
+    Item {
+        kind: ItemKind::NeedsReview,
+        code: ItemCode::Contradiction,
+        rule: "input".into(),
+        cite,
+        values: BTreeMap::new(),
+    }
+}
+
 /// Computes, for every episode and every party present in it, exactly one
 /// decision. Pure: the result is sorted by episode and party, so it does not
 /// depend on input order. An episode whose facts contradict themselves gets a
@@ -665,16 +676,7 @@ pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], tod
         let problems = contradictions(&e.facts, window, today);
         if !problems.is_empty() {
             for party in e.facts.parties() {
-                let items = problems
-                    .iter()
-                    .map(|p| Item {
-                        kind: ItemKind::NeedsReview,
-                        code: ItemCode::Contradiction,
-                        rule: "input".into(),
-                        cite: p.clone(),
-                        values: BTreeMap::new(),
-                    })
-                    .collect();
+                let items = problems.iter().map(|p| contradiction(p.clone())).collect();
                 out.push(Decision { episode: e.id, party, rule: None, outcome: Outcome::NeedsReview, items });
             }
             continue;
@@ -690,13 +692,7 @@ pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], tod
                     party,
                     rule: None,
                     outcome: Outcome::NeedsReview,
-                    items: vec![Item {
-                        kind: ItemKind::NeedsReview,
-                        code: ItemCode::Contradiction,
-                        rule: "input".into(),
-                        cite: format!("no row covers {}", describe(&policy.dimensions, &case)),
-                        values: BTreeMap::new(),
-                    }],
+                    items: vec![contradiction(format!("no row covers {}", describe(&policy.dimensions, &case)))],
                 });
                 continue;
             };
@@ -805,13 +801,7 @@ pub fn reconcile_sips(policy: &Policy, sips: &[SipInput], today: Date) -> Vec<Si
                     party,
                     rule: None,
                     outcome: Outcome::NeedsReview,
-                    items: vec![Item {
-                        kind: ItemKind::NeedsReview,
-                        code: ItemCode::Contradiction,
-                        rule: "input".into(),
-                        cite: p.clone(),
-                        values: BTreeMap::new(),
-                    }],
+                    items: vec![contradiction(p.clone())],
                 },
                 (None, None) => SipDecision {
                     sip: sip.id,

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::episode::Episode;
 use crate::error::{DomainError, Field};
-use crate::handover::{EpisodeFacts, Party};
+use crate::handover::{EpisodeFacts, MessageType, Party};
 use crate::ids::EpisodeId;
 use crate::time::local;
 
@@ -118,7 +118,7 @@ impl Dimension {
 }
 
 /// What the party does with an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// Enter in the system afterwards.
@@ -145,7 +145,7 @@ impl ItemKind {
 macro_rules! item_codes {
     ($($variant:ident => $key:literal),* $(,)?) => {
         /// The closed list of back-entry items (glossary names).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum ItemCode { $($variant),* }
 
@@ -154,7 +154,7 @@ macro_rules! item_codes {
             pub fn key(self) -> &'static str {
                 match self { $(ItemCode::$variant => $key),* }
             }
-            fn parse(s: &str) -> Option<ItemCode> {
+            pub fn parse(s: &str) -> Option<ItemCode> {
                 match s { $($key => Some(ItemCode::$variant),)* _ => None }
             }
         }
@@ -507,18 +507,56 @@ pub struct Window {
     pub end: Timestamp,
 }
 
+/// One call of the handover log as the engine sees it: which party told
+/// which, what, and when. Corrected (superseded) entries are left out by the
+/// caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    pub at: Timestamp,
+    pub from: Party,
+    pub to: Party,
+    pub messages: BTreeSet<MessageType>,
+}
+
 /// What the engine needs of one episode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EpisodeInput {
     pub id: EpisodeId,
     pub facts: EpisodeFacts,
     pub designated_care_contact: Option<String>,
+    /// The episode's logged calls; they fill in when something was told by
+    /// phone (`told_by_phone_at`) and how many calls a party must acknowledge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
 }
 
 impl From<&Episode> for EpisodeInput {
     fn from(e: &Episode) -> Self {
-        EpisodeInput { id: e.id, facts: e.facts.clone(), designated_care_contact: e.designated_care_contact.clone() }
+        EpisodeInput {
+            id: e.id,
+            facts: e.facts.clone(),
+            designated_care_contact: e.designated_care_contact.clone(),
+            calls: Vec::new(),
+        }
     }
+}
+
+/// The message of the handover log that carries what an item enters.
+fn message_of(code: ItemCode) -> Option<MessageType> {
+    Some(match code {
+        ItemCode::AdmissionNotice => MessageType::Admission,
+        ItemCode::PatientInformation | ItemCode::PatientInformationSendHome => MessageType::PatientInformation,
+        ItemCode::DischargeNotice => MessageType::DischargeNotice,
+        ItemCode::ReadyForDischargeNotice => MessageType::ReadyForDischarge,
+        ItemCode::PlanningInformation => MessageType::PlanningInformation,
+        ItemCode::ConfirmDesignatedCareContact => MessageType::DesignatedCareContact,
+        ItemCode::SendSipInvitation | ItemCode::SipInvitation => MessageType::SipInvitation,
+        ItemCode::SipInitiative => MessageType::SipInitiative,
+        ItemCode::SipPlan => MessageType::SipPlan,
+        _ => return None,
+    })
 }
 
 /// One line of a party's worklist, with its reason.
@@ -626,10 +664,25 @@ fn created(p: &Policy, at: Timestamp) -> &'static str {
     }
 }
 
-fn values_for(code: ItemCode, e: &EpisodeInput, today: Date) -> BTreeMap<String, String> {
+fn values_for(code: ItemCode, party: Party, e: &EpisodeInput, w: Window, today: Date) -> BTreeMap<String, String> {
     let f = &e.facts;
     let mut v = BTreeMap::new();
     let fmt = |t: Timestamp| local(t).strftime("%Y-%m-%d %H:%M").to_string();
+    let in_window = |c: &&Call| c.at >= w.start && c.at <= w.end;
+    if let Some(m) = message_of(code)
+        && let Some(c) = e
+            .calls
+            .iter()
+            .filter(in_window)
+            .filter(|c| (c.from == party || c.to == party) && c.messages.contains(&m))
+            .min_by_key(|c| c.at)
+    {
+        v.insert("told_by_phone_at".into(), fmt(c.at));
+    }
+    if code == ItemCode::AcknowledgeMessages {
+        let received = e.calls.iter().filter(in_window).filter(|c| c.to == party).count();
+        v.insert("calls_received".into(), received.to_string());
+    }
     match code {
         ItemCode::AdmissionNotice => {
             v.insert("admitted_at".into(), fmt(f.admitted_at));
@@ -709,7 +762,7 @@ pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], tod
                     values: if ri.kind == ItemKind::DoNotEnter {
                         ri.set.clone()
                     } else {
-                        let mut v = values_for(ri.code, e, today);
+                        let mut v = values_for(ri.code, party, e, window, today);
                         v.extend(ri.set.clone());
                         v
                     },
@@ -896,6 +949,7 @@ mod tests {
                 discharged_at: discharged.map(ts),
             },
             designated_care_contact: Some("Ssk Anna Berg".into()),
+            calls: Vec::new(),
         }
     }
 
@@ -998,6 +1052,34 @@ mod tests {
         for d in &ds {
             assert_eq!(item(d, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).cite, "Kvittera meddelanden");
         }
+    }
+
+    /// The handover log fills in when an item was told by phone, and how many calls a party must
+    /// acknowledge; calls outside the outage window do not count.
+    #[test]
+    fn calls_in_the_window_fill_told_by_phone_and_calls_to_acknowledge() {
+        let call = |at: &str, from, to, m: &[MessageType]| Call {
+            at: ts(at),
+            from,
+            to,
+            messages: m.iter().copied().collect(),
+        };
+        let mut e = ep(1, "2023-05-02 10:30", None, None, false);
+        e.calls = vec![
+            call("2023-05-02 11:40", Party::Ward, Party::Municipality, &[MessageType::Admission]),
+            call("2023-05-02 11:05", Party::Ward, Party::Municipality, &[MessageType::Admission]),
+            call("2023-05-02 12:00", Party::Ward, Party::PrimaryCare, &[MessageType::Admission]),
+            call("2023-05-04 09:00", Party::Ward, Party::Municipality, &[MessageType::PlanningInformation]),
+        ];
+        let ds = decide(&policy(P000), e, "2023-05-04");
+        let ward = of(&ds, Party::Ward);
+        assert_eq!(
+            item(ward, ItemKind::Enter, ItemCode::AdmissionNotice).values["told_by_phone_at"],
+            "2023-05-02 11:05"
+        );
+        assert_eq!(item(ward, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "0");
+        let kommun = of(&ds, Party::Municipality);
+        assert_eq!(item(kommun, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "2");
     }
 
     /// "Skicka kallelser till SIP där man kommit överens om datum per telefon" — outpatient care only,

@@ -39,6 +39,10 @@ pub enum Field {
     Messages,
     Comment,
     Supersedes,
+    WorkItem,
+    Reason,
+    Assignee,
+    Policy,
 }
 
 impl Field {
@@ -77,6 +81,10 @@ impl Field {
             Field::Messages => "messages",
             Field::Comment => "comment",
             Field::Supersedes => "supersedes",
+            Field::WorkItem => "key",
+            Field::Reason => "reason",
+            Field::Assignee => "assignee",
+            Field::Policy => "policy",
         }
     }
 
@@ -115,6 +123,10 @@ impl Field {
             Field::Messages => "Information",
             Field::Comment => "Kommentar",
             Field::Supersedes => "Rättar post",
+            Field::WorkItem => "Rad i arbetslistan",
+            Field::Reason => "Anledning",
+            Field::Assignee => "Tilldelad",
+            Field::Policy => "Policy",
         }
     }
 
@@ -153,6 +165,10 @@ impl Field {
             Field::Messages => "Information",
             Field::Comment => "Comment",
             Field::Supersedes => "Corrects entry",
+            Field::WorkItem => "Worklist line",
+            Field::Reason => "Reason",
+            Field::Assignee => "Assigned to",
+            Field::Policy => "Policy",
         }
     }
 }
@@ -186,6 +202,14 @@ pub enum DomainError {
     /// broke one of its rules; the problem says which, precisely.
     #[error("{field:?}: {problem}")]
     InvalidPatientId { field: Field, problem: crate::identity::PatientIdProblem },
+    #[error("the work item is already done or skipped")]
+    WorkItemResolved,
+    #[error("the work item is still open")]
+    WorkItemOpen,
+    #[error("the outage has not ended")]
+    OutageNotEnded,
+    #[error("no back-entry policy for system {system}")]
+    NoBackEntryPolicy { system: String },
 }
 
 impl DomainError {
@@ -202,7 +226,12 @@ impl DomainError {
             | DomainError::UnknownValue { field, .. }
             | DomainError::Invalid { field, .. }
             | DomainError::InvalidPatientId { field, .. } => Some(*field),
-            DomainError::AlreadyEnded | DomainError::NothingChanged => None,
+            DomainError::AlreadyEnded
+            | DomainError::NothingChanged
+            | DomainError::WorkItemResolved
+            | DomainError::WorkItemOpen
+            | DomainError::OutageNotEnded
+            | DomainError::NoBackEntryPolicy { .. } => None,
         }
     }
 
@@ -221,6 +250,10 @@ impl DomainError {
             DomainError::NothingChanged => "nothing_changed",
             DomainError::Invalid { .. } => "invalid",
             DomainError::InvalidPatientId { problem, .. } => problem.code(),
+            DomainError::WorkItemResolved => "work_item_resolved",
+            DomainError::WorkItemOpen => "work_item_open",
+            DomainError::OutageNotEnded => "outage_not_ended",
+            DomainError::NoBackEntryPolicy { .. } => "no_backentry_policy",
         }
     }
 
@@ -250,6 +283,17 @@ impl DomainError {
             DomainError::InvalidPatientId { problem, .. } => {
                 format!("{f}: {}", problem.message_sv())
             }
+            DomainError::WorkItemResolved => {
+                "Raden är redan markerad som klar eller överhoppad. Återöppna den först om den ska ändras.".into()
+            }
+            DomainError::WorkItemOpen => "Raden är inte klar eller överhoppad, så den kan inte återöppnas.".into(),
+            DomainError::OutageNotEnded => {
+                "Avbrottet pågår fortfarande. Arbetslistan för efterregistrering skapas när systemet är i drift igen."
+                    .into()
+            }
+            DomainError::NoBackEntryPolicy { system } => {
+                format!("Ingen policy för efterregistrering är inställd för systemet ”{system}”.")
+            }
         }
     }
 
@@ -278,6 +322,16 @@ impl DomainError {
             DomainError::Invalid { message, .. } => format!("{f}: {message}"),
             DomainError::InvalidPatientId { problem, .. } => {
                 format!("{f}: {}", problem.message_en())
+            }
+            DomainError::WorkItemResolved => {
+                "The line is already marked done or skipped. Reopen it first to change it.".into()
+            }
+            DomainError::WorkItemOpen => "The line is not done or skipped, so it cannot be reopened.".into(),
+            DomainError::OutageNotEnded => {
+                "The outage is still ongoing. The back-entry worklist is made when the system is back.".into()
+            }
+            DomainError::NoBackEntryPolicy { system } => {
+                format!("No back-entry policy is set for the system “{system}”.")
             }
         }
     }

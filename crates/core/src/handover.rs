@@ -28,6 +28,24 @@ pub enum Party {
     OutpatientPsychiatry,
 }
 
+impl Party {
+    pub const ALL: [Party; 4] = [Party::Ward, Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry];
+
+    /// The party's name as the API and data files spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Party::Ward => "ward",
+            Party::Municipality => "municipality",
+            Party::PrimaryCare => "primary_care",
+            Party::OutpatientPsychiatry => "outpatient_psychiatry",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Party> {
+        Party::ALL.into_iter().find(|p| p.key() == s)
+    }
+}
+
 /// The messages of coordinated discharge that a call can carry (glossary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +87,28 @@ impl MessageType {
         MessageType::PatientInformation,
         MessageType::Other,
     ];
+
+    /// The message's name as the API spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            MessageType::Admission => "admission",
+            MessageType::EstimatedDischargeDate => "estimated_discharge_date",
+            MessageType::PlanningInformation => "planning_information",
+            MessageType::DischargeReport => "discharge_report",
+            MessageType::ReadyForDischarge => "ready_for_discharge",
+            MessageType::CurrentServices => "current_services",
+            MessageType::MunicipalityReady => "municipality_ready",
+            MessageType::DesignatedCareContact => "designated_care_contact",
+            MessageType::SipNeed => "sip_need",
+            MessageType::SipInitiative => "sip_initiative",
+            MessageType::SipInvitation => "sip_invitation",
+            MessageType::SipMeetingHeld => "sip_meeting_held",
+            MessageType::SipPlan => "sip_plan",
+            MessageType::DischargeNotice => "discharge_notice",
+            MessageType::PatientInformation => "patient_information",
+            MessageType::Other => "other",
+        }
+    }
 }
 
 /// Whether the logging party gave or received the information.

@@ -15,7 +15,10 @@ pub mod identity;
 pub mod ids;
 pub mod org;
 pub mod outage;
+pub mod payment;
 pub mod routine;
+pub mod statistics;
 pub mod time;
+pub mod worklist;
 
 pub use error::{DomainError, Field};

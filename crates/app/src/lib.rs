@@ -10,6 +10,7 @@ pub mod episodes;
 pub mod error;
 pub mod outages;
 pub mod users;
+pub mod worklists;
 
 use std::sync::Arc;
 
@@ -37,6 +38,10 @@ pub struct Settings {
     /// The handover routine for episodes registered when no outage of a
     /// coordinated-discharge system is ongoing (`prator-000`, `lifecare-sp-001`).
     pub handover_routine: String,
+    /// The back-entry policy (by id) for each coordinated-discharge system.
+    pub backentry_policies: std::collections::BTreeMap<String, String>,
+    /// The regional agreement on municipal payment responsibility.
+    pub payment: reserv_core::payment::PaymentAgreement,
 }
 
 impl Default for Settings {
@@ -46,6 +51,12 @@ impl Default for Settings {
             max_failed_logins: 5,
             lockout_minutes: 15,
             handover_routine: reserv_core::handover::LIFECARE_001.id.to_owned(),
+            backentry_policies: [
+                ("prator".to_owned(), "prator-vasterbotten-2023".to_owned()),
+                ("lifecare-sp".to_owned(), "lifecare-sp-vasternorrland-2025".to_owned()),
+            ]
+            .into(),
+            payment: reserv_core::payment::PaymentAgreement::default(),
         }
     }
 }
@@ -75,6 +86,8 @@ pub struct App {
     settings: Settings,
     /// The routines as data, when loaded (`with_routines`).
     routines: Option<Arc<reserv_core::routine::RoutineSet>>,
+    /// The back-entry policies by id (the built-in ones unless replaced).
+    policies: std::collections::BTreeMap<String, Arc<reserv_core::backentry::Policy>>,
     /// One lock per outage, so concurrent changes to it queue (see `outages`).
     outage_locks: std::sync::Mutex<std::collections::HashMap<reserv_core::ids::OutageId, Arc<tokio::sync::Mutex<()>>>>,
     /// One lock per episode, likewise.
@@ -90,6 +103,7 @@ impl App {
             catalogue: Arc::new(catalogue),
             settings,
             routines: None,
+            policies: worklists::builtin_policies(),
             outage_locks: Default::default(),
             episode_locks: Default::default(),
         }
@@ -99,6 +113,20 @@ impl App {
     pub fn with_routines(mut self, routines: reserv_core::routine::RoutineSet) -> App {
         self.routines = Some(Arc::new(routines));
         self
+    }
+
+    /// Replaces the back-entry policies (checked with `worklists::load_policies`).
+    pub fn with_policies(
+        mut self,
+        policies: std::collections::BTreeMap<String, Arc<reserv_core::backentry::Policy>>,
+    ) -> App {
+        self.policies = policies;
+        self
+    }
+
+    /// The back-entry policies by id.
+    pub fn policies(&self) -> &std::collections::BTreeMap<String, Arc<reserv_core::backentry::Policy>> {
+        &self.policies
     }
 
     /// The routines, if loaded.

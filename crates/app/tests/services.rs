@@ -74,3 +74,114 @@ async fn a_planned_outage_moves_from_upcoming_to_ongoing_to_ended() {
     let public = app.public_status().await.unwrap();
     assert!(public.iter().any(|o| o.system.as_str() == "prator" && o.restored_at.is_some()));
 }
+
+async fn principal(app: &App, username: &str) -> reserv_app::Principal {
+    let s = app.login(username, "reserv-demo", SessionKind::Api, &origin()).await.unwrap();
+    app.authenticate(&s.token, SessionKind::Api, origin()).await.unwrap()
+}
+
+fn work(key: &str, action: &str, reason: &str) -> reserv_app::worklists::WorkInput {
+    reserv_app::worklists::WorkInput {
+        key: key.into(),
+        action: action.into(),
+        reason: reason.into(),
+        assignee: String::new(),
+    }
+}
+
+fn code(r: Result<impl std::fmt::Debug, AppError>) -> String {
+    match r {
+        Err(e) => e.code().to_owned(),
+        Ok(v) => panic!("expected an error, got {v:?}"),
+    }
+}
+
+/// The demo's Lifecare SP outage ends; each party gets its own worklist from
+/// the handover log, works through it, and the report counts it.
+#[tokio::test]
+async fn an_ended_outage_gives_each_party_its_worklist_and_the_work_is_counted() {
+    let (app, clock, _d) = setup("2026-11-23T08:00:00Z").await;
+    let it = principal(&app, "demo-it").await;
+    let ward = principal(&app, "demo-clinician").await;
+    let kommun = principal(&app, "demo-kommun").await;
+    let manager = principal(&app, "demo-manager").await;
+    let outage = app.outages().await.unwrap().into_iter().find(|o| o.outage.system.as_str() == "lifecare-sp").unwrap();
+    let id = outage.outage.id;
+    assert_eq!(code(app.worklist(&ward, id).await), "outage_not_ended");
+
+    // The ready-for-discharge notice for the Sundsvall patient, by phone before 12:00.
+    let sundsvall = app
+        .episodes(&ward)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| {
+            v.episode.facts.municipality.as_str() == "kommun-sundsvall" && v.episode.facts.discharged_at.is_some()
+        })
+        .unwrap();
+    let notice = reserv_app::episodes::EntryInput {
+        at: Some("2026-11-23 08:15".into()),
+        counterpart_name: "Handläggare".into(),
+        counterpart_role: "biståndshandläggare".into(),
+        counterpart_org: "kommun-sundsvall".into(),
+        direction: "given".into(),
+        messages: vec!["ready_for_discharge".into()],
+        ..Default::default()
+    };
+    app.log_call(&ward, sundsvall.episode.id, notice).await.unwrap();
+
+    clock.set("2026-11-23T09:00:00Z".parse().unwrap());
+    app.end_outage(&it, id, "2026-11-23 09:30", Some("Åter i drift".into())).await.unwrap();
+
+    let list = app.worklist(&ward, id).await.unwrap();
+    assert_eq!(list.policy.id, "lifecare-sp-vasternorrland-2025");
+    assert!(list.lines.iter().all(|l| l.line.org == ward.user.org));
+    assert!(list.progress.total > 0 && list.progress.open == list.progress.total);
+    let admitted_during = list
+        .lines
+        .iter()
+        .flat_map(|l| &l.line.items)
+        .find(|i| {
+            i.key.code == reserv_core::backentry::ItemCode::AdmissionNotice
+                && i.item.values.contains_key("told_by_phone_at")
+        })
+        .expect("an admission notice told by phone during the outage");
+    let key = admitted_during.key.to_string();
+    let with_payment = list.lines.iter().find(|l| l.line.episode == sundsvall.episode.id).unwrap();
+    let pay = with_payment.payment.expect("payment start from the logged notice");
+    assert_eq!(pay.day_zero.to_string(), "2026-11-23");
+    assert_eq!(pay.starts.to_string(), "2026-11-26");
+    assert_eq!(pay.payable_days, Some(0), "discharged before payment started");
+
+    // The municipality sees its own lines only; the ward's line does not exist for it.
+    let theirs = app.worklist(&kommun, id).await.unwrap();
+    assert!(theirs.lines.iter().all(|l| l.line.party == reserv_core::handover::Party::Municipality));
+    assert_eq!(code(app.work_on_item(&kommun, id, work(&key, "done", "")).await), "not_found");
+
+    assert_eq!(code(app.work_on_item(&ward, id, work(&key, "skip", "  ")).await), "required");
+    assert_eq!(code(app.work_on_item(&ward, id, work(&key, "reopen", "fel")).await), "work_item_open");
+    assert_eq!(code(app.work_on_item(&ward, id, work(&key, "explode", "")).await), "unknown_value");
+    assert_eq!(code(app.work_on_item(&ward, id, work("not-a-key", "done", "")).await), "invalid_id");
+    app.work_on_item(&ward, id, work(&key, "assign", "")).await.unwrap();
+    clock.advance(SignedDuration::from_mins(10));
+    let done = app.work_on_item(&ward, id, work(&key, "done", "Registrerat i Lifecare SP")).await.unwrap();
+    assert_eq!(done.resolved_by.as_deref(), Some("Demo Sjuksköterska"));
+    assert_eq!(done.assigned_to.as_deref(), Some("Demo Sjuksköterska"));
+    assert_eq!(code(app.work_on_item(&ward, id, work(&key, "done", "")).await), "work_item_resolved");
+
+    let after = app.worklist(&ward, id).await.unwrap();
+    assert_eq!(after.progress.done, 1);
+    assert_eq!(code(app.backentry_report(&ward, id).await), "forbidden");
+    let report = app.backentry_report(&manager, id).await.unwrap();
+    assert_eq!(report.total.done, 1);
+    assert!(!report.complete);
+    assert_eq!(report.progress_over_time.len(), 1);
+    let ward_unit = report.units.iter().find(|u| u.org == ward.user.org).unwrap();
+    assert_eq!(ward_unit.progress.done, 1);
+    let s = &report.statistics.municipalities;
+    let sundsvall_sum = &s[&reserv_core::ids::OrgId::parse("kommun-sundsvall").unwrap()];
+    assert_eq!(sundsvall_sum.notices, 1);
+    assert!(report.statistics.rows.iter().any(|r| r.code == "ready_for_discharge" && r.counts.contacts == 1));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("19380412") && !json.contains("RES-2026"), "the report holds no patient identity");
+}

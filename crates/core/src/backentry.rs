@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::episode::Episode;
 use crate::error::{DomainError, Field};
-use crate::handover::{EpisodeFacts, MessageType, Party};
-use crate::ids::EpisodeId;
+use crate::handover::{self, Contact, Direction, EpisodeFacts, MessageType, Party};
+use crate::ids::{EpisodeId, OrgId};
 use crate::time::local;
 
 /// What a row decides about: a care episode (the default) or a SIP.
@@ -540,6 +540,26 @@ impl From<&Episode> for EpisodeInput {
             designated_care_contact: e.designated_care_contact.clone(),
             calls: Vec::new(),
         }
+    }
+}
+
+impl Call {
+    /// The calls of an episode's handover log: corrected (superseded) contacts
+    /// are left out, and so are contacts with an organisation that plays no
+    /// party in the episode.
+    pub fn from_contacts(facts: &EpisodeFacts, contacts: &[Contact]) -> Vec<Call> {
+        let party_of = |org: &OrgId| Party::ALL.into_iter().find(|p| facts.org_of(*p) == Some(org));
+        handover::effective(contacts)
+            .into_iter()
+            .filter_map(|c| {
+                let (logger, other) = (party_of(&c.logged_by)?, party_of(&c.counterpart)?);
+                let (from, to) = match c.direction {
+                    Direction::Given => (logger, other),
+                    Direction::Received => (other, logger),
+                };
+                Some(Call { at: c.at, from, to, messages: c.messages.clone() })
+            })
+            .collect()
     }
 }
 
@@ -1080,6 +1100,31 @@ mod tests {
         assert_eq!(item(ward, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "0");
         let kommun = of(&ds, Party::Municipality);
         assert_eq!(item(kommun, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "2");
+    }
+
+    /// A received call reverses the direction; a correction replaces the corrected call; a call with
+    /// an organisation outside the episode is not the episode's.
+    #[test]
+    fn calls_come_from_the_effective_contacts_of_the_log() {
+        let e = ep(1, "2023-05-02 10:30", None, None, false);
+        let contact = |n: u128, by: &str, with: &str, direction, supersedes: Option<u128>| Contact {
+            id: crate::ids::EntryId(uuid::Uuid::from_u128(n)),
+            supersedes: supersedes.map(|s| crate::ids::EntryId(uuid::Uuid::from_u128(s))),
+            at: ts("2023-05-02 11:00"),
+            logged_by: org(by),
+            counterpart: org(with),
+            direction,
+            messages: [MessageType::Admission].into(),
+        };
+        let contacts = [
+            contact(1, "avd-1", "umea-kommun", Direction::Given, None),
+            contact(2, "umea-kommun", "avd-1", Direction::Received, Some(1)),
+            contact(3, "hc-ersboda", "avd-1", Direction::Received, None),
+            contact(4, "avd-1", "nagon-annan", Direction::Given, None),
+        ];
+        let calls = Call::from_contacts(&e.facts, &contacts);
+        let pairs: Vec<(Party, Party)> = calls.iter().map(|c| (c.from, c.to)).collect();
+        assert_eq!(pairs, vec![(Party::Ward, Party::Municipality), (Party::Ward, Party::PrimaryCare)]);
     }
 
     /// "Skicka kallelser till SIP där man kommit överens om datum per telefon" — outpatient care only,

@@ -18,13 +18,17 @@ use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::{Actor, OutageEvent};
+use reserv_core::worklist::WorkEvent;
 use reserv_store::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
 
 use writer::Writer;
 
 /// The versioned migrations, applied in order; index + 1 is the schema version.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_handover_log.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_handover_log.sql"),
+    include_str!("migrations/003_worklists.sql"),
+];
 
 /// How many reads run at once (each on its own pooled connection).
 const MAX_READERS: usize = 8;
@@ -643,6 +647,54 @@ impl Store for SqliteStore {
                 }
             }
             out.sort_by_key(|e| (e.at, e.id));
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn append_work_event(
+        &self,
+        event: WorkEvent,
+        after: Option<EntryId>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let data = json(&event)?;
+        self.writer
+            .write(move |c| {
+                let (outage, key) = (event.outage_id.to_string(), event.key.to_string());
+                let last: Option<String> = c
+                    .prepare_cached(
+                        "SELECT id FROM worklist_events WHERE outage_id = ?1 AND item_key = ?2
+                         ORDER BY at DESC, id DESC LIMIT 1",
+                    )
+                    .map_err(map_err)?
+                    .query_row(params![outage, key], |r| r.get(0))
+                    .optional()
+                    .map_err(map_err)?;
+                if last != after.map(|a| a.to_string()) {
+                    return Err(StoreError::Conflict(format!("work item {key} changed meanwhile")));
+                }
+                c.prepare_cached(
+                    "INSERT INTO worklist_events (id, outage_id, item_key, at, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(map_err)?
+                .execute(params![event.id.to_string(), outage, key, micros(event.at), data])
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn work_events(&self, outage: OutageId) -> Result<Vec<WorkEvent>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT event FROM worklist_events WHERE outage_id = ?1 ORDER BY at, id")
+                .map_err(map_err)?;
+            let rows = stmt.query_map(params![outage.to_string()], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(unjson::<WorkEvent>(&r.map_err(map_err)?)?);
+            }
             Ok(out)
         })
         .await

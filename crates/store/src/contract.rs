@@ -4,13 +4,16 @@
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
+use reserv_core::backentry::ItemCode;
 use reserv_core::episode::{Channel, EpisodeChange, EpisodeEvent, LogEntry};
+use reserv_core::handover::Party;
 use reserv_core::handover::{Direction, MessageType};
 use reserv_core::identity::PatientId;
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId, UserId};
 use reserv_core::org::WardType;
 use reserv_core::org::{OrgKind, Organisation, Role};
 use reserv_core::outage::{Actor, OutageChange, OutageEvent, OutageKind, Scope};
+use reserv_core::worklist::{ItemKey, WorkChange, WorkEvent};
 
 use crate::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
 
@@ -78,6 +81,7 @@ pub async fn run_all(store: &dyn Store) {
     outage_timelines(store).await;
     audit_log(store).await;
     episodes_and_log(store).await;
+    worklist_work(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
 }
@@ -248,4 +252,34 @@ async fn episodes_and_log(store: &dyn Store) {
     let got = store.log_entries(&[ep]).await.unwrap();
     assert_eq!(got, vec![fix, first], "entries round-trip exactly, ordered by call time");
     assert!(store.log_entries(&[EpisodeId(Uuid::now_v7())]).await.unwrap().is_empty());
+}
+
+async fn worklist_work(store: &dyn Store) {
+    let outage = OutageId(Uuid::now_v7());
+    let key = ItemKey {
+        episode: EpisodeId(Uuid::now_v7()),
+        party: Party::Municipality,
+        code: ItemCode::AdmissionNotice,
+        n: 0,
+    };
+    let ev = |mins: i64, change: WorkChange| WorkEvent {
+        id: EntryId(Uuid::now_v7()),
+        outage_id: outage,
+        key,
+        at: t0() + SignedDuration::from_mins(mins),
+        actor: Actor { user_id: None, name: "Biståndshandläggare Ö".into() },
+        org: OrgId::parse("kommun-c").unwrap(),
+        node: "test".into(),
+        change,
+    };
+    let assigned = ev(1, WorkChange::Assigned { to: "Biståndshandläggare Ö".into() });
+    let done = ev(2, WorkChange::Done { note: String::new() });
+    store.append_work_event(assigned.clone(), None, audit("worklist.assigned")).await.unwrap();
+    // A writer that did not see the assignment loses: nothing is written.
+    let stale = store.append_work_event(ev(2, WorkChange::Skipped { reason: "x".into() }), None, audit("w")).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    store.append_work_event(done.clone(), Some(assigned.id), audit("worklist.done")).await.unwrap();
+    let other = OutageId(Uuid::now_v7());
+    assert!(store.work_events(other).await.unwrap().is_empty());
+    assert_eq!(store.work_events(outage).await.unwrap(), vec![assigned, done], "round-trip, in time order");
 }

@@ -14,6 +14,7 @@ use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::OutageEvent;
+use reserv_core::worklist::WorkEvent;
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +166,18 @@ pub trait Store: Send + Sync + 'static {
     async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError>;
     /// The log entries of the given episodes, ordered by call time then id.
     async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Appends a change to a back-entry work item. `after` is the id of the
+    /// item's latest change the caller saw (`None`: no change yet); if another
+    /// change came in between, nothing is written and `Conflict` is returned.
+    async fn append_work_event(
+        &self,
+        event: WorkEvent,
+        after: Option<EntryId>,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
+    /// All work on one outage's worklists, ordered by time then id.
+    async fn work_events(&self, outage: OutageId) -> Result<Vec<WorkEvent>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

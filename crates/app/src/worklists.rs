@@ -1,0 +1,366 @@
+//! Back-entry worklists of an ended outage of a coordinated-discharge system
+//! (PRATOR, Lifecare SP): the engine (`reserv_core::backentry`) runs on the
+//! episodes and calls of the handover log with the policy set for the system,
+//! and each party works through its own lines (`reserv_core::worklist`).
+//!
+//! An episode belongs to an outage if it was registered in Reserv during the
+//! outage, or if a call about it was logged while the outage was ongoing.
+//! A person sees only the lines of their own organisation (the chain of care);
+//! the completion report and the statistics hold no patient data and are for
+//! unit managers, IT, system administrators and auditors.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use uuid::Uuid;
+
+use reserv_core::DomainError;
+use reserv_core::backentry::{self, Call, EpisodeInput, Policy, Window};
+use reserv_core::episode::{Episode, EpisodeEvent, LogEntry};
+use reserv_core::identity::PatientId;
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId};
+use reserv_core::org::Role;
+use reserv_core::outage::{Actor as TimelineActor, Outage};
+use reserv_core::payment::{self, PaymentStart};
+use reserv_core::statistics::{self, Statistics};
+use reserv_core::time::local;
+use reserv_core::worklist::{self, ItemKey, Progress, WorkChange, WorkEvent, WorkLine, WorkStatus};
+use reserv_store::StoreError;
+
+use crate::{Actor, App, AppError, Principal};
+
+/// The back-entry policies shipped with Reserv (data/policies).
+pub const BUILTIN_POLICIES: [(&str, &str); 3] = [
+    ("prator-vasterbotten-2023.toml", include_str!("../../../data/policies/prator-vasterbotten-2023.toml")),
+    (
+        "lifecare-sp-vasternorrland-2025.toml",
+        include_str!("../../../data/policies/lifecare-sp-vasternorrland-2025.toml"),
+    ),
+    ("prator-long-outage-2024.toml", include_str!("../../../data/policies/prator-long-outage-2024.toml")),
+];
+
+/// Checks policy files; every problem of every file, one per line.
+pub fn load_policies<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<BTreeMap<String, Arc<Policy>>, String> {
+    let mut out = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, text) in files {
+        match backentry::check_policy(name, text) {
+            Ok(p) => {
+                if out.contains_key(&p.id) {
+                    problems.push(format!("{name}: policy-id ”{}” finns redan i en annan fil", p.id));
+                }
+                out.insert(p.id.clone(), Arc::new(p));
+            }
+            Err(errors) => problems.extend(errors.iter().map(|e| e.message_sv())),
+        }
+    }
+    if problems.is_empty() { Ok(out) } else { Err(problems.join("\n")) }
+}
+
+/// The built-in policies; they are checked by this crate's tests.
+pub fn builtin_policies() -> BTreeMap<String, Arc<Policy>> {
+    load_policies(BUILTIN_POLICIES).unwrap_or_default()
+}
+
+/// The policy's identity, for people and for the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub source: String,
+}
+
+/// One line of a worklist with the patient and the payment start.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineView {
+    #[serde(flatten)]
+    pub line: WorkLine,
+    pub patient: PatientId,
+    /// Municipal payment responsibility, if a ready-for-discharge notice was logged.
+    pub payment: Option<PaymentStart>,
+}
+
+/// The caller's worklist for one outage.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorklistView {
+    pub outage_id: OutageId,
+    pub system: String,
+    pub policy: PolicyInfo,
+    pub window: Window,
+    pub org: OrgId,
+    pub lines: Vec<LineView>,
+    pub progress: Progress,
+}
+
+/// Progress of one organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgProgress {
+    pub org: OrgId,
+    pub name: String,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+/// The completion report of an outage's back-entry: no patient data.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackEntryReport {
+    pub outage_id: OutageId,
+    pub system: String,
+    pub policy: PolicyInfo,
+    pub window: Window,
+    pub generated_at: Timestamp,
+    pub episodes: usize,
+    pub total: Progress,
+    pub complete: bool,
+    pub units: Vec<OrgProgress>,
+    /// Resolved items after each change, in time order.
+    pub progress_over_time: Vec<(Timestamp, usize)>,
+    pub statistics: Statistics,
+}
+
+/// What a person does to a line, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct WorkInput {
+    pub key: String,
+    /// `assign`, `done`, `skip` or `reopen`.
+    pub action: String,
+    pub reason: String,
+    /// For `assign`; empty means the caller.
+    pub assignee: String,
+}
+
+/// Everything computed for one outage.
+struct Computed {
+    outage: Outage,
+    policy: Arc<Policy>,
+    window: Window,
+    patients: HashMap<EpisodeId, PatientId>,
+    inputs: Vec<EpisodeInput>,
+    lines: Vec<WorkLine>,
+    payments: BTreeMap<EpisodeId, PaymentStart>,
+}
+
+fn may_read_report(role: Role) -> bool {
+    matches!(role, Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor)
+}
+
+impl App {
+    async fn compute_backentry(&self, id: OutageId) -> Result<Computed, AppError> {
+        let events = self.store.outage_events(id).await?;
+        if events.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let outage = Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+        let Some(end) = outage.restored_at else { return Err(DomainError::OutageNotEnded.into()) };
+        let policy = self
+            .settings
+            .backentry_policies
+            .get(outage.system.as_str())
+            .and_then(|pid| self.policies.get(pid))
+            .cloned()
+            .ok_or_else(|| DomainError::NoBackEntryPolicy { system: outage.system.to_string() })?;
+        let window = Window { start: outage.start, end };
+
+        let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
+        for ev in self.store.all_episode_events().await? {
+            by.entry(ev.episode_id).or_default().push(ev);
+        }
+        let ids: Vec<EpisodeId> = by.keys().copied().collect();
+        let mut entries: HashMap<EpisodeId, Vec<LogEntry>> = HashMap::new();
+        for e in self.store.log_entries(&ids).await? {
+            entries.entry(e.episode_id).or_default().push(e);
+        }
+        let mut patients = HashMap::new();
+        let mut inputs = Vec::new();
+        for events in by.into_values() {
+            let registered_during = events.first().is_some_and(|e| e.at >= window.start && e.at <= window.end);
+            let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+            let log = entries.remove(&e.id).unwrap_or_default();
+            if !registered_during && !log.iter().any(|x| x.outages.contains(&id)) {
+                continue;
+            }
+            let contacts: Vec<_> = log.iter().map(LogEntry::contact).collect();
+            let mut input = EpisodeInput::from(&e);
+            input.calls = Call::from_contacts(&e.facts, &contacts);
+            patients.insert(e.id, e.patient.clone());
+            inputs.push(input);
+        }
+        let today = local(self.now()).date();
+        let decisions = backentry::reconcile(&policy, window, &inputs, today);
+        let work = self.store.work_events(id).await?;
+        let lines = worklist::build(&decisions, &inputs, &work);
+        let payments = inputs
+            .iter()
+            .filter_map(|i| {
+                let at = payment::notice_time(&i.calls)?;
+                Some((i.id, payment::payment_start(&self.settings.payment, at, i.facts.discharged_at)))
+            })
+            .collect();
+        Ok(Computed { outage, policy, window, patients, inputs, lines, payments })
+    }
+
+    fn policy_info(p: &Policy) -> PolicyInfo {
+        PolicyInfo { id: p.id.clone(), name: p.name.clone(), version: p.version.clone(), source: p.source.clone() }
+    }
+
+    /// The caller's organisation's worklist for an ended outage (audited read).
+    pub async fn worklist(&self, p: &Principal, id: OutageId) -> Result<WorklistView, AppError> {
+        let c = self.compute_backentry(id).await?;
+        let org = p.user.org.clone();
+        let lines: Vec<LineView> = c
+            .lines
+            .into_iter()
+            .filter(|l| l.org == org)
+            .filter_map(|line| {
+                Some(LineView {
+                    patient: c.patients.get(&line.episode)?.clone(),
+                    payment: c.payments.get(&line.episode).copied(),
+                    line,
+                })
+            })
+            .collect();
+        let mut progress = Progress::default();
+        for l in &lines {
+            progress.merge(l.line.progress());
+        }
+        let detail = format!("{} lines", lines.len());
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, "worklist.read", Some(format!("outage:{id}")), detail);
+        self.store.append_audit(audit).await?;
+        Ok(WorklistView {
+            outage_id: id,
+            system: c.outage.system.to_string(),
+            policy: Self::policy_info(&c.policy),
+            window: c.window,
+            org,
+            lines,
+            progress,
+        })
+    }
+
+    /// Assign, mark done, skip or reopen one line of the caller's worklist.
+    pub async fn work_on_item(&self, p: &Principal, id: OutageId, input: WorkInput) -> Result<WorkStatus, AppError> {
+        let key = ItemKey::parse(&input.key)?;
+        let change = match input.action.trim() {
+            "assign" => WorkChange::Assigned {
+                to: if input.assignee.trim().is_empty() { p.user.display_name.clone() } else { input.assignee },
+            },
+            "done" => WorkChange::Done { note: input.reason },
+            "skip" => WorkChange::Skipped { reason: input.reason },
+            "reopen" => WorkChange::Reopened { reason: input.reason },
+            other => {
+                return Err(DomainError::UnknownValue {
+                    field: reserv_core::Field::Kind,
+                    value: other.chars().take(40).collect(),
+                }
+                .into());
+            }
+        };
+        let c = self.compute_backentry(id).await?;
+        // Only the organisation that plays the party may work on its lines; to
+        // anyone else the line does not exist.
+        let item = c
+            .lines
+            .iter()
+            .filter(|l| l.org == p.user.org)
+            .flat_map(|l| &l.items)
+            .find(|i| i.key == key)
+            .ok_or(AppError::NotFound)?;
+        let Some(status) = &item.status else {
+            return Err(DomainError::Invalid {
+                field: reserv_core::Field::WorkItem,
+                message: "raden ska inte efterregistreras och behöver ingen åtgärd.".into(),
+            }
+            .into());
+        };
+        let change = worklist::check_change(status, change)?;
+        let action = match change {
+            WorkChange::Assigned { .. } => "worklist.assigned",
+            WorkChange::Done { .. } => "worklist.done",
+            WorkChange::Skipped { .. } => "worklist.skipped",
+            WorkChange::Reopened { .. } => "worklist.reopened",
+        };
+        let event = WorkEvent {
+            id: EntryId(Uuid::now_v7()),
+            outage_id: id,
+            key,
+            at: self.now(),
+            actor: TimelineActor { user_id: Some(p.user.id), name: p.user.display_name.clone() },
+            org: p.user.org.clone(),
+            node: self.store.node_id().to_owned(),
+            change,
+        };
+        let after = status.history.iter().max_by_key(|e| (e.at, e.id)).map(|e| e.id);
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("outage:{id}")), key.to_string());
+        self.store.append_work_event(event.clone(), after, audit).await.map_err(|e| match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => other.into(),
+        })?;
+        let mut history = status.history.clone();
+        history.push(event);
+        Ok(WorkStatus::fold(&history))
+    }
+
+    /// The completion report and statistics of an outage's back-entry.
+    pub async fn backentry_report(&self, p: &Principal, id: OutageId) -> Result<BackEntryReport, AppError> {
+        if !may_read_report(p.user.role) {
+            return Err(AppError::Forbidden);
+        }
+        let c = self.compute_backentry(id).await?;
+        let (by_org, total) = worklist::progress_by_org(&c.lines);
+        let names: HashMap<OrgId, String> =
+            self.store.organisations().await?.into_iter().map(|o| (o.id, o.name)).collect();
+        let units = by_org
+            .into_iter()
+            .map(|(org, progress)| OrgProgress {
+                name: names.get(&org).cloned().unwrap_or_else(|| org.to_string()),
+                org,
+                progress,
+            })
+            .collect();
+        let statistics = statistics::statistics(c.window, &c.inputs, &c.lines, &c.payments);
+        Ok(BackEntryReport {
+            outage_id: id,
+            system: c.outage.system.to_string(),
+            policy: Self::policy_info(&c.policy),
+            window: c.window,
+            generated_at: self.now(),
+            episodes: c.inputs.len(),
+            complete: total.complete(),
+            total,
+            units,
+            progress_over_time: worklist::progress_over_time(&c.lines),
+            statistics,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_policies_load_without_problems() {
+        let p = load_policies(BUILTIN_POLICIES).expect("built-in policies are valid");
+        assert_eq!(p.len(), 3);
+        let defaults = crate::Settings::default().backentry_policies;
+        for id in defaults.values() {
+            assert!(p.contains_key(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_broken_or_duplicate_policy_is_refused_with_the_file_named() {
+        let (name, text) = BUILTIN_POLICIES[0];
+        let err = load_policies([(name, text), ("kopia.toml", text)]).unwrap_err();
+        assert!(err.contains("kopia.toml"), "{err}");
+        let err = load_policies([("trasig.toml", "[policy\nid=")]).unwrap_err();
+        assert!(err.contains("trasig.toml"), "{err}");
+    }
+}

@@ -132,6 +132,16 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// The kind's name as the policy files and the API spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemKind::Enter => "enter",
+            ItemKind::DoNotEnter => "do_not_enter",
+            ItemKind::FollowUp => "follow_up",
+            ItemKind::NeedsReview => "needs_review",
+        }
+    }
+
     fn parse(s: &str) -> Option<ItemKind> {
         match s {
             "enter" => Some(ItemKind::Enter),
@@ -624,26 +634,31 @@ fn relative(ts: Timestamp, w: Window) -> &'static str {
     }
 }
 
+/// The text of a contradiction item: read by a person, so Swedish.
+fn contradicts(what: &str) -> String {
+    format!("Underlaget motsäger sig självt: {what}.")
+}
+
 fn contradictions(f: &EpisodeFacts, w: Window, today: Date) -> Vec<String> {
     let mut out = Vec::new();
     if w.end < w.start {
-        out.push("the outage window ends before it starts".to_string());
+        out.push(contradicts("avbrottet slutar innan det börjar"));
     }
     if let Some(d) = f.discharged_at {
         if d < f.admitted_at {
-            out.push("discharged before admitted".to_string());
+            out.push(contradicts("utskriven före inskrivningen"));
         }
         if local(d).date() > today {
-            out.push("discharged after today".to_string());
+            out.push(contradicts("utskriven efter dagens datum"));
         }
     }
     if let Some(r) = f.ready_for_discharge_at
         && r < f.admitted_at
     {
-        out.push("ready for discharge before admitted".to_string());
+        out.push(contradicts("utskrivningsklar före inskrivningen"));
     }
     if local(f.admitted_at).date() > today {
-        out.push("admitted after today".to_string());
+        out.push(contradicts("inskriven efter dagens datum"));
     }
     out
 }
@@ -765,7 +780,10 @@ pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], tod
                     party,
                     rule: None,
                     outcome: Outcome::NeedsReview,
-                    items: vec![contradiction(format!("no row covers {}", describe(&policy.dimensions, &case)))],
+                    items: vec![contradiction(format!(
+                        "Ingen rad i policyn täcker fallet {}.",
+                        describe(&policy.dimensions, &case)
+                    ))],
                 });
                 continue;
             };
@@ -854,7 +872,7 @@ pub fn reconcile_sips(policy: &Policy, sips: &[SipInput], today: Date) -> Vec<Si
     for sip in sips {
         let mut parties = sip.participants.clone();
         parties.insert(sip.initiator);
-        let problem = (local(sip.created_at).date() > today).then(|| "SIP created after today".to_string());
+        let problem = (local(sip.created_at).date() > today).then(|| contradicts("SIP:en skapad efter dagens datum"));
         let case: Vec<&str> = policy
             .sip_dimensions
             .iter()
@@ -882,9 +900,9 @@ pub fn reconcile_sips(policy: &Policy, sips: &[SipInput], today: Date) -> Vec<Si
                     rule: None,
                     outcome: Outcome::NothingToEnter {
                         reason: if has_rows {
-                            format!("no row covers {}", describe(&policy.sip_dimensions, &case))
+                            format!("Ingen rad i policyn täcker fallet {}.", describe(&policy.sip_dimensions, &case))
                         } else {
-                            format!("policy {} has no rows about SIPs", policy.id)
+                            format!("Policyn {} har inga rader om SIP.", policy.id)
                         },
                     },
                     items: Vec::new(),
@@ -1354,7 +1372,7 @@ mod tests {
     fn policies_without_sip_rows_say_so() {
         let ds = sip_decide(P000, sip(1, "2024-01-20 10:00", SipState::NotHeld));
         let Outcome::NothingToEnter { reason } = &ds[0].outcome else { panic!() };
-        assert!(reason.contains("has no rows about SIPs"));
+        assert!(reason.contains("har inga rader om SIP"));
     }
 
     #[test]
@@ -1380,7 +1398,7 @@ mod tests {
         for d in ds.iter().filter(|d| d.episode == EpisodeId(uuid::Uuid::from_u128(1))) {
             assert_eq!(d.outcome, Outcome::NeedsReview);
             assert_eq!(d.rule, None);
-            assert_eq!(d.items[0].cite, "discharged before admitted");
+            assert_eq!(d.items[0].cite, "Underlaget motsäger sig självt: utskriven före inskrivningen.");
             assert_eq!(d.items[0].kind, ItemKind::NeedsReview);
         }
         let w2 =

@@ -59,9 +59,12 @@ pub struct PaymentStart {
     pub day_zero: Date,
     /// The first day the municipality pays for.
     pub starts: Date,
-    /// Days paid for if the patient has been discharged: from `starts` up to,
-    /// not including, the discharge day (0 if discharged before `starts`).
-    pub payable_days: Option<i32>,
+    /// Days paid for: from `starts` up to, not including, the discharge day
+    /// (0 if discharged before `starts`); for a patient still in hospital,
+    /// the days so far, today included.
+    pub payable_days: i32,
+    /// The patient is still in hospital: `payable_days` is still growing.
+    pub ongoing: bool,
 }
 
 /// The earliest call from the ward to the municipality that carried the
@@ -80,8 +83,14 @@ fn next_day(d: Date) -> Date {
     d.tomorrow().unwrap_or(d)
 }
 
-/// Payment start for a notice at `notice_at`; `discharged_at` gives the days paid for.
-pub fn payment_start(a: &PaymentAgreement, notice_at: Timestamp, discharged_at: Option<Timestamp>) -> PaymentStart {
+/// Payment start for a notice at `notice_at`, and the days paid for up to the
+/// discharge or, for a patient still in hospital, up to and including `today`.
+pub fn payment_start(
+    a: &PaymentAgreement,
+    notice_at: Timestamp,
+    discharged_at: Option<Timestamp>,
+    today: Date,
+) -> PaymentStart {
     let local_notice = local(notice_at);
     let day_zero = if local_notice.time() < a.cutoff { local_notice.date() } else { next_day(local_notice.date()) };
     let mut starts = day_zero;
@@ -92,11 +101,10 @@ pub fn payment_start(a: &PaymentAgreement, notice_at: Timestamp, discharged_at: 
             counted += 1;
         }
     }
-    let payable_days = discharged_at.map(|d| {
-        let out = local(d).date();
-        if out <= starts { 0 } else { (out - starts).get_days() }
-    });
-    PaymentStart { notice_at, day_zero, starts, payable_days }
+    // The first day not paid for: the discharge day, or tomorrow.
+    let end = discharged_at.map(|d| local(d).date()).unwrap_or_else(|| next_day(today));
+    let payable_days = if end <= starts { 0 } else { (end - starts).get_days() };
+    PaymentStart { notice_at, day_zero, starts, payable_days, ongoing: discharged_at.is_none() }
 }
 
 #[cfg(test)]
@@ -119,7 +127,7 @@ mod tests {
     #[test]
     fn a_notice_before_noon_counts_its_own_day_as_day_zero() {
         let a = PaymentAgreement::default();
-        let p = payment_start(&a, ts("2025-03-10 11:59"), None);
+        let p = payment_start(&a, ts("2025-03-10 11:59"), None, d("2025-03-01"));
         assert_eq!((p.day_zero, p.starts), (d("2025-03-10"), d("2025-03-13")));
     }
 
@@ -127,7 +135,7 @@ mod tests {
     fn a_notice_at_or_after_noon_starts_day_zero_the_next_day() {
         let a = PaymentAgreement::default();
         for t in ["2025-03-10 12:00", "2025-03-10 16:30"] {
-            let p = payment_start(&a, ts(t), None);
+            let p = payment_start(&a, ts(t), None, d("2025-03-01"));
             assert_eq!((p.day_zero, p.starts), (d("2025-03-11"), d("2025-03-14")), "{t}");
         }
     }
@@ -136,27 +144,31 @@ mod tests {
     fn the_cut_off_is_local_time_across_daylight_saving() {
         // 2025-03-30 is the spring-forward night; 11:30 local is 09:30 UTC.
         let a = PaymentAgreement::default();
-        assert_eq!(payment_start(&a, ts("2025-03-30 11:30"), None).day_zero, d("2025-03-30"));
-        assert_eq!(payment_start(&a, ts("2025-10-26 12:10"), None).day_zero, d("2025-10-27"));
+        assert_eq!(payment_start(&a, ts("2025-03-30 11:30"), None, d("2025-03-01")).day_zero, d("2025-03-30"));
+        assert_eq!(payment_start(&a, ts("2025-10-26 12:10"), None, d("2025-03-01")).day_zero, d("2025-10-27"));
     }
 
     #[test]
     fn working_day_agreements_skip_weekends_and_holidays() {
         let a = PaymentAgreement { counting: DayCounting::Working, ..PaymentAgreement::default() };
         // Thursday before Easter 2025 (Good Friday 18 April, Easter Monday 21 April).
-        let p = payment_start(&a, ts("2025-04-17 09:00"), None);
+        let p = payment_start(&a, ts("2025-04-17 09:00"), None, d("2025-03-01"));
         assert_eq!(p.starts, d("2025-04-24"));
         let a = PaymentAgreement { days: 5, ..PaymentAgreement::default() };
-        assert_eq!(payment_start(&a, ts("2025-04-17 09:00"), None).starts, d("2025-04-22"));
+        assert_eq!(payment_start(&a, ts("2025-04-17 09:00"), None, d("2025-03-01")).starts, d("2025-04-22"));
     }
 
     #[test]
     fn payable_days_run_from_the_start_to_the_discharge_day() {
         let a = PaymentAgreement::default();
-        let p = payment_start(&a, ts("2025-03-10 09:00"), Some(ts("2025-03-17 10:00")));
-        assert_eq!(p.payable_days, Some(4));
-        let early = payment_start(&a, ts("2025-03-10 09:00"), Some(ts("2025-03-12 10:00")));
-        assert_eq!(early.payable_days, Some(0));
+        let p = payment_start(&a, ts("2025-03-10 09:00"), Some(ts("2025-03-17 10:00")), d("2025-03-20"));
+        assert_eq!((p.payable_days, p.ongoing), (4, false));
+        let early = payment_start(&a, ts("2025-03-10 09:00"), Some(ts("2025-03-12 10:00")), d("2025-03-20"));
+        assert_eq!(early.payable_days, 0);
+        // Still in hospital: the days so far, today included; none before the start.
+        let still = payment_start(&a, ts("2025-03-10 09:00"), None, d("2025-03-14"));
+        assert_eq!((still.payable_days, still.ongoing), (2, true));
+        assert_eq!(payment_start(&a, ts("2025-03-10 09:00"), None, d("2025-03-12")).payable_days, 0);
     }
 
     #[test]

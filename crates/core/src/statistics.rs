@@ -63,7 +63,7 @@ pub struct Summary {
     pub open: usize,
     /// Episodes with a logged ready-for-discharge notice.
     pub notices: usize,
-    /// Payment days of discharged patients, per the agreement.
+    /// Payment days per the agreement (for patients still in hospital: so far).
     pub payable_days: i64,
 }
 
@@ -96,7 +96,7 @@ pub fn statistics(
         }
         if let Some(p) = payments.get(&e.id) {
             sum.notices += 1;
-            sum.payable_days += i64::from(p.payable_days.unwrap_or(0));
+            sum.payable_days += i64::from(p.payable_days);
         }
     }
     for l in lines {

@@ -1,7 +1,7 @@
 //! Layered configuration: built-in defaults, then a TOML file
 //! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
 //! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
-//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
+//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
 //! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
 
 use std::path::{Path, PathBuf};
@@ -25,6 +25,12 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// The handover routine when no coordinated-discharge outage is ongoing.
     pub handover_routine: String,
+    /// A directory of back-entry policy files replacing the built-in ones.
+    pub policies: Option<PathBuf>,
+    /// `[backentry]`: the policy id per coordinated-discharge system.
+    pub backentry: std::collections::BTreeMap<String, String>,
+    /// `[payment]`: the regional agreement on payment responsibility.
+    pub payment: reserv_core::payment::PaymentAgreement,
 }
 
 impl Default for Config {
@@ -41,6 +47,9 @@ impl Default for Config {
             max_failed_logins: 5,
             lockout_minutes: 15,
             handover_routine: "lifecare-sp-001".into(),
+            policies: None,
+            backentry: reserv_app::Settings::default().backentry_policies,
+            payment: reserv_core::payment::PaymentAgreement::default(),
         }
     }
 }
@@ -56,7 +65,42 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     log: Option<String>,
     handover_routine: Option<String>,
+    policies: Option<PathBuf>,
+    backentry: Option<std::collections::BTreeMap<String, String>>,
+    payment: Option<FilePayment>,
     auth: Option<FileAuth>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FilePayment {
+    days: Option<u32>,
+    /// Local time, `HH:MM`.
+    cutoff: Option<String>,
+    /// `calendar` or `working`.
+    counting: Option<String>,
+}
+
+fn apply_payment(a: &mut reserv_core::payment::PaymentAgreement, f: FilePayment) -> Result<(), String> {
+    use reserv_core::payment::DayCounting;
+    if let Some(d) = f.days {
+        if d > 60 {
+            return Err(format!("payment.days: {d} is not a plausible number of days (0–60)"));
+        }
+        a.days = d;
+    }
+    if let Some(c) = f.cutoff {
+        a.cutoff = jiff::civil::Time::strptime("%H:%M", c.trim())
+            .map_err(|_| format!("payment.cutoff: expected a time such as \"12:00\", got {c:?}"))?;
+    }
+    if let Some(c) = f.counting {
+        a.counting = match c.trim() {
+            "calendar" => DayCounting::Calendar,
+            "working" => DayCounting::Working,
+            other => return Err(format!("payment.counting: expected \"calendar\" or \"working\", got {other:?}")),
+        };
+    }
+    Ok(())
 }
 
 #[derive(Deserialize, Default)]
@@ -94,6 +138,11 @@ impl Config {
             c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
             c.log = f.log.unwrap_or(c.log);
             c.handover_routine = f.handover_routine.unwrap_or(c.handover_routine);
+            c.policies = f.policies.or(c.policies);
+            c.backentry.extend(f.backentry.unwrap_or_default());
+            if let Some(pay) = f.payment {
+                apply_payment(&mut c.payment, pay).map_err(|e| format!("{}: {e}", p.display()))?;
+            }
             if let Some(a) = f.auth {
                 c.session_hours = a.session_hours.unwrap_or(c.session_hours);
                 c.max_failed_logins = a.max_failed_logins.unwrap_or(c.max_failed_logins);
@@ -114,6 +163,9 @@ impl Config {
         }
         if let Some(v) = env("RESERV_ROUTINES") {
             c.routines = Some(v.into());
+        }
+        if let Some(v) = env("RESERV_POLICIES") {
+            c.policies = Some(v.into());
         }
         if let Some(v) = env("RESERV_SECURE_COOKIES") {
             c.secure_cookies = parse_bool("RESERV_SECURE_COOKIES", &v)?;
@@ -160,5 +212,23 @@ mod tests {
         assert!(Config::load(Some(&f), &|_| None).unwrap_err().contains("unknown field"));
         let env = |k: &str| (k == "RESERV_SECURE_COOKIES").then(|| "kanske".to_string());
         assert!(Config::load(None, &env).is_err());
+        std::fs::write(&f, "[payment]\ncutoff = \"tolv\"\n").unwrap();
+        assert!(Config::load(Some(&f), &|_| None).unwrap_err().contains("payment.cutoff"));
+        std::fs::write(&f, "[payment]\ncounting = \"lunar\"\n").unwrap();
+        assert!(Config::load(Some(&f), &|_| None).unwrap_err().contains("payment.counting"));
+    }
+
+    #[test]
+    fn the_payment_agreement_and_policies_per_system_are_configurable() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        let text = "[backentry]\nprator = \"prator-long-outage-2024\"\n[payment]\ndays = 5\ncutoff = \"13:00\"\ncounting = \"working\"\n";
+        std::fs::write(&f, text).unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert_eq!(c.backentry["prator"], "prator-long-outage-2024");
+        assert_eq!(c.backentry["lifecare-sp"], "lifecare-sp-vasternorrland-2025");
+        assert_eq!(c.payment.days, 5);
+        assert_eq!(c.payment.cutoff, jiff::civil::Time::constant(13, 0, 0, 0));
+        assert_eq!(c.payment.counting, reserv_core::payment::DayCounting::Working);
     }
 }

@@ -100,8 +100,8 @@ enum Command {
         /// The input file (JSON, see docs/reconcile.md).
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
-        /// json or csv.
-        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        /// json, csv or pdf (printable A4 in Swedish; redirect stdout to a file).
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "pdf"])]
         format: String,
     },
     /// Printouts as PDF (embedded fonts).
@@ -216,13 +216,41 @@ fn open_app(c: &Config) -> Result<App, String> {
         max_failed_logins: c.max_failed_logins,
         lockout_minutes: c.lockout_minutes,
         handover_routine: c.handover_routine.clone(),
+        backentry_policies: c.backentry.clone(),
+        payment: c.payment,
     };
     let catalogue = load_catalogue(c)?;
     let routines = load_routines(c, &catalogue)?;
-    Ok(App::new(Arc::new(store), Arc::new(SystemClock), catalogue, settings).with_routines(routines))
+    let policies = load_policies(c)?;
+    for (system, id) in &c.backentry {
+        if !policies.contains_key(id) {
+            return Err(format!(
+                "backentry.{system}: okänd policy ”{id}” (finns: {})",
+                policies.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    Ok(App::new(Arc::new(store), Arc::new(SystemClock), catalogue, settings)
+        .with_routines(routines)
+        .with_policies(policies))
 }
 
-/// Reads the routine files of a directory (`*.toml`, sorted by name).
+/// The back-entry policies of the configured directory, or the built-in ones.
+fn load_policies(
+    c: &Config,
+) -> Result<std::collections::BTreeMap<String, Arc<reserv_core::backentry::Policy>>, String> {
+    use reserv_app::worklists::{BUILTIN_POLICIES, load_policies};
+    let checked = match &c.policies {
+        Some(dir) => {
+            let files = read_routine_dir(dir)?;
+            load_policies(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        }
+        None => load_policies(BUILTIN_POLICIES),
+    };
+    checked.map_err(|e| format!("fel i policyerna för efterregistrering:\n{e}"))
+}
+
+/// Reads the `*.toml` files of a directory (routines or policies), sorted by name.
 fn read_routine_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| format!("kan inte läsa {}: {e}", dir.display()))? {
@@ -233,7 +261,7 @@ fn read_routine_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
     }
     files.sort();
     if files.is_empty() {
-        return Err(format!("{}: inga rutinfiler (*.toml)", dir.display()));
+        return Err(format!("{}: inga filer (*.toml)", dir.display()));
     }
     Ok(files)
 }
@@ -331,10 +359,20 @@ fn run(cli: Cli) -> Result<(), String> {
             let i = reconcile::parse_input(&input.display().to_string(), &read_file(&input)?)?;
             let out = reconcile::run(&p, &i);
             let stdout = std::io::stdout();
+            if format == "pdf" && stdout.is_terminal() {
+                return Err(
+                    "en PDF skrivs inte till terminalen; styr om utdata till en fil, t.ex. > resultat.pdf".into()
+                );
+            }
             let mut w = std::io::BufWriter::new(stdout.lock());
             let written = match format.as_str() {
+                "json" => reconcile::write_json(&p, &out, &mut w),
                 "csv" => reconcile::write_csv(&out, &mut w),
-                _ => reconcile::write_json(&p, &out, &mut w),
+                "pdf" => {
+                    let printed = reserv_core::time::format_local(jiff::Timestamp::now());
+                    reconcile::write_pdf(&p, &i, &out, &printed, &mut w)
+                }
+                other => return Err(format!("okänt format {other:?} (json, csv eller pdf)")),
             };
             written.and_then(|()| w.flush()).map_err(|e| format!("kan inte skriva resultatet: {e}"))
         }

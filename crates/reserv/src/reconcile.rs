@@ -1,14 +1,21 @@
 //! `reserv reconcile`: runs the back-entry engine (`reserv_core::backentry`)
 //! on a file, so a region can test a policy before an outage. The input
-//! format is documented in `docs/reconcile.md`; output is JSON or CSV (one
-//! row per item, or one per decision with nothing to enter).
+//! format is documented in `docs/reconcile.md`; output is JSON, CSV (one
+//! row per item, or one per decision with nothing to enter) or a printable
+//! A4 PDF in Swedish (`reserv-print`), one table per party.
 
 use std::io::Write;
 
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use reserv_core::backentry::{self, Decision, EpisodeInput, Item, Outcome, Policy, SipDecision, SipInput, Window};
+use reserv_core::backentry::{
+    self, Decision, EpisodeInput, Item, ItemCode, ItemKind, Outcome, Policy, SipDecision, SipInput, SipState, Window,
+};
+use reserv_core::handover::Party;
+use reserv_core::time::format_local;
+use reserv_print::{Block, Column, Document};
+use reserv_web::i18n::{Lang, party_label};
 
 /// The input file.
 #[derive(Deserialize)]
@@ -129,6 +136,273 @@ pub fn write_csv(out: &Output, w: &mut impl Write) -> std::io::Result<()> {
     Ok(())
 }
 
+// --- PDF ---
+
+/// What the party does with an item, as printed.
+fn kind_sv(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Enter => "Registrera",
+        ItemKind::DoNotEnter => "Registrera inte",
+        ItemKind::FollowUp => "Följ upp",
+        ItemKind::NeedsReview => "Granska",
+    }
+}
+
+/// The back-entry items in Swedish. The web crate has no labels for them; the
+/// words follow the routines' own (and `message_label` where they overlap).
+fn code_sv(c: ItemCode) -> &'static str {
+    match c {
+        ItemCode::Episode => "Vårdtillfället",
+        ItemCode::AdmissionNotice => "Inskrivningsmeddelande",
+        ItemCode::PatientInformation => "Patientinformation",
+        ItemCode::PatientInformationSendHome => "Patientinformation, skickas hem till patienten",
+        ItemCode::DischargeNotice => "Utskrivningsmeddelande",
+        ItemCode::ReadyForDischargeNotice => "Utskrivningsklar-meddelande",
+        ItemCode::PlanningInformation => "Planeringsunderlag",
+        ItemCode::PreviouslyCommunicatedInformation => "Tidigare kommunicerad information",
+        ItemCode::CloseEpisode => "Avsluta vårdtillfället",
+        ItemCode::ContinueInSystem => "Fortsätt hantera i systemet",
+        ItemCode::AcknowledgeMessages => "Kvittera meddelanden",
+        ItemCode::ConfirmDesignatedCareContact => "Bekräfta fast vårdkontakt",
+        ItemCode::SendSipInvitation => "Skicka kallelse till SIP",
+        ItemCode::ManualHandling => "Hantera manuellt enligt avbrottsrutin",
+        ItemCode::AgreeOnBackEntry => "Överenskommelse om efterregistrering",
+        ItemCode::Sip => "SIP:en",
+        ItemCode::SipInitiative => "SIP-initiativ",
+        ItemCode::SipInvitation => "Kallelse till SIP",
+        ItemCode::SipPlan => "SIP-plan",
+        ItemCode::NormalRoutine => "Normal rutin",
+        ItemCode::Contradiction => "Motsägelse i underlaget",
+    }
+}
+
+/// A value to enter, e.g. `Utskriven:` and `2025-11-03 16:30` on the next line
+/// (the engine gives Stockholm time), so a narrow cell does not break the date.
+fn value_sv(key: &str, value: &str) -> String {
+    let label = match key {
+        "admitted_at" => "Inskriven",
+        "discharged_at" => "Utskriven",
+        "ready_for_discharge" => "Utklar",
+        "actual_discharge" => "Faktiskt utskriven",
+        "designated_care_contact" => "Fast vårdkontakt",
+        "must_acknowledge" => "Ska kvittera",
+        "told_by_phone_at" => "Meddelat per telefon",
+        "calls_received" => "Mottagna samtal under avbrottet",
+        other => other,
+    };
+    let value = match value {
+        "no" => "nej",
+        "yes" => "ja",
+        other => other,
+    };
+    format!("{label}:\n{value}")
+}
+
+/// The last 8 hex digits of a UUID: UUIDv7 ids begin with their creation
+/// time, so the end is what tells ids apart. The full id is in the index table.
+fn short(id: &impl std::fmt::Display) -> String {
+    let hex: Vec<char> = id.to_string().chars().filter(|c| *c != '-').collect();
+    hex[hex.len().saturating_sub(8)..].iter().collect()
+}
+
+fn outcome_short_sv(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::BackEnter => "Efterregistrera",
+        Outcome::NothingToEnter { .. } => "Inget att efterregistrera",
+        Outcome::NeedsReview => "Kräver granskning",
+    }
+}
+
+/// The outcome, with the reason when there is nothing to enter.
+fn outcome_sv(o: &Outcome) -> String {
+    match o {
+        Outcome::NothingToEnter { reason } => {
+            format!("{}: {}", outcome_short_sv(o), reason)
+        }
+        _ => outcome_short_sv(o).to_owned(),
+    }
+}
+
+/// Five columns fit A4 portrait: what to do (kind) and the item share one
+/// cell, on two lines, so neither is broken inside a word.
+fn decision_columns() -> Vec<Column> {
+    vec![
+        Column::new("Id", 1.15),
+        Column::new("Utfall", 1.6),
+        Column::new("Åtgärd och uppgift", 2.65),
+        Column::new("Värden", 1.6),
+        Column::new("Enligt rutinen (regel)", 3.0),
+    ]
+}
+
+/// The rows of one decision: one per item; a decision without items gets one
+/// row with its outcome. The id and the outcome (its reason only on the first
+/// row) are repeated on every row, so a row read alone, or a table continued
+/// on a new page, still says what it is about.
+fn decision_rows(id: &str, rule: Option<&str>, o: &Outcome, items: &[Item]) -> Vec<Vec<String>> {
+    let outcome = outcome_sv(o);
+    if items.is_empty() {
+        let rule = rule.map(|r| format!("Regel: {r}")).unwrap_or_default();
+        return vec![vec![id.to_owned(), outcome, "–".into(), "–".into(), rule]];
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let values: Vec<String> = item.values.iter().map(|(k, v)| value_sv(k, v)).collect();
+            vec![
+                id.to_owned(),
+                if n == 0 { outcome.clone() } else { outcome_short_sv(o).to_owned() },
+                format!("{}:\n{}", kind_sv(item.kind), code_sv(item.code)),
+                if values.is_empty() { "–".to_owned() } else { values.join("\n") },
+                format!("{}\nRegel: {}", item.cite, item.rule),
+            ]
+        })
+        .collect()
+}
+
+const PARTIES: [Party; 4] = [Party::Ward, Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry];
+
+fn sip_state_sv(s: SipState) -> &'static str {
+    match s {
+        SipState::NotHeld => "SIP-mötet ej genomfört",
+        SipState::PlanCreated => "SIP-plan skapad",
+        SipState::Closed => "Avslutad",
+    }
+}
+
+/// The printable back-entry result: the policy and the outage, an index of the
+/// episodes and SIPs (short id → full id), then one table of decisions per party.
+pub fn pdf_document(policy: &Policy, input: &Input, out: &Output, printed_at: &str) -> Document {
+    let lang = Lang::Sv;
+    let window = format!("{} – {}", format_local(input.window.start), format_local(input.window.end));
+    let mut blocks = vec![Block::Facts(vec![
+        ("Policy".to_owned(), policy.id.clone()),
+        ("Version".to_owned(), policy.version.clone()),
+        ("Källa".to_owned(), policy.source.clone()),
+        ("Avbrott".to_owned(), format!("{window} (svensk tid)")),
+        ("Efterregistreringsdag".to_owned(), input.today.to_string()),
+        ("Underlag".to_owned(), format!("{} vårdtillfällen, {} SIP", input.episodes.len(), input.sips.len())),
+    ])];
+    blocks.push(Block::Heading("Sammanfattning".to_owned()));
+    let count = |o: &Outcome| {
+        let same = |x: &Outcome| std::mem::discriminant(x) == std::mem::discriminant(o);
+        let episodes = out.decisions.iter().filter(|d| same(&d.outcome)).count();
+        let sips = out.sip_decisions.iter().filter(|d| same(&d.outcome)).count();
+        (outcome_short_sv(o).to_owned(), format!("{episodes} beslut om vårdtillfällen, {sips} om SIP"))
+    };
+    blocks.push(Block::Facts(vec![
+        count(&Outcome::BackEnter),
+        count(&Outcome::NothingToEnter { reason: String::new() }),
+        count(&Outcome::NeedsReview),
+    ]));
+    blocks.push(Block::Paragraph(
+        "Ett beslut per vårdtillfälle (eller SIP) och part. Vårdtillfällen och SIP anges med de sista 8 tecknen \
+         i sitt id; hela id:t står i förteckningen nedan. Tider i svensk tid. \"Enligt rutinen\" citerar \
+         meningen i rutinen som policyns regel återger."
+            .to_owned(),
+    ));
+
+    blocks.push(Block::Heading("Vårdtillfällen".to_owned()));
+    if input.episodes.is_empty() {
+        blocks.push(Block::Paragraph("Inga vårdtillfällen i underlaget.".to_owned()));
+    } else {
+        let rows = input
+            .episodes
+            .iter()
+            .map(|e| {
+                let f = &e.facts;
+                let opt = |t: Option<jiff::Timestamp>| t.map(format_local).unwrap_or_else(|| "–".to_owned());
+                vec![
+                    short(&e.id),
+                    e.id.to_string(),
+                    f.ward.to_string(),
+                    format_local(f.admitted_at),
+                    opt(f.ready_for_discharge_at),
+                    opt(f.discharged_at),
+                ]
+            })
+            .collect();
+        let columns = vec![
+            Column::new("Kort id", 1.25),
+            Column::new("Id", 2.4),
+            Column::new("Avdelning", 2.3),
+            Column::new("Inskriven", 1.6),
+            Column::new("Utskrivningsklar", 2.2),
+            Column::new("Utskriven", 1.6),
+        ];
+        blocks.push(Block::Table { columns, rows });
+    }
+    for party in PARTIES {
+        let rows: Vec<Vec<String>> = out
+            .decisions
+            .iter()
+            .filter(|d| d.party == party)
+            .flat_map(|d| decision_rows(&short(&d.episode), d.rule.as_deref(), &d.outcome, &d.items))
+            .collect();
+        if !rows.is_empty() {
+            blocks.push(Block::Heading(format!("Vårdtillfällen – {}", party_label(lang, party))));
+            blocks.push(Block::Table { columns: decision_columns(), rows });
+        }
+    }
+
+    blocks.push(Block::Heading("SIP".to_owned()));
+    if input.sips.is_empty() {
+        blocks.push(Block::Paragraph("Inga SIP i underlaget.".to_owned()));
+    } else {
+        let rows = input
+            .sips
+            .iter()
+            .map(|s| {
+                vec![
+                    short(&s.id),
+                    s.id.to_string(),
+                    format_local(s.created_at),
+                    sip_state_sv(s.state).to_owned(),
+                    party_label(lang, s.initiator).to_owned(),
+                ]
+            })
+            .collect();
+        let columns = vec![
+            Column::new("Kort id", 1.25),
+            Column::new("Id", 2.4),
+            Column::new("Skapad", 1.6),
+            Column::new("Läge", 2.0),
+            Column::new("Initierad av", 2.0),
+        ];
+        blocks.push(Block::Table { columns, rows });
+    }
+    for party in PARTIES {
+        let rows: Vec<Vec<String>> = out
+            .sip_decisions
+            .iter()
+            .filter(|d| d.party == party)
+            .flat_map(|d| decision_rows(&short(&d.sip), d.rule.as_deref(), &d.outcome, &d.items))
+            .collect();
+        if !rows.is_empty() {
+            blocks.push(Block::Heading(format!("SIP – {}", party_label(lang, party))));
+            blocks.push(Block::Table { columns: decision_columns(), rows });
+        }
+    }
+    Document {
+        subtitle: Some(format!("Avbrott {window}, efterregistrering {}", input.today)),
+        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        blocks,
+        ..Document::new(format!("Efterregistrering enligt {}", policy.name))
+    }
+}
+
+/// Writes the PDF of [`pdf_document`] to `w`.
+pub fn write_pdf(
+    policy: &Policy,
+    input: &Input,
+    out: &Output,
+    printed_at: &str,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    reserv_print::render_pdf(&pdf_document(policy, input, out, printed_at), w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +412,11 @@ mod tests {
         assert_eq!(csv_field("enkel"), "enkel");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("”citat” och \"mer\""), "\"”citat” och \"\"mer\"\"\"");
+    }
+
+    #[test]
+    fn short_ids_are_the_last_eight_hex_digits() {
+        assert_eq!(short(&"01900000-0000-7000-8000-00000000abc3"), "0000abc3");
+        assert_eq!(short(&"ab"), "ab");
     }
 }

@@ -220,3 +220,57 @@ fn policies_are_checked_and_reconcile_runs_on_a_file() {
     assert_eq!(r.status.code(), Some(1), "{}", text(&r));
     assert!(text(&r).contains("copy-"), "the message names the row: {}", text(&r));
 }
+
+#[test]
+fn reconcile_prints_a_swedish_pdf_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let policy = format!("{root}/data/policies/lifecare-sp-vasternorrland-2025.toml");
+    let input = format!("{root}/docs/examples/reconcile-input.json");
+    let r = reserv(&["reconcile", "--policy", &policy, "--input", &input, "--format", "pdf"], None, dir.path());
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(r.stdout.starts_with(b"%PDF"), "stdout is a PDF");
+    assert!(r.stderr.is_empty(), "{}", String::from_utf8_lossy(&r.stderr));
+    let pdf = dir.path().join("efterregistrering.pdf");
+    std::fs::write(&pdf, &r.stdout).unwrap();
+    let t = pdftotext(&pdf);
+    for want in [
+        "Efterregistrering enligt Lifecare SP",
+        "lifecare-sp-vasternorrland-2025",
+        // The window in Stockholm time (07:00Z is 08:00 in November) and today.
+        "2025-11-03 08:00 – 2025-11-04 10:00",
+        "Efterregistreringsdag",
+        "2025-11-04",
+        // Outcomes; the third episode was both admitted and discharged during the outage.
+        "Efterregistrera",
+        "Inget att efterregistrera",
+        "Kräver granskning",
+        // The parties, with the web UI's words, the fourth only for the psychiatric ward's patient.
+        "Vårdtillfällen – Avdelningen",
+        "Vårdtillfällen – Kommunen",
+        "Vårdtillfällen – Hälsocentralen",
+        "Vårdtillfällen – Psykiatrisk öppenvård",
+        // Items: kind, item, the value to enter, the routine's sentence and the rule.
+        "Registrera:",
+        "Registrera inte:",
+        "Följ upp:",
+        "Utskrivningsmeddelande",
+        // The discharge time to enter (its date and time may wrap onto two lines of the cell).
+        "Utskriven:",
+        "16:30",
+        "Kvittera alla meddelanden i",
+        "Regel: discharged-during",
+        // Short ids and the index that maps them to the full ids.
+        "00000003",
+        "Inga SIP i underlaget.",
+        "Sida 1 av",
+    ] {
+        assert!(t.contains(want), "the PDF lacks {want:?}:\n{t}");
+    }
+    // An unknown format is refused by the argument parser, listing the formats.
+    let bad = reserv(&["reconcile", "--policy", &policy, "--input", &input, "--format", "xml"], None, dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("xml") && err.contains("json, csv, pdf"), "{err}");
+}

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod deviations;
 pub mod episodes;
 pub mod error;
 pub mod outages;

@@ -43,6 +43,15 @@ pub enum Field {
     Reason,
     Assignee,
     Policy,
+    Subject,
+    OccurredAt,
+    Category,
+    Description,
+    Consequence,
+    ActionTaken,
+    Severity,
+    ReportedElsewhere,
+    ExternalReference,
 }
 
 impl Field {
@@ -85,6 +94,15 @@ impl Field {
             Field::Reason => "reason",
             Field::Assignee => "assignee",
             Field::Policy => "policy",
+            Field::Subject => "subject",
+            Field::OccurredAt => "occurred_at",
+            Field::Category => "category",
+            Field::Description => "description",
+            Field::Consequence => "consequence",
+            Field::ActionTaken => "action_taken",
+            Field::Severity => "severity",
+            Field::ReportedElsewhere => "reported_elsewhere",
+            Field::ExternalReference => "external_reference",
         }
     }
 
@@ -127,6 +145,15 @@ impl Field {
             Field::Reason => "Anledning",
             Field::Assignee => "Tilldelad",
             Field::Policy => "Policy",
+            Field::Subject => "Rapporten gäller",
+            Field::OccurredAt => "Tidpunkt för händelsen",
+            Field::Category => "Kategori",
+            Field::Description => "Beskrivning av händelsen",
+            Field::Consequence => "Konsekvens för patient eller vård",
+            Field::ActionTaken => "Vidtagen åtgärd",
+            Field::Severity => "Allvarlighetsgrad",
+            Field::ReportedElsewhere => "Rapporterad i ordinarie avvikelsesystem",
+            Field::ExternalReference => "Ärendenummer i avvikelsesystemet",
         }
     }
 
@@ -169,6 +196,15 @@ impl Field {
             Field::Reason => "Reason",
             Field::Assignee => "Assigned to",
             Field::Policy => "Policy",
+            Field::Subject => "The report concerns",
+            Field::OccurredAt => "Time of the event",
+            Field::Category => "Category",
+            Field::Description => "Description of the event",
+            Field::Consequence => "Consequence for the patient or care",
+            Field::ActionTaken => "Action taken",
+            Field::Severity => "Severity",
+            Field::ReportedElsewhere => "Reported in the ordinary deviation system",
+            Field::ExternalReference => "Case number in the deviation system",
         }
     }
 }
@@ -210,6 +246,10 @@ pub enum DomainError {
     OutageNotEnded,
     #[error("no back-entry policy for system {system}")]
     NoBackEntryPolicy { system: String },
+    /// A free text looks as if it holds a personnummer or samordningsnummer
+    /// where no patient identity belongs (a deviation report).
+    #[error("{field:?}: contains a personal identity number")]
+    ContainsPersonalNumber { field: Field },
 }
 
 impl DomainError {
@@ -225,7 +265,8 @@ impl DomainError {
             | DomainError::InFuture { field }
             | DomainError::UnknownValue { field, .. }
             | DomainError::Invalid { field, .. }
-            | DomainError::InvalidPatientId { field, .. } => Some(*field),
+            | DomainError::InvalidPatientId { field, .. }
+            | DomainError::ContainsPersonalNumber { field } => Some(*field),
             DomainError::AlreadyEnded
             | DomainError::NothingChanged
             | DomainError::WorkItemResolved
@@ -254,6 +295,7 @@ impl DomainError {
             DomainError::WorkItemOpen => "work_item_open",
             DomainError::OutageNotEnded => "outage_not_ended",
             DomainError::NoBackEntryPolicy { .. } => "no_backentry_policy",
+            DomainError::ContainsPersonalNumber { .. } => "contains_personal_number",
         }
     }
 
@@ -294,6 +336,10 @@ impl DomainError {
             DomainError::NoBackEntryPolicy { system } => {
                 format!("Ingen policy för efterregistrering är inställd för systemet ”{system}”.")
             }
+            DomainError::ContainsPersonalNumber { .. } => format!(
+                "{f}: texten ser ut att innehålla ett personnummer eller samordningsnummer. \
+                 Skriv utan att identifiera patienten; identiteten hör hemma i journalen."
+            ),
         }
     }
 
@@ -333,6 +379,10 @@ impl DomainError {
             DomainError::NoBackEntryPolicy { system } => {
                 format!("No back-entry policy is set for the system “{system}”.")
             }
+            DomainError::ContainsPersonalNumber { .. } => format!(
+                "{f}: the text seems to contain a personal identity or coordination number. \
+                 Write it without identifying the patient; the identity belongs in the health record."
+            ),
         }
     }
 }

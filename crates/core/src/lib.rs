@@ -7,6 +7,7 @@
 
 pub mod backentry;
 pub mod catalogue;
+pub mod deviation;
 pub mod directory;
 pub mod episode;
 pub mod error;

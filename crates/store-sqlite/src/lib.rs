@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 use uuid::Uuid;
 
+use reserv_core::deviation::DeviationReport;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_handover_log.sql"),
     include_str!("migrations/003_worklists.sql"),
+    include_str!("migrations/004_deviations.sql"),
 ];
 
 /// How many reads run at once (each on its own pooled connection).
@@ -700,6 +702,43 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn append_deviation(&self, report: DeviationReport, audit: AuditRecord) -> Result<(), StoreError> {
+        let data = json(&report)?;
+        self.writer
+            .write(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO deviation_reports (id, outage_id, occurred_at, supersedes, report)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(map_err)?
+                .execute(params![
+                    report.id.to_string(),
+                    report.outage_id.to_string(),
+                    micros(report.occurred_at),
+                    report.supersedes.map(|s| s.to_string()),
+                    data
+                ])
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn deviations(&self, outage: OutageId) -> Result<Vec<DeviationReport>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT report FROM deviation_reports WHERE outage_id = ?1 ORDER BY occurred_at, id")
+                .map_err(map_err)?;
+            let rows = stmt.query_map(params![outage.to_string()], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(unjson::<DeviationReport>(&r.map_err(map_err)?)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError> {
         self.writer.write(move |c| insert_audit(c, &audit)).await
     }
@@ -815,6 +854,13 @@ mod tests {
         .unwrap();
         assert!(conn.execute("UPDATE audit_log SET actor = 'evil'", []).is_err());
         assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+        conn.execute(
+            "INSERT INTO deviation_reports (id, outage_id, occurred_at, report) VALUES ('d', 'o', 0, '{}')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("UPDATE deviation_reports SET report = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM deviation_reports", []).is_err());
     }
 
     #[test]

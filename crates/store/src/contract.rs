@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use reserv_core::backentry::ItemCode;
+use reserv_core::deviation::{Category, DeviationReport, Severity, Subject};
 use reserv_core::episode::{Channel, EpisodeChange, EpisodeEvent, LogEntry};
 use reserv_core::handover::Party;
 use reserv_core::handover::{Direction, MessageType};
@@ -82,6 +83,7 @@ pub async fn run_all(store: &dyn Store) {
     audit_log(store).await;
     episodes_and_log(store).await;
     worklist_work(store).await;
+    deviation_reports(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
 }
@@ -282,4 +284,46 @@ async fn worklist_work(store: &dyn Store) {
     let other = OutageId(Uuid::now_v7());
     assert!(store.work_events(other).await.unwrap().is_empty());
     assert_eq!(store.work_events(outage).await.unwrap(), vec![assigned, done], "round-trip, in time order");
+}
+
+async fn deviation_reports(store: &dyn Store) {
+    let outage = OutageId(Uuid::now_v7());
+    let report = |mins: i64, subject: Subject, supersedes: Option<EntryId>| DeviationReport {
+        id: EntryId(Uuid::now_v7()),
+        outage_id: outage,
+        subject,
+        category: (subject == Subject::Incident).then_some(Category::InformationTransfer),
+        occurred_at: t0() + SignedDuration::from_mins(mins),
+        recorded_at: t0() + SignedDuration::from_hours(2),
+        unit: OrgId::parse("avd-c").unwrap(),
+        author_id: UserId(Uuid::now_v7()),
+        author_name: "Sjuksköterska Å".into(),
+        description: "Utskrivningsmeddelandet nådde inte kommunen – åäö \"citat\", komma.".into(),
+        consequence: "Hemtjänsten kom en dag för sent.".into(),
+        action_taken: String::new(),
+        severity: Severity::Minor,
+        reported_elsewhere: true,
+        external_reference: "AV-2026-0042".into(),
+        supersedes,
+        node: "test".into(),
+    };
+    let breakdown = report(30, Subject::Outage, None);
+    let incident = report(10, Subject::Incident, None);
+    let fix = report(20, Subject::Incident, Some(incident.id));
+    store.append_deviation(breakdown.clone(), audit("deviation.reported")).await.unwrap();
+    store.append_deviation(incident.clone(), audit("deviation.reported")).await.unwrap();
+    store.append_deviation(fix.clone(), audit("deviation.corrected")).await.unwrap();
+    let dup = store.append_deviation(breakdown.clone(), audit("deviation.reported")).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    // A report is superseded once; a second correction of it loses cleanly.
+    let twice = store.append_deviation(report(25, Subject::Incident, Some(incident.id)), audit("deviation.x")).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+    let got = store.deviations(outage).await.unwrap();
+    assert_eq!(got, vec![incident, fix, breakdown], "reports round-trip exactly, ordered by event time");
+    assert!(store.deviations(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
+    let refused = store
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("deviation.x".into()) })
+        .await
+        .unwrap();
+    assert!(refused.is_empty(), "a refused report leaves no audit record");
 }

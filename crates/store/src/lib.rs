@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use reserv_core::deviation::DeviationReport;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
@@ -178,6 +179,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// All work on one outage's worklists, ordered by time then id.
     async fn work_events(&self, outage: OutageId) -> Result<Vec<WorkEvent>, StoreError>;
+
+    /// Appends a deviation report; `Conflict` if its id exists or if the
+    /// report it supersedes has already been superseded (a report is
+    /// corrected once; a further correction supersedes the correction).
+    async fn append_deviation(&self, report: DeviationReport, audit: AuditRecord) -> Result<(), StoreError>;
+    /// The deviation reports on one outage, ordered by event time then id.
+    async fn deviations(&self, outage: OutageId) -> Result<Vec<DeviationReport>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

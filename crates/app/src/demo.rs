@@ -70,6 +70,21 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
                 .into(),
         };
         app.declare_as(&it, &origin, planned).await?;
+        // Last week's outage, ended: its back-entry worklists are ready to work through.
+        let start = now - SignedDuration::from_hours(7 * 24 + 6);
+        let ended = DeclareInput {
+            system: "lifecare-sp".into(),
+            kind: "unplanned".into(),
+            scope: "both".into(),
+            start: format_input(start),
+            expected_end: None,
+            notice: "Demo: avbrott i Lifecare SP förra veckan. Efterregistrera enligt arbetslistan.".into(),
+        };
+        let v = app.declare_as(&it, &origin, ended).await?;
+        let p = as_user(app, "demo-it", &origin).await?;
+        let restored = format_input(start + SignedDuration::from_hours(6));
+        app.end_outage(&p, v.outage.id, &restored, Some("Demo: Lifecare SP är i drift igen.".into())).await?;
+        app.logout(&p).await?;
     }
     if app.store.all_episode_events().await?.is_empty() {
         load_episodes(app, &origin).await?;
@@ -248,8 +263,65 @@ async fn load_episodes(app: &App, origin: &Origin) -> Result<(), AppError> {
     app.register_episode(&psych, d).await?;
     // Identity unknown: a reserve number, clearly flagged.
     app.register_episode(&ward, register("RES-2026-0001", true, "kommun-timra", "rvn-hc-timra", 45)).await?;
+    load_last_weeks_episodes(app, &ward).await?;
     for p in [&ward, &psych, &kommun, &hc] {
         app.logout(p).await?;
     }
+    Ok(())
+}
+
+/// Four patients of last week's ended outage (started 7 days and 6 hours
+/// ago, lasted 6 hours), with the calls the ward logged during it.
+async fn load_last_weeks_episodes(app: &App, ward: &Principal) -> Result<(), AppError> {
+    let hour = |h: i64| 60 * (7 * 24 + 6 - h);
+    let register = |patient: &str, municipality: &str, primary_care: &str, minutes: i64| RegisterInput {
+        patient_id: patient.into(),
+        reserve_number: false,
+        municipality: municipality.into(),
+        primary_care: primary_care.into(),
+        outpatient_psychiatry: None,
+        admitted_at: ago(app, minutes),
+        expected_discharge: None,
+        existed_before_outage: minutes > hour(0),
+    };
+    let to_timra = |minutes_ago: i64, messages: &'static [&'static str]| Call {
+        by: ward,
+        minutes_ago,
+        name: "Demo Handläggare",
+        role: "biståndshandläggare",
+        org: "kommun-timra",
+        direction: "given",
+        messages,
+        comment: "",
+    };
+    // Admitted before the outage, ready for discharge during it, still in hospital.
+    let a = app.register_episode(ward, register("19520303-9812", "kommun-timra", "rvn-hc-timra", hour(-30))).await?;
+    call(app, a.episode.id, to_timra(hour(2), &["ready_for_discharge"])).await?;
+    let ready = UpdateInput { ready_for_discharge_at: Some(ago(app, hour(1) + 50)), ..Default::default() };
+    app.update_episode(ward, a.episode.id, ready).await?;
+    // Admitted during the outage, still in hospital.
+    let b = app.register_episode(ward, register("19480611-9824", "kommun-timra", "rvn-hc-timra", hour(1))).await?;
+    call(app, b.episode.id, to_timra(hour(1) - 20, &["admission"])).await?;
+    let hc = Call {
+        by: ward,
+        minutes_ago: hour(1) - 30,
+        name: "Demo Distriktssköterska",
+        role: "fast vårdkontakt",
+        org: "rvn-hc-timra",
+        direction: "given",
+        messages: &["admission"],
+        comment: "",
+    };
+    call(app, b.episode.id, hc).await?;
+    // Admitted before the outage and discharged during it.
+    let c = app.register_episode(ward, register("19551120-9834", "kommun-timra", "rvn-hc-timra", hour(-72))).await?;
+    call(app, c.episode.id, to_timra(hour(3), &["discharge_notice"])).await?;
+    let out = UpdateInput { discharged_at: Some(ago(app, hour(3) + 10)), ..Default::default() };
+    app.update_episode(ward, c.episode.id, out).await?;
+    // Admitted and discharged during the outage.
+    let d = app.register_episode(ward, register("19430909-9853", "kommun-timra", "rvn-hc-timra", hour(1) + 30)).await?;
+    call(app, d.episode.id, to_timra(hour(2), &["admission"])).await?;
+    let out = UpdateInput { discharged_at: Some(ago(app, hour(5))), ..Default::default() };
+    app.update_episode(ward, d.episode.id, out).await?;
     Ok(())
 }

@@ -89,7 +89,7 @@ pub struct LineView {
 #[derive(Debug, Clone, Serialize)]
 pub struct WorklistView {
     pub outage_id: OutageId,
-    pub system: String,
+    pub system: reserv_core::ids::SystemId,
     pub policy: PolicyInfo,
     pub window: Window,
     pub org: OrgId,
@@ -110,7 +110,7 @@ pub struct OrgProgress {
 #[derive(Debug, Clone, Serialize)]
 pub struct BackEntryReport {
     pub outage_id: OutageId,
-    pub system: String,
+    pub system: reserv_core::ids::SystemId,
     pub policy: PolicyInfo,
     pub window: Window,
     pub generated_at: Timestamp,
@@ -198,7 +198,7 @@ impl App {
             .iter()
             .filter_map(|i| {
                 let at = payment::notice_time(&i.calls)?;
-                Some((i.id, payment::payment_start(&self.settings.payment, at, i.facts.discharged_at)))
+                Some((i.id, payment::payment_start(&self.settings.payment, at, i.facts.discharged_at, today)))
             })
             .collect();
         Ok(Computed { outage, policy, window, patients, inputs, lines, payments })
@@ -234,7 +234,7 @@ impl App {
         self.store.append_audit(audit).await?;
         Ok(WorklistView {
             outage_id: id,
-            system: c.outage.system.to_string(),
+            system: c.outage.system.clone(),
             policy: Self::policy_info(&c.policy),
             window: c.window,
             org,
@@ -327,7 +327,7 @@ impl App {
         let statistics = statistics::statistics(c.window, &c.inputs, &c.lines, &c.payments);
         Ok(BackEntryReport {
             outage_id: id,
-            system: c.outage.system.to_string(),
+            system: c.outage.system.clone(),
             policy: Self::policy_info(&c.policy),
             window: c.window,
             generated_at: self.now(),

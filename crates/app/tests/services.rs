@@ -151,7 +151,7 @@ async fn an_ended_outage_gives_each_party_its_worklist_and_the_work_is_counted()
     let pay = with_payment.payment.expect("payment start from the logged notice");
     assert_eq!(pay.day_zero.to_string(), "2026-11-23");
     assert_eq!(pay.starts.to_string(), "2026-11-26");
-    assert_eq!(pay.payable_days, Some(0), "discharged before payment started");
+    assert_eq!((pay.payable_days, pay.ongoing), (0, false), "discharged before payment started");
 
     // The municipality sees its own lines only; the ward's line does not exist for it.
     let theirs = app.worklist(&kommun, id).await.unwrap();

@@ -103,7 +103,7 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 /// Parses a JSON body strictly, with errors in the API's format.
-fn parse_json<T: DeserializeOwned>(lang: Lang, headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(lang: Lang, headers: &HeaderMap, body: &Bytes) -> Result<T, ApiError> {
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -509,4 +509,55 @@ pub async fn log_call(
 pub async fn gaps(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
     let v = st.app.open_gaps(&p).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::OK, v)
+}
+
+// ---- back-entry worklists ----
+
+pub async fn worklist(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
+    let v = st.app.worklist(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkBody {
+    key: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    assignee: String,
+}
+
+pub async fn work_on_item(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let id = outage_id(lang, &id)?;
+    let b: WorkBody = parse_json(lang, &headers, &body)?;
+    let input =
+        reserv_app::worklists::WorkInput { key: b.key, action: b.action, reason: b.reason, assignee: b.assignee };
+    let v = st.app.work_on_item(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, v)
+}
+
+pub async fn backentry_report(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let r = st.app.backentry_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, r)
+}
+
+pub async fn statistics_csv(
+    State(st): State<AppState>,
+    ApiUser(p, lang): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let r = st.app.backentry_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    Ok(crate::worklist_pages::csv_response(&r))
 }

@@ -95,14 +95,14 @@ struct EpisodesPage {
 }
 
 pub struct Paging {
-    current: usize,
-    pages: usize,
-    previous: Option<usize>,
-    next: Option<usize>,
+    pub(crate) current: usize,
+    pub(crate) pages: usize,
+    pub(crate) previous: Option<usize>,
+    pub(crate) next: Option<usize>,
 }
 
 impl Paging {
-    fn new(items: usize, per_page: usize, requested: Option<usize>) -> Paging {
+    pub(crate) fn new(items: usize, per_page: usize, requested: Option<usize>) -> Paging {
         let pages = items.div_ceil(per_page).max(1);
         let current = requested.unwrap_or(1).clamp(1, pages);
         Paging {

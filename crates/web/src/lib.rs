@@ -6,11 +6,14 @@
 
 pub mod api;
 pub mod ctx;
+pub mod deviation_api;
+pub mod deviation_pages;
 pub mod handover_pages;
 pub mod headers;
 pub mod i18n;
 pub mod pages;
 pub mod view;
+pub mod worklist_pages;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -54,6 +57,9 @@ pub fn api_router() -> Router<AppState> {
         .route("/outages", get(api::outages).post(api::declare))
         .route("/outages/{id}", get(api::outage).patch(api::amend))
         .route("/outages/{id}/end", post(api::end))
+        .route("/outages/{id}/worklist", get(api::worklist).post(api::work_on_item))
+        .route("/outages/{id}/backentry-report", get(api::backentry_report))
+        .route("/outages/{id}/statistics.csv", get(api::statistics_csv))
         .route("/public/status", get(api::public_status))
         .route("/users", get(api::users).post(api::create_user))
         .route("/audit", get(api::audit))
@@ -61,6 +67,8 @@ pub fn api_router() -> Router<AppState> {
         .route("/episodes/{id}", get(api::episode).patch(api::update_episode))
         .route("/episodes/{id}/entries", post(api::log_call))
         .route("/gaps", get(api::gaps))
+        .route("/outages/{id}/deviations", get(deviation_api::deviations).post(deviation_api::report))
+        .route("/outages/{id}/deviations.csv", get(deviation_api::deviations_csv))
         .route("/openapi.json", get(api::openapi))
         .fallback(api::api_not_found)
 }
@@ -79,6 +87,9 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}", get(pages::outage))
         .route("/outages/{id}/end", post(pages::end))
         .route("/outages/{id}/amend", post(pages::amend))
+        .route("/outages/{id}/worklist", get(worklist_pages::worklist).post(worklist_pages::work))
+        .route("/outages/{id}/report", get(worklist_pages::report))
+        .route("/outages/{id}/statistics.csv", get(worklist_pages::statistics_csv))
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/audit", get(pages::audit))
         .route("/episodes", get(handover_pages::episodes).post(handover_pages::register))
@@ -90,6 +101,9 @@ pub fn router(st: AppState) -> Router {
         .route("/episodes/{id}/print", get(handover_pages::episode_print))
         .route("/gaps", get(handover_pages::gaps))
         .route("/forms/blank", get(handover_pages::blank_form))
+        .route("/outages/{id}/deviations", get(deviation_pages::deviations).post(deviation_pages::report))
+        .route("/outages/{id}/deviations.csv", get(deviation_pages::csv))
+        .route("/outages/{id}/deviations/print", get(deviation_pages::print))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
     Router::new()

@@ -281,6 +281,8 @@ struct OutagePage {
     scopes: Vec<(&'static str, &'static str)>,
     impact: Vec<crate::view::ImpactRow>,
     phases: Vec<crate::view::PhaseGroup>,
+    backentry: Option<crate::worklist_pages::BackEntrySummary>,
+    w: &'static crate::worklist_pages::WlTexts,
 }
 
 fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
@@ -298,6 +300,7 @@ async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, err
     match view {
         Ok(v) => {
             let (impact, phases) = crate::view::guidance(ctx.lang, st.app.routines(), &st.app, &v.outage.system);
+            let backentry = crate::worklist_pages::summary_for_outage(st, ctx, v.outage.id).await;
             render(
                 status,
                 &OutagePage {
@@ -309,6 +312,8 @@ async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, err
                     scopes: scopes(ctx.lang),
                     impact,
                     phases,
+                    backentry,
+                    w: crate::worklist_pages::texts_for(ctx.lang),
                 },
             )
         }

@@ -618,6 +618,33 @@ impl Store for FullDisk {
     async fn log_entries(&self, e: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
         self.0.log_entries(e).await
     }
+    async fn append_work_event(
+        &self,
+        e: reserv_core::worklist::WorkEvent,
+        after: Option<reserv_core::ids::EntryId>,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_work_event(e, after, a).await
+    }
+    async fn work_events(&self, id: OutageId) -> Result<Vec<reserv_core::worklist::WorkEvent>, StoreError> {
+        self.0.work_events(id).await
+    }
+    async fn append_deviation(
+        &self,
+        r: reserv_core::deviation::DeviationReport,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_deviation(r, a).await
+    }
+    async fn deviations(&self, id: OutageId) -> Result<Vec<reserv_core::deviation::DeviationReport>, StoreError> {
+        self.0.deviations(id).await
+    }
     async fn append_audit(&self, a: AuditRecord) -> Result<(), StoreError> {
         self.0.append_audit(a).await
     }
@@ -640,7 +667,7 @@ async fn a_full_disk_answers_503_with_a_clear_message() {
         t.send_json("POST", "/api/v1/outages", Some(&it), &declaration(now - SignedDuration::from_hours(1), now)).await;
     assert_eq!((r.status, r.error_code().as_str()), (503, "store_unavailable"));
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("Inget sparades"));
-    assert_eq!(t.outage_count(&it).await, 2, "only the demo outages exist");
+    assert_eq!(t.outage_count(&it).await, 3, "only the demo outages exist");
 }
 
 // ---- the handover log ----
@@ -921,7 +948,7 @@ async fn long_lists_are_paged_to_stay_small() {
     assert!(first.body.contains("href=\"/episodes?page=2\""), "a link to the next page");
     assert_eq!(first.body.matches("<th scope=\"row\">").count(), 100);
     let second = t.request("GET", "/episodes?page=2", &[("Cookie", &cookies)], b"").await;
-    assert_eq!(second.body.matches("<th scope=\"row\">").count(), 124 - 100, "120 new and the ward's 4 demo episodes");
+    assert_eq!(second.body.matches("<th scope=\"row\">").count(), 128 - 100, "120 new and the ward's 8 demo episodes");
     let beyond = t.request("GET", "/episodes?page=99", &[("Cookie", &cookies)], b"").await;
     assert!(beyond.body.contains("2 / 2"), "a page number past the end shows the last page");
     for path in ["/episodes", "/episodes?page=2", "/gaps", "/gaps?page=2"] {
@@ -951,4 +978,163 @@ async fn an_outage_page_shows_consequences_and_routines() {
         assert!(page.body.contains(want), "the ELVIS outage page lacks {want:?}");
     }
     assert!(page.body.len() <= 100 * 1024, "{} bytes", page.body.len());
+}
+
+/// The ended demo outage of Lifecare SP (last week).
+async fn ended_demo_outage(t: &TestApp, token: &str) -> String {
+    let all = t.get("/api/v1/outages", Some(token)).await.json();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["system"] == "lifecare-sp" && !o["restored_at"].is_null())
+        .expect("the demo has an ended Lifecare SP outage")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
+    let (t, _d) = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let kommun = t.token("demo-kommun").await;
+    let manager = t.token("demo-manager").await;
+    let id = ended_demo_outage(&t, &ward).await;
+    let ongoing = t
+        .get("/api/v1/outages", Some(&ward))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["system"] == "lifecare-sp" && o["restored_at"].is_null())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = t.get(&format!("/api/v1/outages/{ongoing}/worklist"), Some(&ward)).await;
+    assert_eq!((r.status, r.error_code().as_str()), (422, "outage_not_ended"));
+    let planned = t
+        .get("/api/v1/outages", Some(&ward))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["system"] == "municipal-record")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = t.get(&format!("/api/v1/outages/{planned}/worklist"), Some(&ward)).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+
+    let list = t.get(&format!("/api/v1/outages/{id}/worklist"), Some(&ward)).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list = list.json();
+    assert_eq!(list["policy"]["id"], "lifecare-sp-vasternorrland-2025");
+    let lines = list["lines"].as_array().unwrap();
+    assert!(lines.iter().all(|l| l["party"] == "ward"));
+    assert!(lines.iter().any(|l| l["outcome"]["outcome"] == "nothing_to_enter"
+        && l["outcome"]["reason"].as_str().unwrap().contains("avbrottet")));
+    assert!(
+        lines.iter().any(|l| !l["payment"].is_null()),
+        "the logged ready-for-discharge notice gives a payment start"
+    );
+    let item = lines
+        .iter()
+        .flat_map(|l| l["items"].as_array().unwrap())
+        .find(|i| i["kind"] == "enter" && i["values"]["told_by_phone_at"].is_string())
+        .expect("an item told by phone");
+    let key = item["key"].as_str().unwrap().to_owned();
+    let dont = lines.iter().flat_map(|l| l["items"].as_array().unwrap()).find(|i| i["kind"] == "do_not_enter").unwrap();
+    assert!(dont["status"].is_null(), "nothing to do for a do-not-enter item");
+
+    let path = format!("/api/v1/outages/{id}/worklist");
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": dont["key"], "action": "done"})).await;
+    assert_eq!((r.status, r.error_code().as_str()), (422, "invalid"));
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": key, "action": "skip"})).await;
+    assert_eq!((r.status, r.error_code().as_str()), (422, "required"));
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": key, "action": "done", "extra": 1})).await;
+    assert_eq!((r.status, r.error_code().as_str()), (400, "malformed_json"));
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": "nonsense", "action": "done"})).await;
+    assert_eq!((r.status, r.error_code().as_str()), (422, "invalid_id"));
+    let r = t.send_json("POST", &path, Some(&kommun), &json!({"key": key, "action": "done"})).await;
+    assert_eq!(r.status, 404, "another party's line does not exist for the municipality");
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": key, "action": "done", "reason": "Inlagt"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["state"], "done");
+    assert_eq!(r.json()["resolved_by"], "Demo Sjuksköterska");
+    let r = t.send_json("POST", &path, Some(&ward), &json!({"key": key, "action": "done"})).await;
+    assert_eq!((r.status, r.error_code().as_str()), (422, "work_item_resolved"));
+
+    let theirs = t.get(&path, Some(&kommun)).await.json();
+    assert!(theirs["lines"].as_array().unwrap().iter().all(|l| l["party"] == "municipality"));
+    assert!(!theirs["lines"].as_array().unwrap().is_empty());
+
+    let r = t.get(&format!("/api/v1/outages/{id}/backentry-report"), Some(&ward)).await;
+    assert_eq!((r.status, r.error_code().as_str()), (403, "forbidden"));
+    let report = t.get(&format!("/api/v1/outages/{id}/backentry-report"), Some(&manager)).await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.json()["total"]["done"], 1);
+    assert!(!report.body.contains("19480611"), "no patient identity in the report");
+    let csv = t.get(&format!("/api/v1/outages/{id}/statistics.csv"), Some(&manager)).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv.body.starts_with("municipality,category,code,contacts,"));
+    assert!(csv.body.contains("kommun-timra,total,"));
+}
+
+#[tokio::test]
+async fn a_ward_works_through_its_list_in_the_browser_pages() {
+    let (t, _d) = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let id = ended_demo_outage(&t, &ward).await;
+    let cookies = browser_login(&t, "demo-clinician").await;
+    let outage = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
+    assert!(outage.body.contains(&format!("href=\"/outages/{id}/worklist\"")), "the outage page links the worklist");
+    let page = t.request("GET", &format!("/outages/{id}/worklist"), &[("Cookie", &cookies)], b"").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Inget att efterregistrera"));
+    assert!(page.body.contains("Kommunens betalningsansvar från"));
+    assert!(page.body.contains("Meddelat per telefon"));
+    let list = t.get(&format!("/api/v1/outages/{id}/worklist"), Some(&ward)).await.json();
+    let key = list["lines"][0]["items"].as_array().unwrap().iter().find(|i| !i["status"].is_null()).unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let post = |form: String| {
+        let cookies = cookies.clone();
+        let t = &t;
+        let id = id.clone();
+        async move {
+            t.request(
+                "POST",
+                &format!("/outages/{id}/worklist"),
+                &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookies)],
+                form.as_bytes(),
+            )
+            .await
+        }
+    };
+    let bad = post(format!("csrf={csrf}&key={key}&action=skip&reason=")).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("Anledning: fältet måste fyllas i."), "a Swedish message names the field");
+    let field = format!("i-{}-reason", key.replace(':', "-"));
+    assert!(bad.body.contains(&format!("href=\"#{field}\"")), "the error links to the item's own field");
+    assert!(bad.body.contains(&format!("id=\"{field}\"")), "and that field is on the page");
+    let ok = post(format!("csrf={csrf}&key={key}&action=skip&reason=Redan+registrerat")).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let after = t.request("GET", &format!("/outages/{id}/worklist"), &[("Cookie", &cookies)], b"").await;
+    assert!(after.body.contains("Redan registrerat"));
+    assert!(after.body.contains("<strong class=\"state\">Överhoppad</strong>"));
+    let manager = browser_login(&t, "demo-manager").await;
+    let report = t.request("GET", &format!("/outages/{id}/report"), &[("Cookie", &manager)], b"").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("<polyline"), "the progress chart");
+    assert!(report.body.contains("Statistik per kommun"));
+    let nurse_report = t.request("GET", &format!("/outages/{id}/report"), &[("Cookie", &cookies)], b"").await;
+    assert_eq!(nurse_report.status, 403);
 }

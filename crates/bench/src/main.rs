@@ -2,16 +2,22 @@
 //!
 //! ```text
 //! cargo build --release -p reserv -p reserv-bench
-//! cargo run --release -p reserv-bench -- [--scenario outages|handover|all] [--bin target/release/reserv]
+//! cargo run --release -p reserv-bench -- [--scenario outages|handover|reconcile|all] [--bin target/release/reserv]
 //!                                        [--clients 64] [--seconds 10] [--cold-runs 5] [--tmpdir DIR]
 //!                                        [--episodes-per-client 8] [--ward-entries 10000]
 //!                                        [--ward-episodes 500] [--ward-requests 20]
+//!                                        [--policy FILE] [--reconcile-episodes 60000]
+//!                                        [--reconcile-calls 1000000] [--reconcile-runs 5]
 //! ```
+//!
+//! The scenario `reconcile` (the back-entry engine on a synthetic national
+//! outage, see the module [`reconcile`]) needs no server; on its own it
+//! skips the server binary and the naive baseline, and `all` runs it last.
 //!
 //! The scenario `outages` (items 1, 2, 3 and 5 below) and the scenario
 //! `handover` (the handover log, see the module [`handover`]) each run on
 //! fresh servers; the naive baseline (item 4) runs in both, once. `all` (the
-//! default) runs both. What the outages scenario measures, in this order, all
+//! default) runs both, then `reconcile`. What the outages scenario measures, in this order, all
 //! against `127.0.0.1` only:
 //!
 //! 1. **Binary size** of the server binary.
@@ -46,6 +52,7 @@
 //! at most one core away from the server on small machines.
 
 mod handover;
+mod reconcile;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -101,6 +108,8 @@ enum Scenario {
     Outages,
     /// Logging calls in the handover log, the ward view at 10 000 entries.
     Handover,
+    /// The back-entry engine on 1 000 000 log entries; no server.
+    Reconcile,
     All,
 }
 
@@ -111,6 +120,10 @@ impl Scenario {
 
     fn handover(self) -> bool {
         matches!(self, Scenario::Handover | Scenario::All)
+    }
+
+    fn reconcile(self) -> bool {
+        matches!(self, Scenario::Reconcile | Scenario::All)
     }
 }
 
@@ -125,15 +138,23 @@ struct Args {
     ward_entries: usize,
     ward_episodes: usize,
     ward_requests: usize,
+    policy: Option<PathBuf>,
+    reconcile_episodes: usize,
+    reconcile_calls: usize,
+    reconcile_runs: usize,
 }
 
-const USAGE: &str = "usage: reserv-bench [--scenario outages|handover|all] [--bin PATH] [--clients N] [--seconds S]
+const USAGE: &str =
+    "usage: reserv-bench [--scenario outages|handover|reconcile|all] [--bin PATH] [--clients N] [--seconds S]
                     [--cold-runs N] [--tmpdir DIR] [--episodes-per-client N]
                     [--ward-entries N] [--ward-episodes N] [--ward-requests N]
+                    [--policy FILE] [--reconcile-episodes N] [--reconcile-calls N] [--reconcile-runs N]
 
   --scenario S    outages: binary size, cold start, RSS, POST /api/v1/outages;
                   handover: logging calls (POST /api/v1/episodes/{id}/entries) and the ward view;
-                  all (default). The naive baseline runs in every scenario.
+                  reconcile: the back-entry engine on a synthetic national outage (no server,
+                  no naive baseline);
+                  all (default): all three. The naive baseline runs in every scenario but reconcile.
   --bin PATH      the server binary (default: target/release/reserv)
   --clients N     concurrent HTTP clients (default 64)
   --seconds S     length of each HTTP write measurement and of the naive baseline (default 10)
@@ -143,7 +164,12 @@ const USAGE: &str = "usage: reserv-bench [--scenario outages|handover|all] [--bi
   --episodes-per-client N   episodes each client logs calls for, round robin (default 8)
   --ward-entries N          log entries of the ward's episodes for the ward view (default 10000)
   --ward-episodes N         episodes those entries are spread over (default 500)
-  --ward-requests N         timed requests per ward-view page, after 2 warm-up requests (default 20)";
+  --ward-requests N         timed requests per ward-view page, after 2 warm-up requests (default 20)
+  --policy FILE             reconcile: the back-entry policy
+                            (default data/policies/lifecare-sp-vasternorrland-2025.toml)
+  --reconcile-episodes N    reconcile: episodes of the synthetic outage (default 60000)
+  --reconcile-calls N       reconcile: log entries (calls) spread over them (default 1000000)
+  --reconcile-runs N        reconcile: timed rounds, after one untimed engine run (default 5)";
 
 fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
     let mut a = Args {
@@ -157,6 +183,10 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
         ward_entries: 10_000,
         ward_episodes: 500,
         ward_requests: 20,
+        policy: None,
+        reconcile_episodes: 60_000,
+        reconcile_calls: 1_000_000,
+        reconcile_runs: 5,
     };
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
@@ -178,12 +208,19 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
             "--ward-entries" => a.ward_entries = parse_num(&flag, &value()?)?,
             "--ward-episodes" => a.ward_episodes = parse_num(&flag, &value()?)?,
             "--ward-requests" => a.ward_requests = parse_num(&flag, &value()?)?,
+            "--policy" => a.policy = Some(PathBuf::from(value()?)),
+            "--reconcile-episodes" => a.reconcile_episodes = parse_num(&flag, &value()?)?,
+            "--reconcile-calls" => a.reconcile_calls = parse_num(&flag, &value()?)?,
+            "--reconcile-runs" => a.reconcile_runs = parse_num(&flag, &value()?)?,
             "--scenario" => {
                 a.scenario = match value()?.as_str() {
                     "outages" => Scenario::Outages,
                     "handover" => Scenario::Handover,
+                    "reconcile" => Scenario::Reconcile,
                     "all" => Scenario::All,
-                    other => return Err(format!("--scenario: expected outages, handover or all, got {other:?}")),
+                    other => {
+                        return Err(format!("--scenario: expected outages, handover, reconcile or all, got {other:?}"));
+                    }
                 }
             }
             "--seconds" => {
@@ -213,6 +250,15 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
     }
     if a.ward_requests == 0 || a.ward_requests > 10_000 {
         return Err("--ward-requests must be between 1 and 10000".into());
+    }
+    if a.reconcile_episodes == 0 || a.reconcile_episodes > 10_000_000 {
+        return Err("--reconcile-episodes must be between 1 and 10000000".into());
+    }
+    if a.reconcile_calls > 100_000_000 {
+        return Err("--reconcile-calls must be at most 100000000".into());
+    }
+    if a.reconcile_runs == 0 || a.reconcile_runs > 100 {
+        return Err("--reconcile-runs must be between 1 and 100".into());
     }
     Ok(Some(a))
 }
@@ -263,6 +309,9 @@ fn run() -> Result<(), String> {
     let Some(args) = parse_args(raw.clone())? else {
         return Ok(());
     };
+    if args.scenario == Scenario::Reconcile {
+        return reconcile::standalone(&args, &raw);
+    }
     let bin = resolve_bin(args.bin.clone())?;
     let bin = bin.canonicalize().unwrap_or(bin);
     let tmp = args.tmpdir.clone().unwrap_or_else(std::env::temp_dir);
@@ -331,12 +380,14 @@ fn run() -> Result<(), String> {
 
     let handover =
         if args.scenario.handover() { Some(handover::run(&rt, &bin, &tmp, &args, &mut logs)?) } else { None };
+    let reconcile = if args.scenario.reconcile() { Some(reconcile::run(&args, &tmp)?) } else { None };
 
     let report = Report {
         started,
         naive,
         outages,
         handover,
+        reconcile,
         logs,
         machine: Machine::probe(&tmp, fs, loadavg),
         command: command_line(&raw),
@@ -1292,6 +1343,7 @@ struct Report {
     naive: NaiveResult,
     outages: Option<OutagesReport>,
     handover: Option<handover::HandoverResult>,
+    reconcile: Option<reconcile::ReconcileResult>,
     logs: ServerLogs,
     machine: Machine,
     command: String,
@@ -1459,6 +1511,9 @@ impl Report {
         }
         if let Some(h) = &self.handover {
             h.markdown(&mut o, &self.naive);
+        }
+        if let Some(r) = &self.reconcile {
+            r.markdown(&mut o);
         }
         let l = &self.logs;
         push_line(
@@ -1683,6 +1738,9 @@ mod tests {
         assert_eq!((a.scenario, a.ward_entries, a.ward_episodes), (Scenario::Handover, 500, 500));
         assert!(parse_args(vec!["--scenario".into(), "everything".into()]).is_err());
         assert_eq!(parse_args(vec![]).unwrap().unwrap().scenario, Scenario::All);
+        let a = parse_args(vec!["--scenario=reconcile".into(), "--reconcile-calls=1000".into()]).unwrap().unwrap();
+        assert_eq!((a.scenario, a.reconcile_calls, a.reconcile_runs), (Scenario::Reconcile, 1000, 5));
+        assert!(parse_args(vec!["--reconcile-runs".into(), "0".into()]).is_err());
     }
 
     #[test]

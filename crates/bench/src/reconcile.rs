@@ -338,6 +338,7 @@ fn generate(n_episodes: usize, n_calls: usize) -> Result<Synthetic, String> {
             },
             designated_care_contact: contact,
             calls: Vec::new(),
+            patient: None,
         });
     }
 

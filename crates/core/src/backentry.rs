@@ -22,7 +22,7 @@
 //! Contradictory facts (e.g. discharged before admitted) become `needs_review`
 //! items for a person; every other episode is still answered.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -540,6 +540,10 @@ pub struct EpisodeInput {
     /// phone (`told_by_phone_at`) and how many calls a party must acknowledge.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<Call>,
+    /// Any stable key of the patient (e.g. the personnummer): two episodes of
+    /// one patient that overlap in time contradict each other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<String>,
 }
 
 impl From<&Episode> for EpisodeInput {
@@ -549,6 +553,7 @@ impl From<&Episode> for EpisodeInput {
             facts: e.facts.clone(),
             designated_care_contact: e.designated_care_contact.clone(),
             calls: Vec::new(),
+            patient: Some(e.patient.as_str().to_owned()),
         }
     }
 }
@@ -758,10 +763,48 @@ fn contradiction(cite: String) -> Item {
 /// decision. Pure: the result is sorted by episode and party, so it does not
 /// depend on input order. An episode whose facts contradict themselves gets a
 /// `needs_review` decision per party; the others are still answered.
+/// Episodes of one patient whose stays overlap: a patient cannot be in two
+/// wards at once, so each such episode gets a contradiction naming when the
+/// other one began (not where: the other ward may be outside this chain of care).
+fn overlaps(episodes: &[EpisodeInput]) -> HashMap<EpisodeId, Vec<String>> {
+    let mut by_patient: HashMap<&str, Vec<&EpisodeInput>> = HashMap::new();
+    for e in episodes {
+        if let Some(p) = e.patient.as_deref() {
+            by_patient.entry(p).or_default().push(e);
+        }
+    }
+    let mut out: HashMap<EpisodeId, Vec<String>> = HashMap::new();
+    for mut stays in by_patient.into_values().filter(|v| v.len() > 1) {
+        stays.sort_by_key(|e| (e.facts.admitted_at, e.id));
+        for (i, a) in stays.iter().enumerate() {
+            for b in &stays[i + 1..] {
+                // b starts no earlier than a; they overlap unless a ended by then.
+                if a.facts.discharged_at.is_none_or(|d| d > b.facts.admitted_at) {
+                    let fmt = |t: Timestamp| local(t).strftime("%Y-%m-%d %H:%M").to_string();
+                    let what = |other: &EpisodeInput| {
+                        contradicts(&format!(
+                            "samma patient har ett annat vårdtillfälle under samma tid (inskrivet {})",
+                            fmt(other.facts.admitted_at)
+                        ))
+                    };
+                    out.entry(a.id).or_default().push(what(b));
+                    out.entry(b.id).or_default().push(what(a));
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], today: Date) -> Vec<Decision> {
     let mut out = Vec::new();
+    let mut overlapping = overlaps(episodes);
     for e in episodes {
-        let problems = contradictions(&e.facts, window, today);
+        let mut problems = contradictions(&e.facts, window, today);
+        if let Some(mut more) = overlapping.remove(&e.id) {
+            more.sort();
+            problems.extend(more);
+        }
         if !problems.is_empty() {
             for party in e.facts.parties() {
                 let items = problems.iter().map(|p| contradiction(p.clone())).collect();
@@ -988,6 +1031,7 @@ mod tests {
             },
             designated_care_contact: Some("Ssk Anna Berg".into()),
             calls: Vec::new(),
+            patient: None,
         }
     }
 
@@ -1118,6 +1162,34 @@ mod tests {
         assert_eq!(item(ward, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "0");
         let kommun = of(&ds, Party::Municipality);
         assert_eq!(item(kommun, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).values["calls_received"], "2");
+    }
+
+    /// "An episode in two wards at once": both episodes go to a person, the rest is still answered;
+    /// a transfer (one stay ends when the next begins) is no contradiction.
+    #[test]
+    fn one_patient_in_two_wards_at_once_needs_review_but_a_transfer_does_not() {
+        let p = policy(P001);
+        let mut a = ep(1, "2023-05-01 10:00", None, None, false);
+        let mut b = ep(2, "2023-05-02 12:00", None, None, false);
+        b.facts.ward = org("avd-2");
+        let other = ep(3, "2023-05-02 12:00", None, None, false);
+        a.patient = Some("194101019806".into());
+        b.patient = a.patient.clone();
+        let ds = reconcile(&p, window(), &[a.clone(), b.clone(), other], date("2023-05-04"));
+        for id in [1u128, 2] {
+            for d in ds.iter().filter(|d| d.episode == EpisodeId(uuid::Uuid::from_u128(id))) {
+                assert_eq!(d.outcome, Outcome::NeedsReview);
+                assert!(d.items[0].cite.contains("annat vårdtillfälle under samma tid"), "{:?}", d.items);
+            }
+        }
+        assert!(
+            ds.iter()
+                .filter(|d| d.episode == EpisodeId(uuid::Uuid::from_u128(3)))
+                .all(|d| d.outcome != Outcome::NeedsReview)
+        );
+        a.facts.discharged_at = Some(ts("2023-05-02 12:00"));
+        let ds = reconcile(&p, window(), &[b, a], date("2023-05-04"));
+        assert!(ds.iter().all(|d| d.outcome != Outcome::NeedsReview), "a transfer is not a contradiction");
     }
 
     /// A received call reverses the direction; a correction replaces the corrected call; a call with

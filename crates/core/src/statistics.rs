@@ -206,6 +206,7 @@ mod tests {
             },
             designated_care_contact: None,
             calls,
+            patient: None,
         }
     }
 

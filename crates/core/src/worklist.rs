@@ -409,6 +409,7 @@ mod tests {
             },
             designated_care_contact: None,
             calls: Vec::new(),
+            patient: None,
         }
     }
 

@@ -95,6 +95,7 @@ fn episodes(w: Window) -> Vec<EpisodeInput> {
                 .iter()
                 .map(|(h, from, to, m)| Call { at: hours(w, *h), from: *from, to: *to, messages: BTreeSet::from([*m]) })
                 .collect(),
+            patient: None,
         })
         .collect()
 }

@@ -31,6 +31,26 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 8] = [
     ("demo-auditor", "Demo Granskare", "rvn", Role::Auditor),
 ];
 
+/// The routine roles each demo account works as (their checklists); an
+/// account not listed has none (its organisation's default applies).
+pub const DEMO_ROUTINE_ROLES: [(&str, &[&str]); 7] = [
+    ("demo-clinician", &["nurse", "inpatient_care"]),
+    ("demo-psyk", &["nurse", "inpatient_care"]),
+    ("demo-kommun", &["municipality"]),
+    ("demo-hc", &["primary_care", "nurse"]),
+    ("demo-manager", &["unit_manager", "inpatient_care"]),
+    ("demo-it", &["it"]),
+    ("demo-admin", &["it"]),
+];
+
+fn demo_routine_roles(username: &str) -> Vec<String> {
+    DEMO_ROUTINE_ROLES
+        .iter()
+        .find(|(u, _)| *u == username)
+        .map(|(_, roles)| roles.iter().map(|r| (*r).to_owned()).collect())
+        .unwrap_or_default()
+}
+
 /// Loads the demo data; safe to run on every start.
 pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
     let origin = Origin("demo".into());
@@ -43,6 +63,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
                 org: org.into(),
                 role: role.key().into(),
                 password: DEMO_PASSWORD.into(),
+                routine_roles: demo_routine_roles(username),
             };
             app.create_user(None, input, &origin).await?;
         }
@@ -57,6 +78,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             start: format_input(now - SignedDuration::from_hours(3)),
             expected_end: Some(format_input(now + SignedDuration::from_hours(5))),
             notice: "Demo: Lifecare SP går inte att nå. Använd avbrottsrutinen och logga varje samtal i Reserv.".into(),
+            drill: false,
         };
         app.declare_as(&it, &origin, ongoing).await?;
         let next_week = now + SignedDuration::from_hours(24 * 7);
@@ -68,6 +90,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             expected_end: Some(format!("{}T20:00", &format_input(next_week)[..10])),
             notice: "Demo: planerad uppgradering av kommunernas journalsystem. Skriv ut att göra-listorna innan."
                 .into(),
+            drill: false,
         };
         app.declare_as(&it, &origin, planned).await?;
         // Last week's outage, ended: its back-entry worklists are ready to work through.
@@ -79,6 +102,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             start: format_input(start),
             expected_end: None,
             notice: "Demo: avbrott i Lifecare SP förra veckan. Efterregistrera enligt arbetslistan.".into(),
+            drill: false,
         };
         let v = app.declare_as(&it, &origin, ended).await?;
         let p = as_user(app, "demo-it", &origin).await?;
@@ -324,4 +348,100 @@ async fn load_last_weeks_episodes(app: &App, ward: &Principal) -> Result<(), App
     let out = UpdateInput { discharged_at: Some(ago(app, hour(5))), ..Default::default() };
     app.update_episode(ward, d.episode.id, out).await?;
     Ok(())
+}
+
+/// The demo's recipients: synthetic people at `example.org` addresses and
+/// numbers in the 070-000 series, never real ones. Demo mode writes e-mail
+/// to files and has no SMS gateway, so nothing reaches anybody.
+pub fn demo_recipients() -> reserv_core::outbox::Recipients {
+    use reserv_core::outbox::Recipient;
+    let person = |id: &str, name: &str, email: Option<&str>, phone: Option<&str>, username: Option<&str>| Recipient {
+        id: id.into(),
+        name: name.into(),
+        email: email.map(Into::into),
+        phone: phone.map(Into::into),
+        username: username.map(Into::into),
+    };
+    [
+        (
+            "it-forvaltning",
+            vec![
+                person("demo-it", "Demo IT-förvaltning", Some("it-jour@example.org"), None, Some("demo-it")),
+                person(
+                    "demo-admin",
+                    "Demo Systemförvaltare",
+                    Some("systemforvaltare@example.org"),
+                    None,
+                    Some("demo-admin"),
+                ),
+            ],
+        ),
+        (
+            "enhetschefer",
+            vec![person("demo-manager", "Demo Enhetschef", None, Some("070-000 00 01"), Some("demo-manager"))],
+        ),
+        (
+            "kommun-timra",
+            vec![person("timra-bistand", "Biståndshandläggare Timrå (demo)", None, Some("070-000 00 02"), None)],
+        ),
+        (
+            "krisledning",
+            vec![person(
+                "tjansteman-i-beredskap",
+                "Tjänsteman i beredskap (demo)",
+                Some("tib@example.org"),
+                None,
+                None,
+            )],
+        ),
+        ("samverkan", vec![person("samverkan", "Samverkansfunktion (demo, saknar adress)", None, None, None)]),
+    ]
+    .into_iter()
+    .map(|(g, people)| (g.to_owned(), people))
+    .collect()
+}
+
+/// Enqueues the demo's notification messages for the ongoing Lifecare SP
+/// outage (idempotent): an e-mail to IT (written to a file, with a working
+/// acknowledgement link), an SMS to the unit manager (fails visibly: no SMS
+/// gateway in demo mode), a phone task for the municipality, a message to a
+/// group without an address (fails visibly), and an escalation that goes
+/// out only if IT has not acknowledged within 30 minutes.
+pub async fn load_messages(app: &App) -> Result<usize, AppError> {
+    use reserv_core::outbox::{Channel, Planned};
+    let Some(v) =
+        app.outages().await?.into_iter().find(|v| {
+            v.status == reserv_core::outage::OutageStatus::Ongoing && v.outage.system.as_str() == "lifecare-sp"
+        })
+    else {
+        return Ok(0);
+    };
+    let start = v.outage.start;
+    let since = reserv_core::time::format_local(start);
+    let subject = "Driftstörning: Lifecare SP går inte att nå".to_owned();
+    let body = format!(
+        "Lifecare SP går inte att nå sedan {since}. Använd avbrottsrutinen (rutin 001): ring i stället för att skicka \
+         meddelanden, och logga varje samtal i Reserv.\n\nDetta är ett demomeddelande från Reserv."
+    );
+    let plan = |key: &str, channel: Channel, group: &str, due, unless: Option<&str>| Planned {
+        key: key.into(),
+        rule: key.split(':').nth(1).unwrap_or(key).into(),
+        cite: "Rutin 001, avsnitt Information vid driftstopp (demo)".into(),
+        channel,
+        sender: "it".into(),
+        group: group.into(),
+        due_at: due,
+        subject: subject.clone(),
+        body: body.clone(),
+        unless_acknowledged: unless.map(Into::into),
+    };
+    let soon = app.now() + SignedDuration::from_mins(30);
+    let planned = vec![
+        plan("demo-it:it-forvaltning:1", Channel::Email, "it-forvaltning", start, None),
+        plan("demo-chef:enhetschefer:1", Channel::Sms, "enhetschefer", start, None),
+        plan("demo-kommun:kommun-timra:1", Channel::PhoneTask, "kommun-timra", start, None),
+        plan("demo-samverkan:samverkan:1", Channel::Email, "samverkan", start, None),
+        plan("demo-it:krisledning:2", Channel::Email, "krisledning", soon, Some("demo-it:it-forvaltning:1")),
+    ];
+    app.enqueue_messages(v.outage.id, planned, Actor::System("demo"), &Origin("demo".into())).await
 }

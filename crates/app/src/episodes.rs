@@ -180,10 +180,13 @@ impl App {
         let admitted_at = parse_user_time(Field::AdmittedAt, &input.admitted_at)?;
         let expected_discharge =
             present(input.expected_discharge).map(|d| parse_date(Field::ExpectedDischarge, &d)).transpose()?;
-        let routine_id = self
-            .outages_at(now)
-            .await?
+        let ongoing = self.outages_at(now).await?;
+        // Registered while only drills are ongoing: practice data. A real
+        // outage always wins, so a real patient is never hidden in a drill.
+        let drill = !ongoing.is_empty() && ongoing.iter().all(|o| o.drill);
+        let routine_id = ongoing
             .iter()
+            .filter(|o| o.drill == drill)
             .filter_map(|o| handover::routine_for_system(o.system.as_str()))
             .map(|r| r.id.to_owned())
             .next()
@@ -200,6 +203,7 @@ impl App {
                 expected_discharge,
                 existed_before_outage: input.existed_before_outage,
                 routine: routine_id,
+                drill,
             },
             now,
         )?;
@@ -349,12 +353,26 @@ impl App {
         Ok(views)
     }
 
-    /// Every open gap of the caller's episodes, oldest first.
+    /// Every open gap of the caller's episodes, oldest first. An episode
+    /// whose calls were all logged in outages that have since ended is left
+    /// out: the system is back, and what is missing is back-entry work (its
+    /// worklist), not a call to make. Its own page still shows the gaps.
     pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
+        let ended: BTreeSet<OutageId> = self
+            .store
+            .all_outage_events()
+            .await?
+            .into_iter()
+            .filter_map(|e| matches!(e.change, reserv_core::outage::OutageChange::Ended { .. }).then_some(e.outage_id))
+            .collect();
         let mut out: Vec<OpenGap> = self
             .episodes(p)
             .await?
             .into_iter()
+            .filter(|v| {
+                let mut outages = v.entries.iter().flat_map(|x| &x.entry.outages).peekable();
+                outages.peek().is_none() || !outages.all(|o| ended.contains(o))
+            })
             .flat_map(|v| {
                 let (id, patient) = (v.episode.id, v.episode.patient.clone());
                 v.gaps.into_iter().map(move |gap| OpenGap { episode_id: id, patient: patient.clone(), gap })
@@ -460,7 +478,9 @@ impl App {
             }
             None => None,
         };
-        let outages = self.outages_at(valid.at).await?.into_iter().map(|o| o.id).collect();
+        // A drill's calls belong to drills only, a real episode's to real outages only.
+        let outages =
+            self.outages_at(valid.at).await?.into_iter().filter(|o| o.drill == e.drill).map(|o| o.id).collect();
         let entry = LogEntry {
             id: EntryId(Uuid::now_v7()),
             episode_id: id,

@@ -4,11 +4,15 @@
 //! storage contract. No rule lives in a handler or a template.
 
 pub mod auth;
+pub mod checklists;
 pub mod clock;
+pub mod contacts;
 pub mod demo;
 pub mod deviations;
+pub mod drills;
 pub mod episodes;
 pub mod error;
+pub mod notifications;
 pub mod outages;
 pub mod users;
 pub mod worklists;
@@ -85,8 +89,13 @@ pub struct App {
     clock: Arc<dyn Clock>,
     catalogue: Arc<Catalogue>,
     settings: Settings,
-    /// The routines as data, when loaded (`with_routines`).
-    routines: Option<Arc<reserv_core::routine::RoutineSet>>,
+    /// The routines as data, when loaded (`with_routines`); replaced whole
+    /// on a reload, so a reader always sees one valid set.
+    routines: std::sync::RwLock<Option<Arc<reserv_core::routine::RoutineSet>>>,
+    /// Why the last reload of the routines was refused, if it was.
+    routines_problem: std::sync::RwLock<Option<String>>,
+    /// The contact files, when loaded (`with_contacts`, in `contacts.rs`).
+    contacts: Option<Arc<reserv_core::contacts::ContactBook>>,
     /// The back-entry policies by id (the built-in ones unless replaced).
     policies: std::collections::BTreeMap<String, Arc<reserv_core::backentry::Policy>>,
     /// One lock per outage, so concurrent changes to it queue (see `outages`).
@@ -94,6 +103,8 @@ pub struct App {
     /// One lock per episode, likewise.
     episode_locks:
         std::sync::Mutex<std::collections::HashMap<reserv_core::ids::EpisodeId, Arc<tokio::sync::Mutex<()>>>>,
+    /// How notifications are sent, and the scheduler's lock (`notifications.rs`).
+    notify: notifications::NotifyState,
 }
 
 impl App {
@@ -103,17 +114,40 @@ impl App {
             clock,
             catalogue: Arc::new(catalogue),
             settings,
-            routines: None,
+            routines: Default::default(),
+            routines_problem: Default::default(),
+            contacts: None,
             policies: worklists::builtin_policies(),
             outage_locks: Default::default(),
             episode_locks: Default::default(),
+            notify: Default::default(),
         }
     }
 
     /// Adds the validated routines (shown with each outage).
-    pub fn with_routines(mut self, routines: reserv_core::routine::RoutineSet) -> App {
-        self.routines = Some(Arc::new(routines));
+    pub fn with_routines(self, routines: reserv_core::routine::RoutineSet) -> App {
+        *self.routines.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(routines));
         self
+    }
+
+    /// Takes a reloaded set of routines: a valid set replaces the current one
+    /// at once; a refused one (its problems, one per line) leaves the last
+    /// valid set in service and is remembered for the administrators.
+    pub fn reload_routines(&self, reloaded: Result<reserv_core::routine::RoutineSet, String>) {
+        match reloaded {
+            Ok(set) => {
+                *self.routines.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(set));
+                *self.routines_problem.write().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+            Err(problem) => {
+                *self.routines_problem.write().unwrap_or_else(|p| p.into_inner()) = Some(problem);
+            }
+        }
+    }
+
+    /// Why the last reload of the routines was refused (the previous routines are still in use).
+    pub fn routines_problem(&self) -> Option<String> {
+        self.routines_problem.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Replaces the back-entry policies (checked with `worklists::load_policies`).
@@ -130,9 +164,9 @@ impl App {
         &self.policies
     }
 
-    /// The routines, if loaded.
-    pub fn routines(&self) -> Option<&reserv_core::routine::RoutineSet> {
-        self.routines.as_deref()
+    /// The routines in service, if loaded.
+    pub fn routines(&self) -> Option<Arc<reserv_core::routine::RoutineSet>> {
+        self.routines.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn now(&self) -> Timestamp {

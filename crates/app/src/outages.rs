@@ -30,6 +30,8 @@ pub struct DeclareInput {
     pub start: String,
     pub expected_end: Option<String>,
     pub notice: String,
+    /// A practice outage (övning).
+    pub drill: bool,
 }
 
 /// An amendment as typed: empty or absent fields keep their value.
@@ -55,6 +57,9 @@ pub struct OutageView {
 /// What the public status page shows: systems and times, nothing else.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicOutage {
+    pub id: OutageId,
+    /// When the outage last changed (its latest timeline entry).
+    pub updated_at: Timestamp,
     pub system: SystemId,
     pub system_name: String,
     pub kind: OutageKind,
@@ -93,7 +98,7 @@ impl App {
         let start = parse_user_time(Field::Start, &input.start)?;
         let expected_end =
             present(input.expected_end.clone()).map(|e| parse_user_time(Field::ExpectedEnd, &e)).transpose()?;
-        Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone() })
+        Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone(), drill: input.drill })
     }
 
     /// IT declares an outage.
@@ -112,7 +117,10 @@ impl App {
         let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
         let id = OutageId(Uuid::now_v7());
         let event = self.append(user, origin, id, 0, change, "outage.declared").await?;
-        self.view_after(Vec::new(), event)
+        let view = self.view_after(Vec::new(), event)?;
+        // The notification plan follows every change (notifications.rs).
+        self.outage_changed(id).await;
+        Ok(view)
     }
 
     /// IT amends an outage (expected end, notice, scope, …).
@@ -159,7 +167,11 @@ impl App {
             let change = decide(&current, self.now())?;
             match self.append(&p.user, &p.origin, id, current.next_seq(), change, action).await {
                 Err(AppError::Conflict(_)) => continue,
-                other => return self.view_after(current.timeline, other?),
+                other => {
+                    let view = self.view_after(current.timeline, other?)?;
+                    self.outage_changed(id).await;
+                    return Ok(view);
+                }
             }
         }
         Err(AppError::Conflict(format!("outage {id} is being changed by others")))
@@ -247,16 +259,37 @@ impl App {
             .outages()
             .await?
             .into_iter()
-            .filter(|v| v.outage.restored_at.is_none_or(|r| r >= since))
-            .map(|v| PublicOutage {
-                system: v.outage.system.clone(),
-                system_name: v.system_name,
-                kind: v.outage.kind,
-                status: v.status,
-                start: v.outage.start,
-                expected_end: v.outage.expected_end,
-                restored_at: v.outage.restored_at,
-            })
+            // Practice outages never reach the public page.
+            .filter(|v| !v.outage.drill && v.outage.restored_at.is_none_or(|r| r >= since))
+            .map(Self::public)
             .collect())
+    }
+
+    fn public(v: OutageView) -> PublicOutage {
+        PublicOutage {
+            id: v.outage.id,
+            updated_at: v.outage.timeline.last().map(|e| e.at).unwrap_or(v.outage.declared_at),
+            system: v.outage.system.clone(),
+            system_name: v.system_name,
+            kind: v.outage.kind,
+            status: v.status,
+            start: v.outage.start,
+            expected_end: v.outage.expected_end,
+            restored_at: v.outage.restored_at,
+        }
+    }
+
+    /// The planned-downtime calendar: every planned outage that has not yet
+    /// ended, soonest first (never drills); systems and times only.
+    pub async fn planned_calendar(&self) -> Result<Vec<PublicOutage>, AppError> {
+        let mut out: Vec<PublicOutage> = self
+            .outages()
+            .await?
+            .into_iter()
+            .filter(|v| !v.outage.drill && v.outage.kind == OutageKind::Planned && v.outage.restored_at.is_none())
+            .map(Self::public)
+            .collect();
+        out.sort_by_key(|o| (o.start, o.id));
+        Ok(out)
     }
 }

@@ -21,6 +21,9 @@ pub struct NewUserInput {
     pub org: String,
     pub role: String,
     pub password: String,
+    /// Routine role keys (`nurse`, `inpatient_care`, …); empty: the
+    /// organisation's default applies.
+    pub routine_roles: Vec<String>,
 }
 
 fn check_username(s: &str) -> Result<String, DomainError> {
@@ -55,6 +58,7 @@ impl App {
             n => n,
         };
         let role = Role::parse(&input.role)?;
+        let routine_roles = reserv_core::checklist::parse_roles(Field::RoutineRoles, &input.routine_roles)?;
         let org = OrgId::parse(input.org.trim()).map_err(|_| DomainError::UnknownValue {
             field: Field::Organisation,
             value: input.org.chars().take(64).collect(),
@@ -79,9 +83,14 @@ impl App {
             failed_logins: 0,
             locked_until: None,
             created_at: self.now(),
+            routine_roles,
         };
         let actor = by.map(|p| Actor::Person(&p.user)).unwrap_or(Actor::System("cli"));
-        let detail = format!("role {} in {}", user.role.key(), user.org);
+        let mut detail = format!("role {} in {}", user.role.key(), user.org);
+        if !user.routine_roles.is_empty() {
+            let keys: Vec<&str> = user.routine_roles.iter().map(|r| r.key()).collect();
+            detail.push_str(&format!(", routine roles {}", keys.join(", ")));
+        }
         let audit = self.audit(actor, origin, "user.created", Some(format!("user:{}", user.username)), detail);
         self.store.insert_user(user.clone(), audit).await?;
         Ok(user)

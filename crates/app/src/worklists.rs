@@ -181,7 +181,8 @@ impl App {
             let registered_during = events.first().is_some_and(|e| e.at >= window.start && e.at <= window.end);
             let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
             let log = entries.remove(&e.id).unwrap_or_default();
-            if !registered_during && !log.iter().any(|x| x.outages.contains(&id)) {
+            // A drill's worklists hold practice episodes only, a real outage's real ones only.
+            if e.drill != outage.drill || (!registered_during && !log.iter().any(|x| x.outages.contains(&id))) {
                 continue;
             }
             let contacts: Vec<_> = log.iter().map(LogEntry::contact).collect();

@@ -57,6 +57,7 @@ async fn a_planned_outage_moves_from_upcoming_to_ongoing_to_ended() {
         start: "2026-11-24T11:30".into(),
         expected_end: Some("2026-11-24T12:30".into()),
         notice: "Planerad uppgradering".into(),
+        drill: false,
     };
     let v = app.declare_outage(&p, input).await.unwrap();
     assert_eq!(v.status, OutageStatus::Upcoming);
@@ -130,8 +131,16 @@ async fn an_ended_outage_gives_each_party_its_worklist_and_the_work_is_counted()
     };
     app.log_call(&ward, sundsvall.episode.id, notice).await.unwrap();
 
+    let gaps_before = app.open_gaps(&ward).await.unwrap();
     clock.set("2026-11-23T09:00:00Z".parse().unwrap());
     app.end_outage(&it, id, "2026-11-23 09:30", Some("Åter i drift".into())).await.unwrap();
+    // Once the outage has ended, its episodes' gaps are back-entry work, not calls to make.
+    let gaps_after = app.open_gaps(&ward).await.unwrap();
+    assert!(gaps_after.len() < gaps_before.len());
+    for g in &gaps_after {
+        let v = app.episode(&ward, g.episode_id).await.unwrap();
+        assert!(v.entries.iter().all(|x| x.entry.outages.iter().all(|o| *o != id)), "{:?}", g.patient);
+    }
 
     let list = app.worklist(&ward, id).await.unwrap();
     assert_eq!(list.policy.id, "lifecare-sp-vasternorrland-2025");

@@ -43,6 +43,9 @@ pub enum EpisodeChange {
         existed_before_outage: bool,
         /// The handover routine the episode follows (`handover::Routine::id`).
         routine: String,
+        /// Registered during a drill (övning): practice data.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        drill: bool,
     },
     Updated {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,8 @@ pub struct Episode {
     pub id: EpisodeId,
     pub patient: PatientId,
     pub routine: String,
+    /// Practice data from a drill (övning), never mixed with real records.
+    pub drill: bool,
     pub existed_before_outage: bool,
     pub expected_discharge: Option<Date>,
     pub designated_care_contact: Option<String>,
@@ -100,6 +105,7 @@ impl Episode {
             expected_discharge,
             existed_before_outage,
             routine,
+            drill,
         } = &first.change
         else {
             return Err(EpisodeTimelineError("first entry is not a registration"));
@@ -108,6 +114,7 @@ impl Episode {
             id: first.episode_id,
             patient: patient.clone(),
             routine: routine.clone(),
+            drill: *drill,
             existed_before_outage: *existed_before_outage,
             expected_discharge: *expected_discharge,
             designated_care_contact: None,
@@ -173,6 +180,7 @@ pub struct Registration {
     pub expected_discharge: Option<Date>,
     pub existed_before_outage: bool,
     pub routine: String,
+    pub drill: bool,
 }
 
 fn not_future(field: Field, t: Timestamp, now: Timestamp) -> Result<Timestamp, DomainError> {
@@ -205,6 +213,7 @@ pub fn register(r: Registration, now: Timestamp) -> Result<EpisodeChange, Domain
         expected_discharge: r.expected_discharge,
         existed_before_outage: r.existed_before_outage,
         routine: r.routine,
+        drill: r.drill,
     })
 }
 
@@ -384,6 +393,7 @@ mod tests {
             expected_discharge: None,
             existed_before_outage: false,
             routine: "lifecare-sp-001".into(),
+            drill: false,
         }
     }
 

@@ -52,6 +52,10 @@ pub enum Field {
     Severity,
     ReportedElsewhere,
     ExternalReference,
+    /// A routine step of a checklist.
+    Step,
+    /// The routine roles a person works as.
+    RoutineRoles,
 }
 
 impl Field {
@@ -103,6 +107,8 @@ impl Field {
             Field::Severity => "severity",
             Field::ReportedElsewhere => "reported_elsewhere",
             Field::ExternalReference => "external_reference",
+            Field::Step => "step",
+            Field::RoutineRoles => "routine_roles",
         }
     }
 
@@ -154,6 +160,8 @@ impl Field {
             Field::Severity => "Allvarlighetsgrad",
             Field::ReportedElsewhere => "Rapporterad i ordinarie avvikelsesystem",
             Field::ExternalReference => "Ärendenummer i avvikelsesystemet",
+            Field::Step => "Steg i rutinen",
+            Field::RoutineRoles => "Roller i rutinerna",
         }
     }
 
@@ -205,6 +213,8 @@ impl Field {
             Field::Severity => "Severity",
             Field::ReportedElsewhere => "Reported in the ordinary deviation system",
             Field::ExternalReference => "Case number in the deviation system",
+            Field::Step => "Routine step",
+            Field::RoutineRoles => "Routine roles",
         }
     }
 }
@@ -250,6 +260,10 @@ pub enum DomainError {
     /// where no patient identity belongs (a deviation report).
     #[error("{field:?}: contains a personal identity number")]
     ContainsPersonalNumber { field: Field },
+    /// A checklist step of a phase that has not come yet (after restore
+    /// while the outage is ongoing, during before it has started).
+    #[error("the checklist step cannot be ticked yet")]
+    StepNotYet,
 }
 
 impl DomainError {
@@ -272,7 +286,8 @@ impl DomainError {
             | DomainError::WorkItemResolved
             | DomainError::WorkItemOpen
             | DomainError::OutageNotEnded
-            | DomainError::NoBackEntryPolicy { .. } => None,
+            | DomainError::NoBackEntryPolicy { .. }
+            | DomainError::StepNotYet => None,
         }
     }
 
@@ -296,6 +311,7 @@ impl DomainError {
             DomainError::OutageNotEnded => "outage_not_ended",
             DomainError::NoBackEntryPolicy { .. } => "no_backentry_policy",
             DomainError::ContainsPersonalNumber { .. } => "contains_personal_number",
+            DomainError::StepNotYet => "checklist_step_not_yet",
         }
     }
 
@@ -340,6 +356,9 @@ impl DomainError {
                 "{f}: texten ser ut att innehålla ett personnummer eller samordningsnummer. \
                  Skriv utan att identifiera patienten; identiteten hör hemma i journalen."
             ),
+            DomainError::StepNotYet => "Steget väntar: det kan bockas av först när dess fas har börjat \
+                 (stegen efter återstart när systemet är i drift igen)."
+                .into(),
         }
     }
 
@@ -383,6 +402,9 @@ impl DomainError {
                 "{f}: the text seems to contain a personal identity or coordination number. \
                  Write it without identifying the patient; the identity belongs in the health record."
             ),
+            DomainError::StepNotYet => "The step is waiting: it can be ticked once its phase has begun \
+                 (the steps after restore when the system is back in service)."
+                .into(),
         }
     }
 }

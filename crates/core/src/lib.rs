@@ -7,6 +7,8 @@
 
 pub mod backentry;
 pub mod catalogue;
+pub mod checklist;
+pub mod contacts;
 pub mod deviation;
 pub mod directory;
 pub mod episode;
@@ -14,8 +16,10 @@ pub mod error;
 pub mod handover;
 pub mod identity;
 pub mod ids;
+pub mod notify;
 pub mod org;
 pub mod outage;
+pub mod outbox;
 pub mod payment;
 pub mod routine;
 pub mod statistics;

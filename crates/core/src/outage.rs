@@ -98,6 +98,10 @@ pub enum OutageChange {
         start: Timestamp,
         expected_end: Option<Timestamp>,
         notice: String,
+        /// A practice outage (övning): its episodes, calls, worklists and
+        /// statistics are practice data, kept apart from real ones.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        drill: bool,
     },
     Updated {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +149,8 @@ pub struct Outage {
     pub notice: String,
     pub declared_at: Timestamp,
     pub declared_by: Actor,
+    /// A practice outage (övning).
+    pub drill: bool,
     pub timeline: Vec<OutageEvent>,
 }
 
@@ -157,7 +163,7 @@ impl Outage {
     /// Folds a timeline, ordered by `seq`, into the outage's current state.
     pub fn fold(events: &[OutageEvent]) -> Result<Outage, TimelineError> {
         let (first, rest) = events.split_first().ok_or(TimelineError("empty timeline"))?;
-        let OutageChange::Declared { system, kind, scope, start, expected_end, notice } = &first.change else {
+        let OutageChange::Declared { system, kind, scope, start, expected_end, notice, drill } = &first.change else {
             return Err(TimelineError("first entry is not a declaration"));
         };
         let mut o = Outage {
@@ -171,6 +177,7 @@ impl Outage {
             notice: notice.clone(),
             declared_at: first.at,
             declared_by: first.actor.clone(),
+            drill: *drill,
             timeline: vec![first.clone()],
         };
         for (i, e) in rest.iter().enumerate() {
@@ -345,6 +352,7 @@ pub struct Declaration {
     pub start: Timestamp,
     pub expected_end: Option<Timestamp>,
     pub notice: String,
+    pub drill: bool,
 }
 
 /// Validates a declaration at `now`.
@@ -367,6 +375,7 @@ pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainErr
         start: d.start,
         expected_end: d.expected_end,
         notice,
+        drill: d.drill,
     })
 }
 
@@ -474,6 +483,7 @@ mod tests {
             start: t(start),
             expected_end: end.map(t),
             notice: "Stopp i PRATOR".into(),
+            drill: false,
         }
     }
 

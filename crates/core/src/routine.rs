@@ -127,6 +127,16 @@ macro_rules! vocabulary {
                 f.write_str(self.key())
             }
         }
+
+        /// From the key; an unknown key is an error naming the valid ones.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let key = String::deserialize(d)?;
+                $name::parse(&key).ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown {} `{key}` (valid: {})", $what_en, Self::keys()))
+                })
+            }
+        }
     };
 }
 

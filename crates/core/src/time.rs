@@ -170,6 +170,80 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_holiday_is_a_non_working_day() {
+        let days = [
+            // Fixed dates.
+            (date(2026, 1, 1), "Nyårsdagen"),
+            (date(2026, 1, 6), "Trettondedag jul"),
+            (date(2026, 5, 1), "Första maj"),
+            (date(2026, 6, 6), "Sveriges nationaldag"),
+            (date(2026, 12, 25), "Juldagen"),
+            (date(2026, 12, 26), "Annandag jul"),
+            // Easter-based, 2026 and 2027.
+            (date(2026, 4, 3), "Långfredagen"),
+            (date(2026, 4, 5), "Påskdagen"),
+            (date(2026, 4, 6), "Annandag påsk"),
+            (date(2026, 5, 14), "Kristi himmelsfärdsdag"),
+            (date(2026, 5, 24), "Pingstdagen"),
+            (date(2027, 3, 26), "Långfredagen"),
+            (date(2027, 3, 29), "Annandag påsk"),
+            (date(2027, 5, 6), "Kristi himmelsfärdsdag"),
+            // Midsummer Eve and Day, All Saints' Day (moving weekdays).
+            (date(2025, 6, 20), "Midsommarafton"),
+            (date(2027, 6, 25), "Midsommarafton"),
+            (date(2027, 6, 26), "Midsommardagen"),
+            (date(2025, 11, 1), "Alla helgons dag"),
+            (date(2027, 11, 6), "Alla helgons dag"),
+            // Treated as holidays in working life.
+            (date(2027, 12, 24), "Julafton"),
+            (date(2027, 12, 31), "Nyårsafton"),
+        ];
+        for (day, name) in days {
+            assert_eq!(holiday(day), Some(name), "{day}");
+            assert!(!is_working_day(day), "{day}");
+        }
+        // Ordinary working days next to them: Maundy Thursday, the
+        // Thursday before Midsummer Eve, the days before Christmas and New
+        // Year's Eve.
+        for day in [date(2026, 4, 2), date(2026, 6, 18), date(2026, 12, 23), date(2026, 12, 30), date(2027, 6, 24)] {
+            assert!(holiday(day).is_none() && is_working_day(day), "{day}");
+        }
+        // A weekend is never a working day, holiday or not.
+        assert!(!is_working_day(date(2026, 11, 21)) && !is_working_day(date(2026, 11, 22)));
+    }
+
+    #[test]
+    fn office_hours_across_the_daylight_saving_nights() {
+        let z = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Sunday 2026-03-29: 02:00 CET jumps to 03:00 CEST; a Sunday, so on-call.
+        assert_eq!(format_local(z("2026-03-29T00:59:00Z")), "2026-03-29 01:59");
+        assert_eq!(format_local(z("2026-03-29T01:00:00Z")), "2026-03-29 03:00");
+        assert!(!is_office_hours(z("2026-03-29T01:00:00Z")));
+        // Friday before: 07:30 CET is 06:30Z. Monday after: 07:30 CEST is 05:30Z.
+        assert!(!is_office_hours(z("2026-03-27T06:29:00Z")));
+        assert!(is_office_hours(z("2026-03-27T06:30:00Z")));
+        assert!(!is_office_hours(z("2026-03-30T05:29:00Z")));
+        assert!(is_office_hours(z("2026-03-30T05:30:00Z")));
+        assert!(is_office_hours(z("2026-03-30T14:29:00Z")));
+        assert!(!is_office_hours(z("2026-03-30T14:30:00Z")));
+        assert!(!is_office_hours(z("2026-03-30T14:31:00Z")));
+        // Sunday 2026-10-25: 03:00 CEST falls back to 02:00 CET; 02:30 happens twice.
+        assert_eq!(format_local(z("2026-10-25T00:30:00Z")), "2026-10-25 02:30");
+        assert_eq!(format_local(z("2026-10-25T01:30:00Z")), "2026-10-25 02:30");
+        assert!(!is_office_hours(z("2026-10-25T01:30:00Z")));
+        // Friday before: 07:30 CEST is 05:30Z. Monday after: 07:30 CET is 06:30Z.
+        assert!(is_office_hours(z("2026-10-23T05:30:00Z")));
+        assert!(!is_office_hours(z("2026-10-26T06:29:00Z")));
+        assert!(is_office_hours(z("2026-10-26T06:30:00Z")));
+        assert!(is_office_hours(z("2026-10-26T15:29:00Z")));
+        assert!(!is_office_hours(z("2026-10-26T15:30:00Z")));
+        assert!(!is_office_hours(z("2026-10-26T15:31:00Z")));
+        // Typed local times on those Mondays land on the same instants.
+        assert_eq!(at("2026-03-30T07:29"), z("2026-03-30T05:29:00Z"));
+        assert_eq!(at("2026-10-26T16:31"), z("2026-10-26T15:31:00Z"));
+    }
+
+    #[test]
     fn local_input_is_stockholm_time_across_dst() {
         // Winter: UTC+1. Summer: UTC+2.
         assert_eq!(at("2026-01-15T12:00").to_string(), "2026-01-15T11:00:00Z");

@@ -1,7 +1,7 @@
 //! Layered configuration: built-in defaults, then a TOML file
 //! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
 //! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
-//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
+//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_CONTACTS`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
 //! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,8 @@ pub struct Config {
     pub directory: Option<PathBuf>,
     /// A directory of routine files replacing the built-in ones.
     pub routines: Option<PathBuf>,
+    /// A directory of contact files replacing the built-in ones.
+    pub contacts: Option<PathBuf>,
     pub secure_cookies: bool,
     pub log: String,
     pub session_hours: i64,
@@ -31,6 +33,8 @@ pub struct Config {
     pub backentry: std::collections::BTreeMap<String, String>,
     /// `[payment]`: the regional agreement on payment responsibility.
     pub payment: reserv_core::payment::PaymentAgreement,
+    /// `[notifications]`: adapters, recipients file, public address (`notify_config.rs`).
+    pub notifications: crate::notify_config::NotificationsConfig,
 }
 
 impl Default for Config {
@@ -41,6 +45,7 @@ impl Default for Config {
             catalogue: None,
             directory: None,
             routines: None,
+            contacts: None,
             secure_cookies: false,
             log: "info".into(),
             session_hours: 12,
@@ -50,6 +55,7 @@ impl Default for Config {
             policies: None,
             backentry: reserv_app::Settings::default().backentry_policies,
             payment: reserv_core::payment::PaymentAgreement::default(),
+            notifications: Default::default(),
         }
     }
 }
@@ -62,6 +68,7 @@ struct FileConfig {
     catalogue: Option<PathBuf>,
     directory: Option<PathBuf>,
     routines: Option<PathBuf>,
+    contacts: Option<PathBuf>,
     secure_cookies: Option<bool>,
     log: Option<String>,
     handover_routine: Option<String>,
@@ -69,6 +76,7 @@ struct FileConfig {
     backentry: Option<std::collections::BTreeMap<String, String>>,
     payment: Option<FilePayment>,
     auth: Option<FileAuth>,
+    notifications: Option<crate::notify_config::FileNotifications>,
 }
 
 #[derive(Deserialize, Default)]
@@ -135,6 +143,7 @@ impl Config {
             c.catalogue = f.catalogue.or(c.catalogue);
             c.directory = f.directory.or(c.directory);
             c.routines = f.routines.or(c.routines);
+            c.contacts = f.contacts.or(c.contacts);
             c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
             c.log = f.log.unwrap_or(c.log);
             c.handover_routine = f.handover_routine.unwrap_or(c.handover_routine);
@@ -148,7 +157,11 @@ impl Config {
                 c.max_failed_logins = a.max_failed_logins.unwrap_or(c.max_failed_logins);
                 c.lockout_minutes = a.lockout_minutes.unwrap_or(c.lockout_minutes);
             }
+            if let Some(n) = f.notifications {
+                c.notifications.apply_file(n).map_err(|e| format!("{}: {e}", p.display()))?;
+            }
         }
+        c.notifications.apply_env(env);
         if let Some(v) = env("RESERV_LISTEN") {
             c.listen = v;
         }
@@ -163,6 +176,9 @@ impl Config {
         }
         if let Some(v) = env("RESERV_ROUTINES") {
             c.routines = Some(v.into());
+        }
+        if let Some(v) = env("RESERV_CONTACTS") {
+            c.contacts = Some(v.into());
         }
         if let Some(v) = env("RESERV_POLICIES") {
             c.policies = Some(v.into());
@@ -230,5 +246,17 @@ mod tests {
         assert_eq!(c.payment.days, 5);
         assert_eq!(c.payment.cutoff, jiff::civil::Time::constant(13, 0, 0, 0));
         assert_eq!(c.payment.counting, reserv_core::payment::DayCounting::Working);
+    }
+
+    #[test]
+    fn the_contacts_directory_comes_from_the_file_or_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        std::fs::write(&f, "contacts = \"/etc/reserv/contacts\"\n").unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert_eq!(c.contacts, Some(PathBuf::from("/etc/reserv/contacts")));
+        let env = |k: &str| (k == "RESERV_CONTACTS").then(|| "/env/contacts".to_string());
+        assert_eq!(Config::load(Some(&f), &env).unwrap().contacts, Some(PathBuf::from("/env/contacts")));
+        assert_eq!(Config::load(None, &|_| None).unwrap().contacts, None);
     }
 }

@@ -2,6 +2,7 @@
 //! administrator, import a region's directory, check data files.
 
 mod config;
+mod notify_config;
 mod print;
 mod reconcile;
 
@@ -87,6 +88,16 @@ enum Command {
         #[command(subcommand)]
         command: RoutinesCommand,
     },
+    /// Notification policies as data (data/notifications).
+    Notifications {
+        #[command(subcommand)]
+        command: NotificationsCommand,
+    },
+    /// Contacts and phone lists as data (data/contacts).
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
     /// Back-entry policies (data/policies).
     Policy {
         #[command(subcommand)]
@@ -118,9 +129,33 @@ enum PolicyCommand {
 }
 
 #[derive(Subcommand)]
+enum ContactsCommand {
+    /// Validate every contact file (*.toml) of a directory: phone numbers, organisations
+    /// (against the directory file) and systems (against the catalogue), with file, line and reason.
+    Check {
+        dir: PathBuf,
+        /// The organisation directory to check against (default: the configured `directory`,
+        /// else the built-in demo directory).
+        #[arg(long, value_name = "FILE")]
+        directory: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum RoutinesCommand {
     /// Validate every routine file (*.toml) of a directory against the system catalogue.
     Check { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum NotificationsCommand {
+    /// Validate a notification policy (and optionally a recipients file against it).
+    Check {
+        file: PathBuf,
+        /// A recipients file (kept outside git) to check against the policy.
+        #[arg(long, value_name = "FILE")]
+        recipients: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +180,30 @@ enum PrintCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The one-page phone list of a unit: its own numbers, switchboards, IT support,
+    /// municipalities and primary care.
+    PhoneList {
+        /// An organisation id of the directory, e.g. rvn-sundsvall-avd-medicin-3.
+        #[arg(long, value_name = "ORG_ID")]
+        unit: String,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// Every step of a system's downtime routines, by phase and area, with the document's metadata.
+    Routine {
+        /// A system id of the catalogue, e.g. elvis.
+        #[arg(long, value_name = "SYSTEM_ID")]
+        system: String,
+        /// Only this role's steps (and everyone's), e.g. nurse.
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,6 +218,11 @@ enum UserCommand {
         /// clinician, unit_manager, it, system_administrator or auditor.
         #[arg(long)]
         role: String,
+        /// A routine role the person works as, for their checklist (nurse,
+        /// physician, medical_secretary, inpatient_care, municipality,
+        /// primary_care, unit_manager, it, …); repeat for several.
+        #[arg(long = "routine-role", value_name = "ROLE")]
+        routine_roles: Vec<String>,
         #[arg(long)]
         display_name: Option<String>,
         /// Read the password from the first line of standard input.
@@ -302,13 +366,21 @@ fn run(cli: Cli) -> Result<(), String> {
             cfg.data = data.unwrap_or(cfg.data);
             runtime()?.block_on(serve(cfg, demo))
         }
-        Command::User { command: UserCommand::Add { username, org, role, display_name, password_stdin, data } } => {
+        Command::User {
+            command: UserCommand::Add { username, org, role, routine_roles, display_name, password_stdin, data },
+        } => {
             cfg.data = data.unwrap_or(cfg.data);
             let password = read_password(password_stdin)?;
             runtime()?.block_on(async {
                 let app = open_app(&cfg)?;
-                let input =
-                    NewUserInput { username, display_name: display_name.unwrap_or_default(), org, role, password };
+                let input = NewUserInput {
+                    username,
+                    display_name: display_name.unwrap_or_default(),
+                    org,
+                    role,
+                    password,
+                    routine_roles,
+                };
                 let u = app.create_user(None, input, &Origin("cli".into())).await.map_err(|e| e.message_sv())?;
                 println!("Användaren {} skapades ({}, {}).", u.username, u.role.key(), u.org);
                 Ok(())
@@ -343,6 +415,19 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Routines { command: RoutinesCommand::Check { dir } } => check_routines(&cfg, &dir),
+        Command::Notifications { command: NotificationsCommand::Check { file, recipients } } => {
+            check_notifications(&cfg, &file, recipients.as_deref())
+        }
+        Command::Contacts { command: ContactsCommand::Check { dir, directory } } => {
+            check_contacts(&cfg, &dir, directory.as_deref())
+        }
+        Command::Print { command: PrintCommand::PhoneList { unit, out, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            runtime()?.block_on(print_phone_list(&cfg, &unit, &out))
+        }
+        Command::Print { command: PrintCommand::Routine { system, role, out } } => {
+            print_routine(&cfg, &system, role.as_deref(), &out)
+        }
         Command::Policy { command: PolicyCommand::Check { file } } => {
             let p = reconcile::load_policy(&file.display().to_string(), &read_file(&file)?)?;
             println!(
@@ -384,6 +469,89 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// The contact files of the configured `contacts` directory, or the built-in ones.
+fn contact_files(c: &Config) -> Result<Vec<(String, String)>, String> {
+    match &c.contacts {
+        Some(dir) => read_routine_dir(dir),
+        None => {
+            Ok(reserv_app::contacts::BUILTIN_CONTACTS.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect())
+        }
+    }
+}
+
+/// Loads the contact files into the app, checked against the directory in
+/// the store (and, for the built-in files, the demo directory they were
+/// written for, so a fresh installation starts).
+async fn with_contacts(app: App, c: &Config) -> Result<App, String> {
+    let mut orgs = app.organisations().await.map_err(|e| e.message_sv())?;
+    if c.contacts.is_none() {
+        for o in parse_directory(DEMO_DIRECTORY).map_err(|e| format!("demokatalogen: {e}"))? {
+            if !orgs.iter().any(|x| x.id == o.id) {
+                orgs.push(o);
+            }
+        }
+    }
+    let files = contact_files(c)?;
+    let book = reserv_app::contacts::load_contacts(
+        files.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+        &orgs,
+        app.catalogue(),
+    )
+    .map_err(|e| reserv_app::contacts::errors_sv(&e))?;
+    Ok(app.with_contacts(book))
+}
+
+/// `reserv contacts check DIR`: every problem of every file, with file, line and reason.
+fn check_contacts(cfg: &Config, dir: &Path, directory: Option<&Path>) -> Result<(), String> {
+    let catalogue = load_catalogue(cfg)?;
+    let orgs = match directory.or(cfg.directory.as_deref()) {
+        Some(p) => parse_directory(&read_file(p)?).map_err(|e| format!("{}: {e}", p.display()))?,
+        None => parse_directory(DEMO_DIRECTORY).map_err(|e| format!("demokatalogen: {e}"))?,
+    };
+    let files = read_routine_dir(dir)?;
+    match reserv_app::contacts::load_contacts(files.iter().map(|(n, t)| (n.as_str(), t.as_str())), &orgs, &catalogue) {
+        Ok(book) => {
+            let n = book.contacts().count();
+            println!("{}: {} filer, {n} kontakter, inga fel.", dir.display(), book.files().len());
+            Ok(())
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.message_sv());
+            }
+            Err(format!("{} fel i {}", errors.len(), dir.display()))
+        }
+    }
+}
+
+/// `reserv print phone-list --unit ORG --out FILE`.
+async fn print_phone_list(cfg: &Config, unit: &str, out: &Path) -> Result<(), String> {
+    let app = with_contacts(open_app(cfg)?, cfg).await?;
+    let list = app.phone_list(unit).await.map_err(|e| format!("--unit: {}", e.message_sv()))?;
+    let printed = reserv_core::time::format_local(app.now());
+    write_pdf(out, &print::phone_list_document(&list, app.catalogue(), &printed))?;
+    println!("Telefonlistan för {} skrevs till {}.", list.unit_name, out.display());
+    Ok(())
+}
+
+/// `reserv print routine --system SYSTEM [--role ROLE] --out FILE`.
+fn print_routine(cfg: &Config, system: &str, role: Option<&str>, out: &Path) -> Result<(), String> {
+    use reserv_web::routine_pages::{parse_role, routine_view};
+    let catalogue = load_catalogue(cfg)?;
+    let set = load_routines(cfg, &catalogue)?;
+    let role = parse_role(role).map_err(|e| {
+        let keys: Vec<&str> = reserv_core::routine::RoutineRole::ALL.iter().map(|r| r.key()).collect();
+        format!("--role: {} Giltiga roller: {}.", e.message_sv(), keys.join(", "))
+    })?;
+    let id = catalogue.resolve(system).map_err(|e| format!("--system: {}", e.message_sv()))?.id.clone();
+    let view = routine_view(reserv_web::i18n::Lang::Sv, &set, &catalogue, &id, role)
+        .ok_or_else(|| format!("--system: inga rutiner för {system}"))?;
+    let printed = reserv_core::time::format_local(jiff::Timestamp::now());
+    write_pdf(out, &print::routine_document(&view, &printed))?;
+    println!("Rutinen för {} ({} steg) skrevs till {}.", view.system_name, view.step_count(), out.display());
+    Ok(())
+}
+
 /// `reserv routines check DIR`: every problem of every file, with file and line.
 fn check_routines(cfg: &Config, dir: &Path) -> Result<(), String> {
     let catalogue = load_catalogue(cfg)?;
@@ -401,6 +569,33 @@ fn check_routines(cfg: &Config, dir: &Path) -> Result<(), String> {
             Err(format!("{} fel i {}", errors.len(), dir.display()))
         }
     }
+}
+
+/// `reserv notifications check FILE [--recipients FILE]`: every problem,
+/// as `file:line: reason`.
+fn check_notifications(cfg: &Config, file: &Path, recipients: Option<&Path>) -> Result<(), String> {
+    use reserv_core::notify::{NotifyError, load, parse_recipients};
+    let report = |errors: Vec<NotifyError>, what: &Path| {
+        for e in &errors {
+            eprintln!("{}", e.message_sv());
+        }
+        format!("{} fel i {}", errors.len(), what.display())
+    };
+    let catalogue = load_catalogue(cfg)?;
+    let policy = load(&file.display().to_string(), &read_file(file)?, &catalogue).map_err(|e| report(e, file))?;
+    println!(
+        "{}: policyn {} har {} mottagargrupper och {} regler, inga fel.",
+        file.display(),
+        policy.id,
+        policy.groups.len(),
+        policy.rules.len()
+    );
+    if let Some(r) = recipients {
+        let groups = parse_recipients(&r.display().to_string(), &read_file(r)?, &policy).map_err(|e| report(e, r))?;
+        let people: std::collections::BTreeSet<&str> = groups.values().flatten().map(|p| p.id.as_str()).collect();
+        println!("{}: {} personer i {} grupper, inga fel.", r.display(), people.len(), groups.len());
+    }
+    Ok(())
 }
 
 /// Writes a PDF next to `out` and renames it into place, so a reader never
@@ -456,6 +651,28 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
     Ok(pw)
 }
 
+/// On SIGHUP, reads the configured routine directory again: a valid set
+/// replaces the one in service; an invalid one is refused with every problem
+/// logged and shown to administrators, and the last valid set stays in use.
+fn spawn_routine_reloader(cfg: Config, app: Arc<App>) {
+    // Registered here, not in the task: once this returns, SIGHUP is ours.
+    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            if cfg.routines.is_none() {
+                tracing::info!("SIGHUP: the built-in routines are in use; nothing to reload");
+                continue;
+            }
+            let reloaded = load_routines(&cfg, app.catalogue());
+            match &reloaded {
+                Ok(set) => tracing::info!(routines = set.routines().len(), "routines reloaded"),
+                Err(problem) => tracing::warn!(%problem, "routines NOT reloaded; the last valid routines stay in use"),
+            }
+            app.reload_routines(reloaded);
+        }
+    });
+}
+
 async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     let app = open_app(&cfg)?;
     if let Some(p) = &cfg.directory {
@@ -469,10 +686,15 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     if demo {
         reserv_app::demo::load(&app, DEMO_DIRECTORY).await.map_err(|e| format!("demodata: {}", e.message_sv()))?;
     }
+    let app = with_contacts(app, &cfg).await?;
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .map_err(|e| format!("kan inte lyssna på {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = notify_config::attach(app, &cfg, demo, addr).await?;
+    // Before the address is printed, so a SIGHUP right after start is handled.
+    let app = Arc::new(app);
+    spawn_routine_reloader(cfg.clone(), app.clone());
     if demo {
         println!("Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):", reserv_app::demo::DEMO_PASSWORD);
         for (username, _, org, role) in reserv_app::demo::DEMO_ACCOUNTS {
@@ -482,7 +704,8 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     println!("Reserv lyssnar på http://{addr}");
     let _ = std::io::stdout().flush();
     tracing::info!(%addr, data = %cfg.data.display(), "Reserv started");
-    let state = reserv_web::AppState { app: Arc::new(app), secure_cookies: cfg.secure_cookies };
+    let state = reserv_web::AppState { app, secure_cookies: cfg.secure_cookies };
+    notify_config::spawn_scheduler(state.app.clone(), cfg.notifications.tick_seconds);
     let shutdown = async {
         let term = async {
             match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

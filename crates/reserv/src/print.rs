@@ -53,6 +53,9 @@ pub fn log_document(
         if e.patient.kind() == PatientIdKind::Reserve {
             heading.push_str(&format!(" – {}", t.reserve_flag));
         }
+        if e.drill {
+            heading = format!("{}: {heading}", t.drill_badge);
+        }
         blocks.push(Block::Heading(heading));
         let mut facts = vec![
             (t.ward.to_owned(), name(orgs, &f.ward)),
@@ -165,5 +168,173 @@ pub fn blank_form_document(printed_at: &str) -> Document {
             Block::Paragraph(format!("{}: {}.", t.information, messages.join(", "))),
         ],
         ..Document::new(t.blank_form)
+    }
+}
+
+/// The one-page phone list of a unit (`reserv print phone-list`), made from
+/// the same view as `/contacts/print`. To fit one A4 page, the unit's own
+/// numbers, the switchboards, IT support and the hospitals share one table, a column that
+/// would be empty is left out, and row notes are left to the screen; the
+/// rules of each section (one way in, the weekend route) are printed with
+/// their cite, and a unit without a number gets a line to write it on.
+pub fn phone_list_document(
+    list: &reserv_core::contacts::PhoneList,
+    catalogue: &reserv_core::catalogue::Catalogue,
+    printed_at: &str,
+) -> Document {
+    use reserv_web::contacts_pages::{EntryView, SV, phone_list_view};
+    let c = &SV;
+    let v = phone_list_view(Lang::Sv, list, catalogue);
+    let note_text = |n: &EntryView| {
+        let mut text = String::from("• ");
+        if !n.when.is_empty() {
+            text.push_str(&n.when);
+            if !n.now_text.is_empty() {
+                text.push_str(&format!(" ({})", n.now_text));
+            }
+            text.push_str(": ");
+        }
+        text.push_str(&n.note);
+        if !n.other_region.is_empty() {
+            text.push_str(&format!(" ({})", n.other_region));
+        }
+        text.push_str(&format!(" [{}]", n.section_source));
+        text
+    };
+    let table = |rows: &[&EntryView]| {
+        let timed = rows.iter().any(|r| !r.when.is_empty());
+        let mut columns = vec![Column::new(c.name, 4.0), Column::new(c.numbers, 2.6)];
+        if timed {
+            columns.push(Column::new(c.when, 1.8));
+        }
+        columns.push(Column::new(c.source, 0.9));
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let mut numbers =
+                    if r.phones.is_empty() { format!("{}: ___________", c.write_here) } else { r.phones_text() };
+                if !r.email.is_empty() {
+                    numbers.push_str(&format!("\n{}", r.email));
+                }
+                let mut cells = vec![r.name.clone(), numbers];
+                if timed {
+                    cells.push(if r.now_text.is_empty() {
+                        r.when.clone()
+                    } else {
+                        format!("{} ({})", r.when, r.now_text)
+                    });
+                }
+                cells.push(r.short_source.clone());
+                cells
+            })
+            .collect();
+        Block::Table { columns, rows }
+    };
+    // The unit's own numbers, the switchboards (hospitals too) and IT support: one table.
+    let first = ["own_unit", "switchboards", "it_support", "hospitals"];
+    let (head, rest): (Vec<_>, Vec<_>) = v.sections.iter().partition(|s| first.contains(&s.key));
+    let mut blocks = Vec::new();
+    if !head.is_empty() {
+        let title = if head.len() == 1 { head[0].title } else { c.own_and_support };
+        blocks.push(Block::Heading(title.to_owned()));
+        blocks.extend(head.iter().flat_map(|s| &s.notes).map(|n| Block::Paragraph(note_text(n))));
+        let rows: Vec<&EntryView> = head.iter().flat_map(|s| &s.rows).collect();
+        if !rows.is_empty() {
+            blocks.push(table(&rows));
+        }
+    }
+    for s in rest {
+        blocks.push(Block::Heading(s.title.to_owned()));
+        blocks.extend(s.notes.iter().map(|n| Block::Paragraph(note_text(n))));
+        let rows: Vec<&EntryView> = s.rows.iter().collect();
+        if !rows.is_empty() {
+            blocks.push(table(&rows));
+        }
+    }
+    let mut subtitle =
+        if v.region.is_empty() { v.unit_name.clone() } else { format!("{} – {}", v.unit_name, v.region) };
+    subtitle.push_str(&format!(". {}", v.now));
+    Document {
+        subtitle: Some(subtitle),
+        footer: Some(format!("{} {printed_at} från Reserv", c.printed)),
+        blocks,
+        ..Document::new(c.print_title)
+    }
+}
+
+/// Every routine of a system for paper (`reserv print routine`): per
+/// routine its metadata (approved by or "Ej beslutad", date, version, owner,
+/// source), then the steps of each phase in a table grouped by area, then
+/// the dependencies on other systems. Made from the same view as
+/// `/routines/{system}`.
+pub fn routine_document(v: &reserv_web::routine_pages::RoutineDocView, printed_at: &str) -> Document {
+    use reserv_web::routine_pages::SV;
+    let r = &SV;
+    let mut blocks = Vec::new();
+    for (i, x) in v.routines.iter().enumerate() {
+        if i > 0 {
+            blocks.push(Block::PageBreak);
+        }
+        blocks.push(Block::Heading(x.title.clone()));
+        let mut facts = vec![
+            (r.document_type.to_owned(), x.document_type.clone()),
+            (r.approved_by.to_owned(), x.approved_by.clone()),
+            (r.date.to_owned(), x.date.clone()),
+            (r.version.to_owned(), x.version.clone()),
+            (r.owner.to_owned(), x.owner.clone()),
+            (r.source.to_owned(), x.source.clone()),
+        ];
+        if !x.applies_to.is_empty() {
+            facts.push((r.applies_to.to_owned(), x.applies_to.clone()));
+        }
+        blocks.push(Block::Facts(facts));
+        if x.phases.is_empty() {
+            blocks.push(Block::Paragraph(r.no_steps.to_owned()));
+        }
+        for p in &x.phases {
+            blocks.push(Block::Heading(p.label.to_owned()));
+            let columns = vec![
+                Column::new(r.area, 2.1),
+                Column::new(r.who, 1.8),
+                Column::new(r.step, 4.6),
+                Column::new(r.source, 1.1),
+            ];
+            let rows = p
+                .areas
+                .iter()
+                .flat_map(|a| {
+                    a.steps.iter().map(move |s| {
+                        let text = if s.condition.is_empty() {
+                            s.text.clone()
+                        } else {
+                            format!("{}: {}", s.condition, s.text)
+                        };
+                        vec![a.label.to_owned(), s.roles.clone(), text, s.cite.clone()]
+                    })
+                })
+                .collect();
+            blocks.push(Block::Table { columns, rows });
+        }
+        if !x.dependencies.is_empty() {
+            blocks.push(Block::Heading(r.dependencies.to_owned()));
+            let rows = x
+                .dependencies
+                .iter()
+                .map(|d| vec![format!("{} → {}", d.from, d.to), d.consequence.clone(), d.cite.clone()])
+                .collect();
+            let columns =
+                vec![Column::new(r.dependency, 2.2), Column::new(r.consequence, 5.8), Column::new(r.source, 1.3)];
+            blocks.push(Block::Table { columns, rows });
+        }
+    }
+    let mut subtitle = v.system_name.clone();
+    if !v.role_label.is_empty() {
+        subtitle.push_str(&format!(" – {}: {}", r.for_role, v.role_label));
+    }
+    Document {
+        subtitle: Some(subtitle),
+        footer: Some(format!("{} {printed_at} från Reserv", r.printed)),
+        blocks,
+        ..Document::new(format!("{}: {}", r.title, v.system_name))
     }
 }

@@ -274,3 +274,225 @@ fn reconcile_prints_a_swedish_pdf_to_stdout() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("xml") && err.contains("json, csv, pdf"), "{err}");
 }
+
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle} not found")) + 1
+}
+
+#[test]
+fn contacts_are_checked_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/contacts");
+    let ok = reserv(&["contacts", "check", shipped], None, dir.path());
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("3 filer") && text(&ok).contains("inga fel"), "{}", text(&ok));
+    // A copy with a number that is not one and an organisation that does not exist.
+    let bad = dir.path().join("contacts");
+    std::fs::create_dir(&bad).unwrap();
+    let original = std::fs::read_to_string(format!("{shipped}/001-vasternorrland.toml")).unwrap();
+    let broken =
+        original.replacen("060-16 31 00", "060-16 31 OO", 1).replacen("\"kommun-ange\"", "\"kommun-atlantis\"", 1);
+    std::fs::write(bad.join("001-vasternorrland.toml"), &broken).unwrap();
+    let r = reserv(&["contacts", "check", bad.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+    let out = text(&r);
+    let phone = line_of(&broken, "060-16 31 OO");
+    assert!(
+        out.contains(&format!(
+            "001-vasternorrland.toml, rad {phone}: ”060-16 31 OO” är inget telefonnummer: ett telefonnummer innehåller inga bokstäver"
+        )),
+        "{out}"
+    );
+    let org = line_of(&broken, "kommun-atlantis");
+    assert!(
+        out.contains(&format!(
+            "001-vasternorrland.toml, rad {org}: organisationen ”kommun-atlantis” finns inte i organisationskatalogen"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("2 fel i"), "{out}");
+    // Checked against another directory, the demo's ids are unknown.
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "[[organisation]]\nid = \"region-x\"\nkind = \"region\"\nname = \"Region X\"\n").unwrap();
+    let r = reserv(&["contacts", "check", shipped, "--directory", other.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("organisationen ”kommun-timra” finns inte"), "{}", text(&r));
+    // An empty directory is an error too.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(!reserv(&["contacts", "check", empty.to_str().unwrap()], None, dir.path()).status.success());
+}
+
+#[test]
+fn the_phone_list_and_a_routine_print_to_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert!(reserv(&["directory", "import", DIRECTORY, "--data", data], None, dir.path()).status.success());
+    let pdf = dir.path().join("telefonlista.pdf");
+    let args = [
+        "print",
+        "phone-list",
+        "--unit",
+        "rvn-sundsvall-avd-medicin-3",
+        "--data",
+        data,
+        "--out",
+        pdf.to_str().unwrap(),
+    ];
+    let r = reserv(&args, None, dir.path());
+    assert!(r.status.success(), "{}", text(&r));
+    let t = pdftotext(&pdf);
+    for want in [
+        "Telefonlista vid driftstopp",
+        "Medicinavdelning 3, Sundsvalls sjukhus",
+        "Region Västernorrland, växel",
+        "0611-800 00",
+        "0660 890 70",
+        "Härnösands kommun, växel",
+        "0611-34 80 00",
+        "Sollefteå kommun, växel",
+        "Ånge kommun, växel",
+        "0690-25 01 00",
+        "Örnsköldsviks kommun, växel",
+        "En väg in",
+        "biståndshandläggare",
+        "hemsjukvården",
+        "Hälsocentralen Örnsköldsvik",
+        "Sida 1 av 1",
+    ] {
+        assert!(t.contains(want), "the phone list lacks {want:?}:\n{t}");
+    }
+    let bad =
+        reserv(&["print", "phone-list", "--unit", "atlantis", "--data", data, "--out", "x.pdf"], None, dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("--unit") && text(&bad).contains("atlantis"), "{}", text(&bad));
+
+    let pdf = dir.path().join("rutin.pdf");
+    let r = reserv(&["print", "routine", "--system", "elvis", "--out", pdf.to_str().unwrap()], None, dir.path());
+    assert!(r.status.success(), "{}", text(&r));
+    let t = pdftotext(&pdf);
+    for want in [
+        "Rutin vid driftstopp: ELVIS",
+        "Fastställd av",
+        "Anges inte i källan",
+        "Region Gävleborg",
+        "Före planerat driftstopp",
+        "Under driftstoppet",
+        "När systemet är i drift igen",
+        "Område",
+        "Beroenden till andra system",
+        "Svarsdatabasen",
+        "Sida 1 av",
+    ] {
+        assert!(t.contains(want), "the routine lacks {want:?}:\n{t}");
+    }
+    let pdf = dir.path().join("lifecare.pdf");
+    let args =
+        ["print", "routine", "--system", "lifecare-sp", "--role", "municipality", "--out", pdf.to_str().unwrap()];
+    let r = reserv(&args, None, dir.path());
+    assert!(r.status.success(), "{}", text(&r));
+    let t = pdftotext(&pdf);
+    for want in ["Ej beslutad", "2025-10-02", "1.0", "Steg för: Kommun", "Kvittera"] {
+        assert!(t.contains(want), "the routine lacks {want:?}:\n{t}");
+    }
+    let bad =
+        reserv(&["print", "routine", "--system", "elvis", "--role", "astronaut", "--out", "x.pdf"], None, dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("--role") && text(&bad).contains("nurse"), "{}", text(&bad));
+    let bad = reserv(&["print", "routine", "--system", "cosmos", "--out", "x.pdf"], None, dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("--system"), "{}", text(&bad));
+}
+
+#[test]
+fn routine_roles_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let imp = reserv(&["directory", "import", DIRECTORY, "--data", data], None, dir.path());
+    assert!(imp.status.success(), "{}", text(&imp));
+    let add = |username: &str, roles: &[&str]| {
+        let mut args =
+            vec!["user", "add", "--username", username, "--org", "rvn-sundsvall-avd-medicin-3", "--role", "clinician"];
+        for r in roles {
+            args.extend(["--routine-role", r]);
+        }
+        args.extend(["--password-stdin", "--data", data]);
+        reserv(&args, Some("ett-långt-lösenord\n"), dir.path())
+    };
+    let bad = add("ssk.sam", &["nurse", "doktor"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("Roller i rutinerna: okänt värde ”doktor”"), "{}", text(&bad));
+    let ok = add("ssk.sam", &["nurse", "inpatient_care"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+}
+
+/// Issue 5: "the server keeps serving the last valid version" — a broken
+/// routine file is refused on SIGHUP and the previous routines stay in use;
+/// a fixed one is taken on the next SIGHUP.
+#[test]
+fn sighup_reloads_valid_routines_and_keeps_the_last_valid_ones_otherwise() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let routines = dir.path().join("routines");
+    std::fs::create_dir(&routines).unwrap();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&p, routines.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reserv"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data", dir.path().join("data").to_str().unwrap()])
+        .env("RESERV_ROUTINES", &routines)
+        .env("RESERV_LOG", "info")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Reserv lyssnar på") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the server printed its address");
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for l in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(l);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(200))
+                && l.contains(needle)
+            {
+                return l;
+            }
+        }
+        panic!("no log line with {needle:?}");
+    };
+    let hup = || {
+        // The shell's own `kill`, so no procps package is needed.
+        let ok = Command::new("sh").args(["-c", &format!("kill -HUP {}", child.id())]).status().unwrap();
+        assert!(ok.success());
+    };
+    let elvis = routines.join("003-elvis.toml");
+    let good = std::fs::read_to_string(&elvis).unwrap();
+    std::fs::write(&elvis, good.replacen("role = \"all_staff\"", "role = \"trollkarl\"", 1)).unwrap();
+    hup();
+    wait_for("routines NOT reloaded");
+    let why = wait_for("trollkarl");
+    assert!(why.contains("003-elvis.toml"), "the problem names the file: {why}");
+    std::fs::write(&elvis, good).unwrap();
+    hup();
+    wait_for("routines reloaded");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -4,6 +4,7 @@
 //! Writes go through the group-commit [`writer`]; reads use a small pool of
 //! their own connections on blocking threads.
 
+mod outbox;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 use uuid::Uuid;
 
+use reserv_core::checklist::TickEvent;
 use reserv_core::deviation::DeviationReport;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
@@ -30,6 +32,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_handover_log.sql"),
     include_str!("migrations/003_worklists.sql"),
     include_str!("migrations/004_deviations.sql"),
+    include_str!("migrations/005_checklists.sql"),
+    include_str!("migrations/006_outbox.sql"),
 ];
 
 /// How many reads run at once (each on its own pooled connection).
@@ -210,7 +214,7 @@ fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
 }
 
 const USER_COLUMNS: &str =
-    "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at";
+    "id, username, display_name, org_id, role, password_hash, failed_logins, locked_until, created_at, routine_roles";
 
 fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
     let get = |e: rusqlite::Error| map_err(e);
@@ -228,6 +232,12 @@ fn user_from_row(r: &Row<'_>) -> Result<UserRecord, StoreError> {
         failed_logins: r.get(6).map_err(get)?,
         locked_until: locked.map(from_micros).transpose()?,
         created_at: from_micros(r.get(8).map_err(get)?)?,
+        // A key this version does not know is left out rather than locking the
+        // person out: their checklist falls back to their other roles.
+        routine_roles: unjson::<Vec<String>>(&r.get::<_, String>(9).map_err(get)?)?
+            .iter()
+            .filter_map(|k| reserv_core::routine::RoutineRole::parse(k))
+            .collect(),
     })
 }
 
@@ -417,11 +427,12 @@ impl Store for SqliteStore {
     }
 
     async fn insert_user(&self, u: UserRecord, audit: AuditRecord) -> Result<(), StoreError> {
+        let routine_roles = json(&u.routine_roles)?;
         self.writer
             .write(move |c| {
                 c.prepare_cached(
                     "INSERT INTO users (id, username, display_name, org_id, role, password_hash, failed_logins,
-                     locked_until, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     locked_until, created_at, routine_roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(map_err)?
                 .execute(params![
@@ -434,6 +445,7 @@ impl Store for SqliteStore {
                     u.failed_logins,
                     u.locked_until.map(micros),
                     micros(u.created_at),
+                    routine_roles,
                 ])
                 .map_err(|e| match map_err(e) {
                     StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", u.username)),
@@ -739,6 +751,87 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn append_tick(&self, tick: TickEvent, after: Option<EntryId>, audit: AuditRecord) -> Result<(), StoreError> {
+        let data = json(&tick)?;
+        self.writer
+            .write(move |c| {
+                let (outage, user) = (tick.outage_id.to_string(), tick.user_id.to_string());
+                let last: Option<String> = c
+                    .prepare_cached(
+                        "SELECT id FROM checklist_ticks WHERE outage_id = ?1 AND user_id = ?2 AND step_id = ?3
+                         ORDER BY at DESC, id DESC LIMIT 1",
+                    )
+                    .map_err(map_err)?
+                    .query_row(params![outage, user, tick.step], |r| r.get(0))
+                    .optional()
+                    .map_err(map_err)?;
+                if last != after.map(|a| a.to_string()) {
+                    return Err(StoreError::Conflict(format!("checklist step {} changed meanwhile", tick.step)));
+                }
+                c.prepare_cached(
+                    "INSERT INTO checklist_ticks (id, outage_id, user_id, step_id, at, tick)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(map_err)?
+                .execute(params![tick.id.to_string(), outage, user, tick.step, micros(tick.at), data])
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn ticks(&self, outage: OutageId) -> Result<Vec<TickEvent>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT tick FROM checklist_ticks WHERE outage_id = ?1 ORDER BY at, id")
+                .map_err(map_err)?;
+            let rows = stmt.query_map(params![outage.to_string()], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(unjson::<TickEvent>(&r.map_err(map_err)?)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn enqueue_messages(
+        &self,
+        messages: Vec<reserv_core::outbox::OutboxMessage>,
+        audit: AuditRecord,
+    ) -> Result<Vec<EntryId>, StoreError> {
+        let rows = outbox::rows(messages)?;
+        self.writer.write(move |c| outbox::enqueue(c, &rows, &audit)).await
+    }
+
+    async fn outbox(&self, outage: OutageId) -> Result<Vec<reserv_store::OutboxEntry>, StoreError> {
+        self.read(move |c| outbox::of_outage(c, outage)).await
+    }
+
+    async fn outbox_message(&self, id: EntryId) -> Result<Option<reserv_store::OutboxEntry>, StoreError> {
+        self.read(move |c| outbox::one(c, id)).await
+    }
+
+    async fn outbox_due(&self, now: Timestamp, limit: u32) -> Result<Vec<reserv_store::OutboxEntry>, StoreError> {
+        self.read(move |c| outbox::due(c, now, limit)).await
+    }
+
+    async fn append_delivery_event(
+        &self,
+        event: reserv_core::outbox::DeliveryEvent,
+        audit: Option<AuditRecord>,
+    ) -> Result<(), StoreError> {
+        self.writer.write(move |c| outbox::append(c, &event, audit.as_ref())).await
+    }
+
+    async fn outbox_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(reserv_store::OutboxEntry, Timestamp)>, StoreError> {
+        let hash = token_hash.to_owned();
+        self.read(move |c| outbox::by_token(c, &hash)).await
+    }
+
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError> {
         self.writer.write(move |c| insert_audit(c, &audit)).await
     }
@@ -861,6 +954,41 @@ mod tests {
         .unwrap();
         assert!(conn.execute("UPDATE deviation_reports SET report = 'x'", []).is_err());
         assert!(conn.execute("DELETE FROM deviation_reports", []).is_err());
+    }
+
+    #[test]
+    fn checklist_ticks_refuse_updates_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute(
+            "INSERT INTO checklist_ticks (id, outage_id, user_id, step_id, at, tick) VALUES ('t', 'o', 'u', 's', 0, '{}')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("UPDATE checklist_ticks SET tick = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM checklist_ticks", []).is_err());
+    }
+
+    #[test]
+    fn outbox_timelines_are_append_only_and_messages_never_change() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute(
+            "INSERT INTO outbox_messages (id, outage_id, msg_key, recipient_key, due_at, message, status, next_at)
+             VALUES ('m', 'o', 'k', '', 0, '{}', 'queued', 0)",
+            [],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO outbox_events (id, message_id, seq, at, event) VALUES ('e', 'm', 0, 0, '{}')", [])
+            .unwrap();
+        assert!(conn.execute("UPDATE outbox_events SET event = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM outbox_events", []).is_err());
+        assert!(conn.execute("UPDATE outbox_messages SET message = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM outbox_messages", []).is_err());
+        // The fold's cache may change.
+        assert!(conn.execute("UPDATE outbox_messages SET status = 'sent', next_at = NULL", []).is_ok());
     }
 
     #[test]

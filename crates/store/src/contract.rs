@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use reserv_core::backentry::ItemCode;
+use reserv_core::checklist::TickEvent;
 use reserv_core::deviation::{Category, DeviationReport, Severity, Subject};
 use reserv_core::episode::{Channel, EpisodeChange, EpisodeEvent, LogEntry};
 use reserv_core::handover::Party;
@@ -14,6 +15,7 @@ use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId, UserId};
 use reserv_core::org::WardType;
 use reserv_core::org::{OrgKind, Organisation, Role};
 use reserv_core::outage::{Actor, OutageChange, OutageEvent, OutageKind, Scope};
+use reserv_core::routine::RoutineRole;
 use reserv_core::worklist::{ItemKey, WorkChange, WorkEvent};
 
 use crate::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
@@ -60,6 +62,7 @@ fn user(name: &str) -> UserRecord {
         failed_logins: 0,
         locked_until: None,
         created_at: t0(),
+        routine_roles: vec![RoutineRole::It, RoutineRole::Nurse],
     }
 }
 
@@ -84,6 +87,8 @@ pub async fn run_all(store: &dyn Store) {
     episodes_and_log(store).await;
     worklist_work(store).await;
     deviation_reports(store).await;
+    checklist_ticks(store).await;
+    outbox_messages(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
 }
@@ -147,6 +152,7 @@ async fn outage_timelines(store: &dyn Store) {
         start: t0(),
         expected_end: None,
         notice: "Stopp i PRATOR – åäö".into(),
+        drill: false,
     };
     let ended = OutageChange::Ended { restored_at: t0() + SignedDuration::from_hours(3), notice: None };
     store.append_outage_event(event(a, 0, declared.clone()), audit("outage.declared")).await.unwrap();
@@ -202,6 +208,7 @@ async fn episodes_and_log(store: &dyn Store) {
         expected_discharge: Some(jiff::civil::date(2026, 11, 30)),
         existed_before_outage: false,
         routine: "lifecare-sp-001".into(),
+        drill: false,
     };
     let ev = |seq: u32, change: EpisodeChange| EpisodeEvent {
         id: EntryId(Uuid::now_v7()),
@@ -326,4 +333,137 @@ async fn deviation_reports(store: &dyn Store) {
         .await
         .unwrap();
     assert!(refused.is_empty(), "a refused report leaves no audit record");
+}
+
+async fn checklist_ticks(store: &dyn Store) {
+    // Accounts keep their routine roles, in order; none is an empty list.
+    let anna = store.user_by_username("anna").await.unwrap().expect("created above");
+    assert_eq!(anna.routine_roles, [RoutineRole::It, RoutineRole::Nurse]);
+    let plain = UserRecord { routine_roles: Vec::new(), ..user("utan-roll") };
+    store.insert_user(plain.clone(), audit("user.created")).await.unwrap();
+    assert_eq!(store.user(plain.id).await.unwrap().unwrap().routine_roles, []);
+
+    let outage = OutageId(Uuid::now_v7());
+    let tick = |mins: i64, who: &UserRecord, step: &str, ticked: bool| TickEvent {
+        id: EntryId(Uuid::now_v7()),
+        outage_id: outage,
+        step: step.into(),
+        user_id: who.id,
+        user_name: who.display_name.clone(),
+        org: who.org.clone(),
+        at: t0() + SignedDuration::from_mins(mins),
+        node: "test".into(),
+        ticked,
+    };
+    let first = tick(1, &anna, "elvis-during-no-booking", true);
+    let undo = tick(2, &anna, "elvis-during-no-booking", false);
+    let other = tick(3, &plain, "elvis-during-no-booking", true);
+    store.append_tick(first.clone(), None, audit("checklist.ticked")).await.unwrap();
+    // A writer that did not see the first tick loses: nothing is written.
+    let stale = store.append_tick(tick(2, &anna, "elvis-during-no-booking", false), None, audit("checklist.x")).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    store.append_tick(undo.clone(), Some(first.id), audit("checklist.unticked")).await.unwrap();
+    // Another person's tick of the same step is their own sequence.
+    store.append_tick(other.clone(), None, audit("checklist.ticked")).await.unwrap();
+    let dup = store.append_tick(other.clone(), None, audit("checklist.x")).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    assert_eq!(store.ticks(outage).await.unwrap(), vec![first, undo, other], "round-trip, in time order");
+    assert!(store.ticks(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
+    let refused = store
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("checklist.x".into()) })
+        .await
+        .unwrap();
+    assert!(refused.is_empty(), "a refused tick leaves no audit record");
+}
+
+async fn outbox_messages(store: &dyn Store) {
+    use reserv_core::outbox::{
+        self, CLAIM_LEASE, Channel as Ch, DeliveryChange, DeliveryEvent, OutboxMessage, Recipient, Status,
+    };
+    let outage = OutageId(Uuid::now_v7());
+    let msg = |key: &str, channel: Ch, who: Option<&str>, due_mins: i64| OutboxMessage {
+        id: EntryId(Uuid::now_v7()),
+        outage_id: outage,
+        key: key.into(),
+        rule: "it-first".into(),
+        cite: "Rutin 001 – ”IT meddelar”".into(),
+        channel,
+        sender: "it".into(),
+        group: "it-jour".into(),
+        recipient: who.map(|w| Recipient {
+            id: w.into(),
+            name: format!("Person {w} Åström"),
+            email: Some(format!("{w}@example.org")),
+            phone: None,
+            username: None,
+        }),
+        due_at: t0() + SignedDuration::from_mins(due_mins),
+        subject: "Driftstörning: Lifecare SP".into(),
+        body: "Använd reservrutinen – åäö.".into(),
+        unless_acknowledged: None,
+        created_at: t0(),
+        node: "test".into(),
+    };
+    let a = msg("r:it-jour:1", Ch::Email, Some("a"), 0);
+    let b = msg("r:it-jour:1", Ch::Email, Some("b"), 0);
+    let mut hook = msg("r:krisapp:1", Ch::Webhook, None, 10);
+    hook.unless_acknowledged = Some("r:it-jour:1".into());
+    let added =
+        store.enqueue_messages(vec![a.clone(), b.clone(), hook.clone()], audit("notify.enqueued")).await.unwrap();
+    assert_eq!(added, vec![a.id, b.id, hook.id]);
+    // The same plan again (new ids, same outage, key and recipient) adds nothing.
+    let again = vec![msg("r:it-jour:1", Ch::Email, Some("a"), 5), msg("r:krisapp:1", Ch::Webhook, None, 10)];
+    assert!(store.enqueue_messages(again, audit("notify.enqueued")).await.unwrap().is_empty());
+    let list = store.outbox(outage).await.unwrap();
+    assert_eq!(list.iter().map(|e| e.message.clone()).collect::<Vec<_>>(), vec![a.clone(), b.clone(), hook.clone()]);
+    assert!(list.iter().all(|e| e.events.is_empty()));
+    assert!(store.outbox(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
+
+    // Due: at or after due_at, earliest first, bounded.
+    let due_ids = |v: Vec<crate::OutboxEntry>| v.into_iter().map(|e| e.message.id).collect::<Vec<_>>();
+    assert!(store.outbox_due(t0() - SignedDuration::from_secs(1), 100).await.unwrap().is_empty());
+    let mut first_two = vec![a.id, b.id];
+    first_two.sort();
+    assert_eq!(due_ids(store.outbox_due(t0(), 100).await.unwrap()), first_two);
+    assert_eq!(store.outbox_due(t0() + SignedDuration::from_hours(1), 2).await.unwrap().len(), 2);
+
+    // A claim is a compare-and-set on the timeline position.
+    let ev = |m: &OutboxMessage, seq: u32, mins: i64, change: DeliveryChange| DeliveryEvent {
+        id: EntryId(Uuid::now_v7()),
+        message_id: m.id,
+        seq,
+        at: t0() + SignedDuration::from_mins(mins),
+        node: "test".into(),
+        change,
+    };
+    let claim = ev(&a, 0, 1, DeliveryChange::Claimed { attempt: 1, token_hash: Some("hash-a".into()) });
+    store.append_delivery_event(claim.clone(), None).await.unwrap();
+    let rival = ev(&a, 0, 1, DeliveryChange::Claimed { attempt: 1, token_hash: Some("hash-r".into()) });
+    let lost = store.append_delivery_event(rival, Some(audit("notify.x"))).await;
+    assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
+    assert!(store.outbox_by_token("hash-r").await.unwrap().is_none(), "the losing claim registered no link");
+    let skip = ev(&a, 5, 1, DeliveryChange::Sent { receipt: "250".into() });
+    assert!(matches!(store.append_delivery_event(skip, None).await, Err(StoreError::Conflict(_))));
+    let orphan = DeliveryEvent { message_id: EntryId(Uuid::now_v7()), ..claim.clone() };
+    assert!(matches!(store.append_delivery_event(orphan, None).await, Err(StoreError::MissingReference(_))));
+    // A live claim is not due; once its lease has passed, it is (to be marked unknown).
+    let now = t0() + SignedDuration::from_mins(2);
+    assert_eq!(due_ids(store.outbox_due(now, 100).await.unwrap()), vec![b.id]);
+    let stale = t0() + SignedDuration::from_mins(1) + CLAIM_LEASE;
+    assert!(due_ids(store.outbox_due(stale, 100).await.unwrap()).contains(&a.id));
+    let sent = ev(&a, 1, 2, DeliveryChange::Sent { receipt: "250 2.0.0 Ok: queued".into() });
+    store.append_delivery_event(sent.clone(), Some(audit("notify.sent"))).await.unwrap();
+    assert!(!due_ids(store.outbox_due(t0() + SignedDuration::from_hours(99), 100).await.unwrap()).contains(&a.id));
+
+    // Round trip, and the link's token finds its message.
+    let got = store.outbox_message(a.id).await.unwrap().unwrap();
+    assert_eq!((got.message, got.events.clone()), (a.clone(), vec![claim.clone(), sent]));
+    assert_eq!(outbox::fold(&a, &got.events).status, Status::Sent);
+    let (entry, issued) = store.outbox_by_token("hash-a").await.unwrap().unwrap();
+    assert_eq!((entry.message.id, issued), (a.id, claim.at));
+    assert!(store.outbox_by_token("nope").await.unwrap().is_none());
+    assert!(store.outbox_message(EntryId(Uuid::now_v7())).await.unwrap().is_none());
+    let refused =
+        store.audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("notify.x".into()) }).await.unwrap();
+    assert!(refused.is_empty(), "a refused change leaves no audit record");
 }

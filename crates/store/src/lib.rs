@@ -10,11 +10,14 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use reserv_core::checklist::TickEvent;
 use reserv_core::deviation::DeviationReport;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::OutageEvent;
+use reserv_core::outbox::{DeliveryEvent, OutboxMessage};
+use reserv_core::routine::RoutineRole;
 use reserv_core::worklist::WorkEvent;
 
 /// Why a storage call failed.
@@ -49,6 +52,10 @@ pub struct UserRecord {
     pub failed_logins: u32,
     pub locked_until: Option<Timestamp>,
     pub created_at: Timestamp,
+    /// The routine roles the person works as (nurse, inpatient care, …),
+    /// which choose their checklist; empty: their organisation's default.
+    #[serde(default)]
+    pub routine_roles: Vec<RoutineRole>,
 }
 
 /// What kind of credential a session is.
@@ -108,6 +115,13 @@ pub struct AuditQuery {
     /// Only records older than this one (for paging).
     pub before: Option<EntryId>,
     pub action_prefix: Option<String>,
+}
+
+/// One outbox message with its delivery timeline, ordered by `seq`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub message: OutboxMessage,
+    pub events: Vec<DeliveryEvent>,
 }
 
 /// The storage contract.
@@ -186,6 +200,39 @@ pub trait Store: Send + Sync + 'static {
     async fn append_deviation(&self, report: DeviationReport, audit: AuditRecord) -> Result<(), StoreError>;
     /// The deviation reports on one outage, ordered by event time then id.
     async fn deviations(&self, outage: OutageId) -> Result<Vec<DeviationReport>, StoreError>;
+
+    /// Appends a checklist tick or untick. `after` is the id of the latest
+    /// change to the same person's same step that the caller saw (`None`:
+    /// none yet); if another came in between, nothing is written and
+    /// `Conflict` is returned.
+    async fn append_tick(&self, tick: TickEvent, after: Option<EntryId>, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Every checklist tick on one outage, ordered by time then id.
+    async fn ticks(&self, outage: OutageId) -> Result<Vec<TickEvent>, StoreError>;
+
+    /// Adds notification messages to the outbox. A message whose (outage,
+    /// key, recipient) is already there is left as it is, so enqueueing the
+    /// same plan twice adds nothing. Returns the ids of the messages added.
+    async fn enqueue_messages(
+        &self,
+        messages: Vec<OutboxMessage>,
+        audit: AuditRecord,
+    ) -> Result<Vec<EntryId>, StoreError>;
+    /// One outage's messages with their timelines, ordered by due time,
+    /// key and recipient.
+    async fn outbox(&self, outage: OutageId) -> Result<Vec<OutboxEntry>, StoreError>;
+    async fn outbox_message(&self, id: EntryId) -> Result<Option<OutboxEntry>, StoreError>;
+    /// The messages that need the scheduler at `now` (the fold's `next_at`
+    /// is at or before `now`: due, due for a retry, or a claim gone stale),
+    /// earliest first, at most `limit`.
+    async fn outbox_due(&self, now: Timestamp, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+    /// Appends a delivery event at its `seq`. If that position is taken
+    /// (someone else changed the message first) nothing is written and
+    /// `Conflict` is returned: this is what makes a claim safe. A `claimed`
+    /// event with a token hash registers that acknowledgement link.
+    async fn append_delivery_event(&self, event: DeliveryEvent, audit: Option<AuditRecord>) -> Result<(), StoreError>;
+    /// The message an acknowledgement link belongs to (by the hash of its
+    /// secret), and when that link was sent.
+    async fn outbox_by_token(&self, token_hash: &str) -> Result<Option<(OutboxEntry, Timestamp)>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

@@ -173,7 +173,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Parts2 {
 }
 
 fn user_json(u: &reserv_store::UserRecord) -> serde_json::Value {
-    json!({ "id": u.id, "username": u.username, "display_name": u.display_name, "org": u.org, "role": u.role, "created_at": u.created_at })
+    json!({ "id": u.id, "username": u.username, "display_name": u.display_name, "org": u.org, "role": u.role, "created_at": u.created_at, "routine_roles": u.routine_roles })
 }
 
 pub async fn me(ApiUser(p, _): ApiUser) -> ApiResult {
@@ -217,6 +217,8 @@ struct DeclareBody {
     expected_end: Option<String>,
     #[serde(default)]
     notice: String,
+    #[serde(default)]
+    drill: bool,
 }
 
 pub async fn declare(
@@ -233,6 +235,7 @@ pub async fn declare(
         start: b.start,
         expected_end: b.expected_end,
         notice: b.notice,
+        drill: b.drill,
     };
     let v = st.app.declare_outage(&p, input).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, v)
@@ -314,6 +317,9 @@ struct UserBody {
     org: String,
     role: String,
     password: String,
+    /// Routine role keys; unknown ones are a 422 naming `routine_roles`.
+    #[serde(default)]
+    routine_roles: Vec<String>,
 }
 
 pub async fn create_user(
@@ -329,6 +335,7 @@ pub async fn create_user(
         org: b.org,
         role: b.role,
         password: b.password,
+        routine_roles: b.routine_roles,
     };
     let u = st.app.create_user(Some(&p), input, &p.origin).await.map_err(|e| ApiError::new(lang, &e))?;
     ok(StatusCode::CREATED, user_json(&u))
@@ -560,4 +567,9 @@ pub async fn statistics_csv(
 ) -> ApiResult {
     let r = st.app.backentry_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
     Ok(crate::worklist_pages::csv_response(&r))
+}
+
+pub async fn drill_report(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
+    let r = st.app.drill_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    ok(StatusCode::OK, r)
 }

@@ -5,13 +5,22 @@
 //! here, once ([`status_of`]).
 
 pub mod api;
+pub mod checklist_api;
+pub mod checklist_pages;
+pub mod contacts_api;
+pub mod contacts_pages;
 pub mod ctx;
 pub mod deviation_api;
 pub mod deviation_pages;
+pub mod drill_pages;
+pub mod feeds;
 pub mod handover_pages;
 pub mod headers;
 pub mod i18n;
+pub mod notification_api;
+pub mod notification_pages;
 pub mod pages;
+pub mod routine_pages;
 pub mod view;
 pub mod worklist_pages;
 
@@ -59,6 +68,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/outages/{id}/end", post(api::end))
         .route("/outages/{id}/worklist", get(api::worklist).post(api::work_on_item))
         .route("/outages/{id}/backentry-report", get(api::backentry_report))
+        .route("/outages/{id}/drill-report", get(api::drill_report))
         .route("/outages/{id}/statistics.csv", get(api::statistics_csv))
         .route("/public/status", get(api::public_status))
         .route("/users", get(api::users).post(api::create_user))
@@ -69,6 +79,13 @@ pub fn api_router() -> Router<AppState> {
         .route("/gaps", get(api::gaps))
         .route("/outages/{id}/deviations", get(deviation_api::deviations).post(deviation_api::report))
         .route("/outages/{id}/deviations.csv", get(deviation_api::deviations_csv))
+        .route("/outages/{id}/checklist", get(checklist_api::checklist).post(checklist_api::tick))
+        .route("/outages/{id}/checklist/unit", get(checklist_api::unit))
+        .route("/contacts", get(contacts_api::contacts))
+        .route("/contacts/phone-list", get(contacts_api::phone_list))
+        .route("/outages/{id}/messages", get(notification_api::messages))
+        .route("/messages/{id}/acknowledge", post(notification_api::acknowledge))
+        .route("/messages/{id}/requeue", post(notification_api::requeue))
         .route("/openapi.json", get(api::openapi))
         .fallback(api::api_not_found)
 }
@@ -81,6 +98,9 @@ pub fn router(st: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/lang/{code}", get(pages::set_language))
         .route("/status", get(pages::public_status))
+        .route("/status.atom", get(feeds::atom))
+        .route("/calendar", get(feeds::calendar))
+        .route("/calendar.ics", get(feeds::calendar_ics))
         .route("/systems", get(pages::systems))
         .route("/outages", post(pages::declare))
         .route("/outages/new", get(pages::declare_form))
@@ -89,6 +109,7 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}/amend", post(pages::amend))
         .route("/outages/{id}/worklist", get(worklist_pages::worklist).post(worklist_pages::work))
         .route("/outages/{id}/report", get(worklist_pages::report))
+        .route("/outages/{id}/drill-report", get(drill_pages::drill_report))
         .route("/outages/{id}/statistics.csv", get(worklist_pages::statistics_csv))
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/audit", get(pages::audit))
@@ -104,6 +125,14 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}/deviations", get(deviation_pages::deviations).post(deviation_pages::report))
         .route("/outages/{id}/deviations.csv", get(deviation_pages::csv))
         .route("/outages/{id}/deviations/print", get(deviation_pages::print))
+        .route("/outages/{id}/checklist", get(checklist_pages::checklist).post(checklist_pages::tick))
+        .route("/outages/{id}/checklist/unit", get(checklist_pages::unit))
+        .route("/contacts", get(contacts_pages::contacts))
+        .route("/contacts/print", get(contacts_pages::print))
+        .route("/routines/{system}", get(routine_pages::routine))
+        .route("/outages/{id}/messages/{message}/acknowledge", post(notification_pages::acknowledge))
+        .route("/outages/{id}/messages/{message}/requeue", post(notification_pages::requeue))
+        .route("/ack/{token}", get(notification_pages::ack_form).post(notification_pages::ack))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
     Router::new()

@@ -198,6 +198,8 @@ pub struct DeclareForm {
     expected_end: String,
     #[serde(default)]
     notice: String,
+    #[serde(default)]
+    drill: Option<String>,
 }
 
 #[derive(Template)]
@@ -257,6 +259,7 @@ pub async fn declare(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Declare
         start: f.start.clone(),
         expected_end: Some(f.expected_end.clone()),
         notice: f.notice.clone(),
+        drill: f.drill.is_some(),
     };
     match st.app.declare_outage(p, input).await {
         Ok(v) => see_other(&format!("/outages/{}", v.outage.id)),
@@ -283,6 +286,10 @@ struct OutagePage {
     phases: Vec<crate::view::PhaseGroup>,
     backentry: Option<crate::worklist_pages::BackEntrySummary>,
     w: &'static crate::worklist_pages::WlTexts,
+    /// May read the overview reports (drill report, back-entry report).
+    reads_reports: bool,
+    /// The outage's notification messages and acknowledgements.
+    messages: Option<crate::notification_pages::MessagesSection>,
 }
 
 fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
@@ -299,8 +306,10 @@ async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, err
     };
     match view {
         Ok(v) => {
-            let (impact, phases) = crate::view::guidance(ctx.lang, st.app.routines(), &st.app, &v.outage.system);
+            let (impact, phases) =
+                crate::view::guidance(ctx.lang, st.app.routines().as_deref(), &st.app, &v.outage.system);
             let backentry = crate::worklist_pages::summary_for_outage(st, ctx, v.outage.id).await;
+            let messages = crate::notification_pages::section_for_outage(st, ctx, v.outage.id).await;
             render(
                 status,
                 &OutagePage {
@@ -314,6 +323,11 @@ async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, err
                     phases,
                     backentry,
                     w: crate::worklist_pages::texts_for(ctx.lang),
+                    reads_reports: matches!(
+                        p.user.role,
+                        Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor
+                    ),
+                    messages,
                 },
             )
         }
@@ -431,6 +445,8 @@ struct SystemsPage {
     l: Layout,
     office_hours: bool,
     systems: Vec<SystemRow>,
+    /// For those who manage outages: why the last reload of the routines was refused.
+    routines_problem: Option<String>,
 }
 
 pub async fn systems(State(st): State<AppState>, ctx: Ctx) -> Response {
@@ -463,7 +479,14 @@ pub async fn systems(State(st): State<AppState>, ctx: Ctx) -> Response {
                 .collect(),
         })
         .collect();
-    let page = SystemsPage { l: Layout::new(&ctx, &st.app).await, office_hours: is_office_hours(now), systems };
+    let manages = ctx.principal.as_ref().is_some_and(|p| p.user.role.may_manage_outages());
+    let routines_problem = st.app.routines_problem().filter(|_| manages);
+    let page = SystemsPage {
+        l: Layout::new(&ctx, &st.app).await,
+        office_hours: is_office_hours(now),
+        systems,
+        routines_problem,
+    };
     render(StatusCode::OK, &page)
 }
 
@@ -481,6 +504,25 @@ pub struct UserForm {
     role: String,
     #[serde(default)]
     password: String,
+    /// Repeated `routine_roles` fields (checkboxes), read from the raw body.
+    #[serde(skip)]
+    routine_roles: Vec<String>,
+}
+
+impl UserForm {
+    /// From a form body whose `routine_roles` may repeat.
+    fn from_body(body: &[u8]) -> UserForm {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        UserForm {
+            username: get("username"),
+            display_name: get("display_name"),
+            org: get("org"),
+            role: get("role"),
+            password: get("password"),
+            routine_roles: pairs.iter().filter(|(k, _)| k == "routine_roles").map(|(_, v)| v.clone()).collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -493,6 +535,11 @@ struct UsersPage {
     users: Vec<(String, String, &'static str, String)>,
     orgs: Vec<(String, String)>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Routine roles per listed account (same order as `users`).
+    user_routine_roles: Vec<String>,
+    /// The routine roles to tick: key, label, checked.
+    routine_roles: Vec<(&'static str, &'static str, bool)>,
+    cl: &'static crate::checklist_pages::ClTexts,
 }
 
 #[derive(Deserialize)]
@@ -528,6 +575,19 @@ async fn users_page(
             .map(|o| (o.id.to_string(), format!("{} ({})", o.name, org_kind_label(ctx.lang, o.kind))))
             .collect(),
         roles: Role::ALL.into_iter().map(|r| (r.key(), role_label(ctx.lang, r))).collect(),
+        user_routine_roles: users
+            .iter()
+            .map(|u| {
+                let labels: Vec<&str> =
+                    u.routine_roles.iter().map(|r| crate::checklist_pages::role_label(ctx.lang, *r)).collect();
+                labels.join(", ")
+            })
+            .collect(),
+        routine_roles: crate::checklist_pages::role_options(ctx.lang)
+            .into_iter()
+            .map(|(k, label)| (k, label, form.routine_roles.iter().any(|x| x == k)))
+            .collect(),
+        cl: crate::checklist_pages::texts(ctx.lang),
         l: Layout::new(ctx, &st.app).await,
         created,
         errors,
@@ -540,16 +600,18 @@ pub async fn users(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Created
     users_page(&st, &ctx, StatusCode::OK, q.created.is_some(), UserForm::default(), vec![]).await
 }
 
-pub async fn create_user(State(st): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Response {
+pub async fn create_user(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
+    let f = UserForm::from_body(&body);
     let input = NewUserInput {
         username: f.username.clone(),
         display_name: f.display_name.clone(),
         org: f.org.clone(),
         role: f.role.clone(),
         password: f.password.clone(),
+        routine_roles: f.routine_roles.clone(),
     };
     match st.app.create_user(Some(p), input, &p.origin).await {
         Ok(_) => see_other("/users?created=1"),

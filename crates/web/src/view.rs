@@ -94,6 +94,8 @@ pub struct OutageCard {
     pub noon_warning: bool,
     pub notes: Vec<&'static str>,
     pub declared_by: String,
+    /// A practice outage (övning).
+    pub drill: bool,
     pub timeline: Vec<TimelineRow>,
 }
 
@@ -179,6 +181,7 @@ impl OutageCard {
             noon_warning: v.assessment.noon_warning,
             notes: v.assessment.notes.iter().map(|n| note_text(lang, *n)).collect(),
             declared_by: format!("{}, {}", o.declared_by.name, format_local(o.declared_at)),
+            drill: v.outage.drill,
             timeline: o
                 .timeline
                 .iter()

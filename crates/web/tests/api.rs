@@ -645,6 +645,55 @@ impl Store for FullDisk {
     async fn deviations(&self, id: OutageId) -> Result<Vec<reserv_core::deviation::DeviationReport>, StoreError> {
         self.0.deviations(id).await
     }
+    async fn append_tick(
+        &self,
+        t: reserv_core::checklist::TickEvent,
+        after: Option<reserv_core::ids::EntryId>,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_tick(t, after, a).await
+    }
+    async fn ticks(&self, id: OutageId) -> Result<Vec<reserv_core::checklist::TickEvent>, StoreError> {
+        self.0.ticks(id).await
+    }
+    async fn enqueue_messages(
+        &self,
+        m: Vec<reserv_core::outbox::OutboxMessage>,
+        a: AuditRecord,
+    ) -> Result<Vec<reserv_core::ids::EntryId>, StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.enqueue_messages(m, a).await
+    }
+    async fn outbox(&self, id: OutageId) -> Result<Vec<reserv_store::OutboxEntry>, StoreError> {
+        self.0.outbox(id).await
+    }
+    async fn outbox_message(
+        &self,
+        id: reserv_core::ids::EntryId,
+    ) -> Result<Option<reserv_store::OutboxEntry>, StoreError> {
+        self.0.outbox_message(id).await
+    }
+    async fn outbox_due(&self, now: Timestamp, limit: u32) -> Result<Vec<reserv_store::OutboxEntry>, StoreError> {
+        self.0.outbox_due(now, limit).await
+    }
+    async fn append_delivery_event(
+        &self,
+        e: reserv_core::outbox::DeliveryEvent,
+        a: Option<AuditRecord>,
+    ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_delivery_event(e, a).await
+    }
+    async fn outbox_by_token(&self, h: &str) -> Result<Option<(reserv_store::OutboxEntry, Timestamp)>, StoreError> {
+        self.0.outbox_by_token(h).await
+    }
     async fn append_audit(&self, a: AuditRecord) -> Result<(), StoreError> {
         self.0.append_audit(a).await
     }
@@ -1137,4 +1186,62 @@ async fn a_ward_works_through_its_list_in_the_browser_pages() {
     assert!(report.body.contains("Statistik per kommun"));
     let nurse_report = t.request("GET", &format!("/outages/{id}/report"), &[("Cookie", &cookies)], b"").await;
     assert_eq!(nurse_report.status, 403);
+}
+
+#[tokio::test]
+async fn a_drill_is_marked_everywhere_and_never_public() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let mut body = declaration(now - SignedDuration::from_mins(5), now + SignedDuration::from_hours(2));
+    body["system"] = json!("elvis");
+    body["drill"] = json!(true);
+    let r = t.send_json("POST", "/api/v1/outages", Some(&it), &body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["drill"], true);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let public = t.get("/api/v1/public/status", None).await.json();
+    assert!(public["outages"].as_array().unwrap().iter().all(|o| o["system"] != "elvis"), "a drill is never public");
+    let page = t.get("/status", None).await;
+    assert!(!page.body.contains("ELVIS"), "nor on the public page");
+    let cookies = browser_login(&t, "demo-manager").await;
+    let outage = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
+    assert!(outage.body.contains("Övning – inget verkligt avbrott"));
+    assert!(outage.body.contains(&format!("href=\"/outages/{id}/drill-report\"")));
+    let home = t.request("GET", "/", &[("Cookie", &cookies)], b"").await;
+    assert!(home.body.contains("badge drill"), "the drill is marked on the status page");
+    let report = t.request("GET", &format!("/outages/{id}/drill-report"), &[("Cookie", &cookies)], b"").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("Övningsrapport"));
+    let manager = t.token("demo-manager").await;
+    let r = t.get(&format!("/api/v1/outages/{id}/drill-report"), Some(&manager)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["episodes"], 0);
+    let real = ended_demo_outage(&t, &manager).await;
+    let r = t.get(&format!("/api/v1/outages/{real}/drill-report"), Some(&manager)).await;
+    assert_eq!(r.status, 404, "a real outage has no drill report");
+}
+
+#[tokio::test]
+async fn feeds_and_the_planned_downtime_calendar_are_public_and_never_show_drills() {
+    let (t, _d) = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let now = Timestamp::now();
+    let drill = json!({"system": "pmo", "kind": "planned", "scope": "both", "start": iso(now + SignedDuration::from_hours(48)),
+                       "expected_end": iso(now + SignedDuration::from_hours(50)), "notice": "Övning", "drill": true});
+    assert_eq!(t.send_json("POST", "/api/v1/outages", Some(&it), &drill).await.status, 201);
+    let atom = t.get("/status.atom", None).await;
+    assert_eq!(atom.status, 200);
+    assert!(atom.header("content-type").unwrap().starts_with("application/atom+xml"));
+    assert!(atom.body.starts_with("<?xml") && atom.body.trim_end().ends_with("</feed>"));
+    assert!(atom.body.contains("<entry>") && atom.body.contains("Lifecare SP"));
+    assert!(!atom.body.contains("Övning") && !atom.body.contains("PMO"), "no drill in the feed");
+    let cal = t.get("/calendar", None).await;
+    assert_eq!(cal.status, 200);
+    assert!(cal.body.contains("Planerade driftstopp"));
+    assert!(!cal.body.contains("PMO"), "no drill in the calendar");
+    let ics = t.get("/calendar.ics", None).await;
+    assert!(ics.header("content-type").unwrap().starts_with("text/calendar"));
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 1, "the demo's one planned outage: {}", ics.body);
+    assert!(ics.body.contains("SUMMARY:Planerat"), "{}", ics.body);
 }

@@ -1,0 +1,369 @@
+//! Contacts, phone lists and the printable routine page over HTTP: a real
+//! server on port 0 over a fresh SQLite file per test, the demo data, the
+//! shipped routines and contact files loaded, driven through the JSON API
+//! and the HTML pages by a minimal HTTP/1.1 client.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use reserv_app::{App, Settings, SystemClock};
+use reserv_core::catalogue::Catalogue;
+use reserv_store_sqlite::SqliteStore;
+use reserv_web::AppState;
+
+const CATALOGUE: &str = include_str!("../../../data/systems.toml");
+const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
+
+/// The shipped routine files (data/routines/*.toml).
+fn routine_files() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+struct TestApp {
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn error(&self) -> (u16, String, Option<String>) {
+        let v = self.json();
+        let e = &v["error"];
+        (self.status, e["code"].as_str().unwrap_or_default().to_owned(), e["field"].as_str().map(str::to_owned))
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let catalogue = Catalogue::parse(CATALOGUE).unwrap();
+    let routines =
+        reserv_core::routine::load(routine_files().iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue).unwrap();
+    let orgs = reserv_core::directory::parse_directory(DIRECTORY).unwrap();
+    let contacts =
+        reserv_app::contacts::load_contacts(reserv_app::contacts::BUILTIN_CONTACTS.iter().copied(), &orgs, &catalogue)
+            .unwrap();
+    let app = App::new(Arc::new(store), Arc::new(SystemClock), catalogue, Settings::default())
+        .with_routines(routines)
+        .with_contacts(contacts);
+    reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState { app: Arc::new(app), secure_cookies: false };
+    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
+    TestApp { addr, _dir: dir }
+}
+
+impl TestApp {
+    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        s.write_all(req.as_bytes()).await.unwrap();
+        s.write_all(body).await.unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).expect("utf-8 response");
+        let (head, body) = text.split_once("\r\n\r\n").expect("header end");
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers: Vec<(String, String)> =
+            lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+        let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+        let body = if chunked { dechunk(body) } else { body.to_owned() };
+        Resp { status, headers, body }
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let h: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+        self.request("GET", path, &h, b"").await
+    }
+
+    async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Resp {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut h = vec![("Content-Type", "application/json")];
+        if let Some(a) = &auth {
+            h.push(("Authorization", a.as_str()));
+        }
+        self.request(method, path, &h, body.to_string().as_bytes()).await
+    }
+
+    async fn token(&self, username: &str) -> String {
+        let r = self
+            .send_json("POST", "/api/v1/auth/token", None, &json!({"username": username, "password": "reserv-demo"}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Logs in through the form; returns the cookies to send.
+    async fn browser_login(&self, username: &str) -> String {
+        let login = self.get("/login", None).await;
+        let csrf_cookie = login.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+        let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
+        let form = format!("csrf={token}&username={username}&password=reserv-demo");
+        let ok = self
+            .request(
+                "POST",
+                "/login",
+                &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
+                form.as_bytes(),
+            )
+            .await;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let session = ok.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+        format!("{session}; {csrf_cookie}")
+    }
+
+    async fn page(&self, path: &str, cookies: &str) -> Resp {
+        self.request("GET", path, &[("Cookie", cookies)], b"").await
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+/// Percent-encodes a query value (UTF-8 bytes; space as `+`).
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The names of all entries of a search answer, in order.
+fn names(v: &Value) -> Vec<String> {
+    v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["entries"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_api_searches_with_and_without_a_ring_a_umlaut_o_umlaut_and_by_number() {
+    let t = spawn_app().await;
+    assert_eq!(t.get("/api/v1/contacts?q=Ange", None).await.error().0, 401);
+    let token = t.token("demo-clinician").await;
+    for q in ["Ånge", "Ange", "ange kommun", "0690-25 01 00", "0690250100", "+46 690 25 01 00"] {
+        let r = t.get(&format!("/api/v1/contacts?q={}", enc(q)), Some(&token)).await;
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        let v = r.json();
+        assert_eq!(names(&v)[0], "Ånge kommun, växel", "{q}: {:?}", names(&v));
+        let e = &v["groups"][0]["entries"][0];
+        assert_eq!(v["groups"][0]["region"], "Region Västernorrland");
+        assert_eq!(e["phones"][0]["number"], "0690-25 01 00");
+        assert_eq!(e["phones"][0]["tel"], "tel:+46690250100");
+        assert_eq!(e["phones"][0]["kind"], "switchboard");
+        assert_eq!(e["org"], "kommun-ange");
+        assert!(e["cite"].as_str().unwrap().starts_with("001"));
+    }
+    // Härnösand without its umlauts.
+    let v = t.get("/api/v1/contacts?q=harnosand", Some(&token)).await.json();
+    assert_eq!(names(&v)[0], "Härnösands kommun, växel");
+    // IT support of seed 003, office hours and on-call, tagged with its region.
+    let v = t.get("/api/v1/contacts?q=melior", Some(&token)).await.json();
+    assert_eq!(v["groups"][0]["region"], "Region Gävleborg");
+    let whens: Vec<&str> =
+        v["groups"][0]["entries"].as_array().unwrap().iter().map(|e| e["when"].as_str().unwrap()).collect();
+    assert!(whens.contains(&"office_hours") && whens.contains(&"on_call"), "{whens:?}");
+    // Everything when the query is empty; nothing for nonsense.
+    let all = t.get("/api/v1/contacts", Some(&token)).await.json();
+    assert!(all["total"].as_u64().unwrap() >= 24, "{}", all["total"]);
+    assert_eq!(t.get("/api/v1/contacts?q=atlantis", Some(&token)).await.json()["total"], 0);
+}
+
+#[tokio::test]
+async fn the_api_gives_a_units_phone_list() {
+    let t = spawn_app().await;
+    assert_eq!(t.get("/api/v1/contacts/phone-list", None).await.error().0, 401);
+    let token = t.token("demo-clinician").await;
+    // Default: the caller's own unit (a ward).
+    let v = t.get("/api/v1/contacts/phone-list", Some(&token)).await.json();
+    assert_eq!(v["unit"], "rvn-sundsvall-avd-medicin-3");
+    assert_eq!(v["region"], "Region Västernorrland");
+    let kinds: Vec<&str> = v["sections"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["own_unit", "switchboards", "it_support", "municipalities", "primary_care"]);
+    let munis = &v["sections"][3];
+    let numbers: Vec<&str> =
+        munis["rows"].as_array().unwrap().iter().map(|r| r["phones"][0]["number"].as_str().unwrap()).collect();
+    assert_eq!(
+        numbers,
+        [
+            "0611-34 80 00",
+            "0612-800 00",
+            "0620-68 20 00",
+            "060-19 10 00",
+            "060-16 31 00",
+            "0690-25 01 00",
+            "0660-880 00"
+        ]
+    );
+    let notes = munis["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["id"] == "rvn-en-vag-in" && n["other_region"] == false));
+    assert!(notes.iter().any(|n| n["when"] == "weekends" && n["other_region"] == true));
+    // Another unit by id; errors in the API's format.
+    let v = t.get("/api/v1/contacts/phone-list?unit=kommun-timra", Some(&token)).await.json();
+    assert_eq!(v["unit_kind"], "municipality");
+    assert_eq!(v["sections"][0]["rows"][0]["phones"][0]["number"], "060-16 31 00");
+    for bad in ["atlantis", "N%C3%A5gon%20enhet"] {
+        let r = t.get(&format!("/api/v1/contacts/phone-list?unit={bad}"), Some(&token)).await;
+        assert_eq!(r.error(), (422, "unknown_value".into(), Some("org".into())), "{bad}");
+    }
+    let en = t
+        .request(
+            "GET",
+            "/api/v1/contacts/phone-list?unit=atlantis",
+            &[("Authorization", &format!("Bearer {token}")), ("Accept-Language", "en")],
+            b"",
+        )
+        .await;
+    assert!(en.json()["error"]["message"].as_str().unwrap().contains("unknown value"));
+}
+
+#[tokio::test]
+async fn the_contacts_page_searches_and_links_numbers() {
+    let t = spawn_app().await;
+    let r = t.get("/contacts", None).await;
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")));
+    let cookies = t.browser_login("demo-clinician").await;
+    let home = t.page("/", &cookies).await;
+    assert!(home.body.contains("<a href=\"/contacts\">Telefonlista</a>"), "the nav links the phone list");
+    for q in ["Ånge", "Ange"] {
+        let r = t.page(&format!("/contacts?q={}", enc(q)), &cookies).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Ånge kommun, växel"), "{q}");
+        assert!(r.body.contains("<a href=\"tel:+46690250100\">0690-25 01 00</a>"), "{q}");
+        assert!(!r.body.contains("Timrå kommun, växel"), "{q}: only what matches");
+    }
+    let r = t.page(&format!("/contacts?q={}", enc("0611 80000")), &cookies).await;
+    assert!(r.body.contains("Region Västernorrland, växel") && r.body.contains("Organisationskatalogen"));
+    let r = t.page("/contacts?q=atlantis", &cookies).await;
+    assert!(r.body.contains("Inga träffar"));
+    // The query is echoed escaped.
+    let r = t.page(&format!("/contacts?q={}", enc("<script>")), &cookies).await;
+    assert!(!r.body.contains("<script>") && r.body.contains("&#60;script&#62;"));
+    // The print form offers every unit, the person's own chosen.
+    let r = t.page("/contacts", &cookies).await;
+    assert!(r.body.contains("<option value=\"rvn-sundsvall-avd-medicin-3\" selected>"));
+}
+
+#[tokio::test]
+async fn the_printable_phone_list() {
+    let t = spawn_app().await;
+    let cookies = t.browser_login("demo-kommun").await;
+    // Default: the person's own organisation (a municipality).
+    let r = t.page("/contacts/print", &cookies).await;
+    assert_eq!(r.status, 200);
+    for want in
+        ["Telefonlista vid driftstopp", "Timrå kommun", "060-16 31 00", "Region Västernorrland, växel", "Sjukhus"]
+    {
+        assert!(r.body.contains(want), "lacks {want}");
+    }
+    assert!(r.body.contains("class=\"print-page\""), "the print layout, no navigation");
+    // A ward's list has the municipalities, the one way in and the weekend route.
+    let r = t.page("/contacts/print?unit=rvn-sundsvall-avd-medicin-3", &cookies).await;
+    for want in [
+        "Medicinavdelning 3, Sundsvalls sjukhus",
+        "Kommuner",
+        "0611-34 80 00",
+        "0620-68 20 00",
+        "En väg in",
+        "biståndshandläggare",
+        "hemsjukvården",
+        "Enligt Region Västerbotten",
+        "Nummer saknas i katalogen",
+    ] {
+        assert!(r.body.contains(want), "lacks {want}");
+    }
+    let harnosand = r.body.find("Härnösands kommun").unwrap();
+    let ornskoldsvik = r.body.find("Örnsköldsviks kommun").unwrap();
+    assert!(harnosand < ornskoldsvik, "Swedish alphabetical order");
+    let r = t.page("/contacts/print?unit=atlantis", &cookies).await;
+    assert_eq!(r.status, 422);
+}
+
+#[tokio::test]
+async fn the_printable_routine_page() {
+    let t = spawn_app().await;
+    let cookies = t.browser_login("demo-clinician").await;
+    let systems = t.page("/systems", &cookies).await;
+    assert!(systems.body.contains("href=\"/routines/elvis\""), "the systems page links each routine");
+    let r = t.page("/routines/elvis", &cookies).await;
+    assert_eq!(r.status, 200);
+    for want in [
+        "Rutin vid driftstopp: ELVIS",
+        "Fastställd av",
+        "Före planerat driftstopp",
+        "Under driftstoppet",
+        "Beroenden till andra system",
+        "003",
+    ] {
+        assert!(r.body.contains(want), "lacks {want}");
+    }
+    let all_steps = r.body.matches("<li id=\"step-").count();
+    let nurse = t.page("/routines/elvis?role=nurse", &cookies).await;
+    assert!(nurse.body.contains("Steg för: Sjuksköterska"));
+    assert!(nurse.body.matches("<li id=\"step-").count() < all_steps);
+    // Seed 001 is not yet approved, and says so.
+    let r = t.page("/routines/lifecare-sp", &cookies).await;
+    assert!(r.body.contains("Ej beslutad") && r.body.contains("2025-10-02") && r.body.contains("1.0"));
+    assert_eq!(t.page("/routines/elvis?role=astronaut", &cookies).await.status, 422);
+    assert_eq!(t.page("/routines/cosmos", &cookies).await.status, 404);
+    assert_eq!(t.get("/routines/elvis", None).await.status, 303);
+}
+
+#[tokio::test]
+async fn the_contacts_api_is_documented() {
+    let t = spawn_app().await;
+    let doc = t.get("/api/v1/openapi.json", None).await.json();
+    for path in ["/api/v1/contacts", "/api/v1/contacts/phone-list"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
+    }
+    for schema in ["ContactEntry", "ContactPhone", "ContactSearch", "PhoneList", "PhoneListRow"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+}

@@ -22,6 +22,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Too many requests of one kind (confirmation mails to one address).
+    #[error("too many requests")]
+    RateLimited,
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::RateLimited => "rate_limited",
             AppError::Unavailable(_) => "store_unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -74,6 +78,9 @@ impl AppError {
             AppError::Unauthenticated => "Du är inte inloggad, eller så har inloggningen gått ut.".into(),
             AppError::Forbidden => "Din roll har inte behörighet till detta.".into(),
             AppError::NotFound => "Hittades inte.".into(),
+            AppError::RateLimited => {
+                "För många förfrågningar till den här adressen. Vänta en timme och försök igen.".into()
+            }
             AppError::Conflict(_) => {
                 "Uppgiften har ändrats av någon annan eller finns redan. Ladda om sidan och försök igen.".into()
             }
@@ -96,6 +103,7 @@ impl AppError {
             AppError::Unauthenticated => "You are not logged in, or your login has expired.".into(),
             AppError::Forbidden => "Your role is not permitted to do this.".into(),
             AppError::NotFound => "Not found.".into(),
+            AppError::RateLimited => "Too many requests for this address. Wait an hour and try again.".into(),
             AppError::Conflict(_) => "Someone else changed this, or it exists already. Reload and try again.".into(),
             AppError::Unavailable(_) => {
                 "Reserv cannot save right now (the store is not writable). Nothing was saved; use the paper routine and try again."

@@ -28,6 +28,7 @@ use reserv_core::outbox::{
     self, Ack, AckRefused, AckVia, Address, Channel, DeliveryChange, DeliveryEvent, DeliveryState, Failure,
     OutboxMessage, Planned, Recipients, RetryPolicy, Status, Step,
 };
+use reserv_core::subscription;
 use reserv_store::{OutboxEntry, StoreError};
 
 use crate::auth::{random_token, token_hash};
@@ -51,6 +52,9 @@ pub struct Outgoing {
     pub body: String,
     /// The link that acknowledges this message, if Reserv knows its own address.
     pub ack_url: Option<String>,
+    /// For a subscription mail: the one-click unsubscribe address (RFC 8058
+    /// `List-Unsubscribe`, answering a `POST` without a form).
+    pub list_unsubscribe: Option<String>,
     pub due_at: Timestamp,
 }
 
@@ -77,7 +81,7 @@ pub struct Notifications {
 /// The notification state an [`App`] carries.
 #[derive(Default)]
 pub struct NotifyState {
-    config: Option<Arc<Notifications>>,
+    pub(crate) config: Option<Arc<Notifications>>,
     /// The notification policies planned for every outage they cover.
     policies: Vec<Arc<notify::Policy>>,
     /// One scheduler step at a time within this process.
@@ -381,6 +385,11 @@ impl App {
             Ok(_) => {}
             Err(e) => tracing::error!(outage = %id, error = %e, "cannot plan the outage's notifications"),
         }
+        match self.notify_subscribers(id).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(outage = %id, mails = n, "subscribers notified"),
+            Err(e) => tracing::error!(outage = %id, error = %e, "cannot queue the subscribers' mails"),
+        }
     }
 
     /// Plans every outage that is ongoing, upcoming, or ended in the last
@@ -478,12 +487,31 @@ impl App {
                 Ok(Some(change))
             }
             Step::Send { attempt, address } => {
+                let subscriber = msg.group == subscription::GROUP;
+                if subscriber && let Some(reason) = self.subscriber_gone(&msg, now).await? {
+                    let change = DeliveryChange::Skipped { reason };
+                    self.record(&msg, state.next_seq, now, change.clone()).await?;
+                    return Ok(Some(change));
+                }
                 let token = random_token()?;
                 let claim = DeliveryChange::Claimed { attempt, token_hash: Some(token_hash(&token)) };
                 self.record(&msg, state.next_seq, now, claim).await?;
-                let ack_url =
-                    cfg.public_url.as_deref().map(|base| format!("{}/ack/{token}", base.trim_end_matches('/')));
-                let (subject, body) = outbox::compose(&msg, ack_url.as_deref());
+                let base = cfg.public_url.as_deref().map(|b| b.trim_end_matches('/'));
+                let (ack_url, list_unsubscribe, subject, body) = if subscriber {
+                    // Subscription mails carry their own links (same token):
+                    // confirm (the confirmation mail) and unsubscribe.
+                    let confirm = base
+                        .filter(|_| msg.key.starts_with(subscription::CONFIRM_KEY))
+                        .map(|b| format!("{b}/subscriptions/confirm/{token}"));
+                    let unsubscribe = base.map(|b| format!("{b}/subscriptions/unsubscribe/{token}"));
+                    let one_click = base.map(|b| format!("{b}/api/v1/public/subscriptions/unsubscribe/{token}"));
+                    let body = subscription::compose(&msg.body, confirm.as_deref(), unsubscribe.as_deref());
+                    (None, one_click, msg.subject.trim().replace(['\r', '\n'], " "), body)
+                } else {
+                    let ack_url = base.map(|b| format!("{b}/ack/{token}"));
+                    let (subject, body) = outbox::compose(&msg, ack_url.as_deref());
+                    (ack_url, None, subject, body)
+                };
                 let out = Outgoing {
                     message_id: msg.id,
                     outage_id: msg.outage_id,
@@ -498,6 +526,7 @@ impl App {
                     subject,
                     body,
                     ack_url,
+                    list_unsubscribe,
                     due_at: msg.due_at,
                 };
                 // A safety net under the adapters' own time-outs: the claim
@@ -574,7 +603,13 @@ impl App {
             sender: m.sender.clone(),
             group: m.group.clone(),
             recipient: m.recipient.as_ref().map(|r| r.name.clone()),
-            address: if may_see_addresses(p.user.role) { address.as_ref().ok().and_then(address_text) } else { None },
+            address: if may_see_addresses(p.user.role) {
+                let a = address.as_ref().ok().and_then(address_text);
+                // A member of the public's address: masked even for IT.
+                if m.group == subscription::GROUP { a.map(|a| subscription::mask_email(&a)) } else { a }
+            } else {
+                None
+            },
             due_at: m.due_at,
             subject: m.subject.clone(),
             body: m.body.clone(),
@@ -669,7 +704,12 @@ impl App {
         if !outbox::is_ack_token(token) {
             return Err(AppError::NotFound);
         }
-        self.store.outbox_by_token(&token_hash(token)).await?.ok_or(AppError::NotFound)
+        let (entry, issued) = self.store.outbox_by_token(&token_hash(token)).await?.ok_or(AppError::NotFound)?;
+        // A subscription mail's token works on the subscription pages only.
+        if entry.message.group == subscription::GROUP {
+            return Err(AppError::NotFound);
+        }
+        Ok((entry, issued))
     }
 
     async fn link_view(&self, entry: &OutboxEntry, issued: Timestamp) -> LinkView {
@@ -755,7 +795,7 @@ impl App {
     /// Who has and has not acknowledged each message key of an outage.
     pub fn acknowledgement_summary(views: &[MessageView]) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
         let mut out: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-        for v in views.iter().filter(|v| v.status != Status::Skipped) {
+        for v in views.iter().filter(|v| v.status != Status::Skipped && v.group != subscription::GROUP) {
             let who = v.recipient.clone().unwrap_or_else(|| v.group.clone());
             let e = out.entry(v.key.clone()).or_default();
             if v.acknowledged.is_some() { e.0.push(who) } else { e.1.push(who) }

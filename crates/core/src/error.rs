@@ -56,6 +56,8 @@ pub enum Field {
     Step,
     /// The routine roles a person works as.
     RoutineRoles,
+    /// An e-mail address (a subscription to the public status).
+    Email,
 }
 
 impl Field {
@@ -109,6 +111,7 @@ impl Field {
             Field::ExternalReference => "external_reference",
             Field::Step => "step",
             Field::RoutineRoles => "routine_roles",
+            Field::Email => "email",
         }
     }
 
@@ -162,6 +165,7 @@ impl Field {
             Field::ExternalReference => "Ärendenummer i avvikelsesystemet",
             Field::Step => "Steg i rutinen",
             Field::RoutineRoles => "Roller i rutinerna",
+            Field::Email => "E-postadress",
         }
     }
 
@@ -215,6 +219,7 @@ impl Field {
             Field::ExternalReference => "Case number in the deviation system",
             Field::Step => "Routine step",
             Field::RoutineRoles => "Routine roles",
+            Field::Email => "E-mail address",
         }
     }
 }
@@ -264,6 +269,9 @@ pub enum DomainError {
     /// while the outage is ongoing, during before it has started).
     #[error("the checklist step cannot be ticked yet")]
     StepNotYet,
+    /// Not an e-mail address Reserv can send to.
+    #[error("{field:?}: not a valid e-mail address")]
+    InvalidEmail { field: Field },
 }
 
 impl DomainError {
@@ -280,7 +288,8 @@ impl DomainError {
             | DomainError::UnknownValue { field, .. }
             | DomainError::Invalid { field, .. }
             | DomainError::InvalidPatientId { field, .. }
-            | DomainError::ContainsPersonalNumber { field } => Some(*field),
+            | DomainError::ContainsPersonalNumber { field }
+            | DomainError::InvalidEmail { field } => Some(*field),
             DomainError::AlreadyEnded
             | DomainError::NothingChanged
             | DomainError::WorkItemResolved
@@ -311,6 +320,7 @@ impl DomainError {
             DomainError::OutageNotEnded => "outage_not_ended",
             DomainError::NoBackEntryPolicy { .. } => "no_backentry_policy",
             DomainError::ContainsPersonalNumber { .. } => "contains_personal_number",
+            DomainError::InvalidEmail { .. } => "invalid_email",
             DomainError::StepNotYet => "checklist_step_not_yet",
         }
     }
@@ -352,6 +362,7 @@ impl DomainError {
             DomainError::NoBackEntryPolicy { system } => {
                 format!("Ingen policy för efterregistrering är inställd för systemet ”{system}”.")
             }
+            DomainError::InvalidEmail { .. } => "Ange en giltig e-postadress, till exempel namn@exempel.se.".into(),
             DomainError::ContainsPersonalNumber { .. } => format!(
                 "{f}: texten ser ut att innehålla ett personnummer eller samordningsnummer. \
                  Skriv utan att identifiera patienten; identiteten hör hemma i journalen."
@@ -398,6 +409,7 @@ impl DomainError {
             DomainError::NoBackEntryPolicy { system } => {
                 format!("No back-entry policy is set for the system “{system}”.")
             }
+            DomainError::InvalidEmail { .. } => "Enter a valid e-mail address, for example name@example.com.".into(),
             DomainError::ContainsPersonalNumber { .. } => format!(
                 "{f}: the text seems to contain a personal identity or coordination number. \
                  Write it without identifying the patient; the identity belongs in the health record."

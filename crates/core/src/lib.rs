@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod payment;
 pub mod routine;
 pub mod statistics;
+pub mod subscription;
 pub mod time;
 pub mod worklist;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -94,11 +94,22 @@ impl Smtp {
     pub(crate) async fn send(&self, m: &Outgoing, to: &str) -> Result<String, Failure> {
         let address = to.parse().map_err(|e| Failure::permanent(format!("ogiltig e-postadress {to:?}: {e}")))?;
         let mailbox = Mailbox::new(m.recipient_name.clone(), address);
-        let email = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(mailbox)
             .subject(m.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        // RFC 8058 one-click unsubscribe (subscription mails): the address
+        // answers a POST of `List-Unsubscribe=One-Click` without a form.
+        if let Some(url) = m.list_unsubscribe.as_deref().filter(|u| u.is_ascii() && !u.contains(['\r', '\n', '>'])) {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let email = builder
             .body(m.body.clone())
             .map_err(|e| Failure::permanent(format!("kan inte bygga e-postmeddelandet: {e}")))?;
         match self.transport.send(email).await {
@@ -125,8 +136,13 @@ fn classify(e: &lettre::transport::smtp::Error, server: &str) -> Failure {
 /// Writes the e-mail as a UTF-8 text file instead of sending it (demo mode).
 pub(crate) async fn write_file(dir: &Path, m: &Outgoing, to: &str) -> Result<String, Failure> {
     let name = format!("{}.txt", m.message_id);
+    let unsubscribe = m
+        .list_unsubscribe
+        .as_deref()
+        .map(|u| format!("List-Unsubscribe: <{u}>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n"))
+        .unwrap_or_default();
     let text = format!(
-        "To: {} <{to}>\nSubject: {}\nDate: {}\n\n{}\n",
+        "To: {} <{to}>\nSubject: {}\nDate: {}\n{unsubscribe}\n{}\n",
         m.recipient_name.as_deref().unwrap_or(""),
         m.subject,
         jiff::Timestamp::now(),

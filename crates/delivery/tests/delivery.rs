@@ -392,3 +392,26 @@ async fn demo_mode_writes_mail_to_files_instead_of_sending() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_confirmation_arrives_with_a_working_link_and_one_click_headers() {
+    let sink = SmtpSink::start(0);
+    let env = setup(smtp_config(sink.port)).await;
+    let origin = reserv_app::Origin("test".into());
+    env.app.subscribe("prenumerant@example.org", &[], &origin).await.unwrap();
+    assert_eq!(env.run_at(t(T0)).await.sent, 1);
+    let mail = &sink.wait_for(1).await[0];
+    assert_eq!(mail["rcpt_tos"], serde_json::json!(["prenumerant@example.org"]));
+    assert_eq!(mail["subject"], "Bekräfta prenumerationen på driftinformation");
+    let body = mail["body"].as_str().unwrap();
+    let prefix = "https://reserv.example.org/subscriptions/confirm/";
+    let i = body.find(prefix).unwrap_or_else(|| panic!("no link: {body}")) + prefix.len();
+    let token = &body[i..i + 64];
+    let one_click = format!("<https://reserv.example.org/api/v1/public/subscriptions/unsubscribe/{token}>");
+    assert_eq!(mail["list_unsubscribe"], one_click.as_str());
+    assert_eq!(mail["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    // The link works: it confirms the subscription.
+    let (r, v) = env.app.confirm_subscription(token, &origin).await.unwrap();
+    assert_eq!(r, reserv_app::subscriptions::LinkResult::Done);
+    assert_eq!(v.email, "p***@example.org");
+}

@@ -5,7 +5,7 @@ Usage: python3 smtp_sink.py DIR [PORT]
 Listens on 127.0.0.1:PORT (0: any free port), prints "READY <port>" once it
 accepts connections, and writes every message it accepts to DIR/<n>.json,
 decoded with Python's e-mail parser: {"mail_from", "rcpt_tos", "from", "to",
-"subject", "body"}. Recipients starting with "refuse" are refused with 550;
+"subject", "body", "list_unsubscribe", "list_unsubscribe_post"}. Recipients starting with "refuse" are refused with 550;
 those starting with "busy" are refused once with 451, then accepted. Stops
 when its standard input closes (the test ends) or on a signal.
 """
@@ -45,6 +45,8 @@ class Sink:
             "to": str(msg["to"]),
             "subject": str(msg["subject"]),
             "body": body.get_content() if body is not None else "",
+            "list_unsubscribe": str(msg["List-Unsubscribe"] or ""),
+            "list_unsubscribe_post": str(msg["List-Unsubscribe-Post"] or ""),
         }
         self.count += 1
         tmp = os.path.join(self.directory, f".{self.count}.tmp")

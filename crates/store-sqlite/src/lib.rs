@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_deviations.sql"),
     include_str!("migrations/005_checklists.sql"),
     include_str!("migrations/006_outbox.sql"),
+    include_str!("migrations/007_subscriptions.sql"),
 ];
 
 /// How many reads run at once (each on its own pooled connection).
@@ -81,6 +82,20 @@ pub(crate) fn map_err(e: rusqlite::Error) -> StoreError {
         }
         _ => StoreError::Unavailable(e.to_string()),
     }
+}
+
+fn subscription_rows(
+    c: &Connection,
+    sql: &str,
+    arg: &str,
+) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
+    let rows = stmt.query_map([arg], |r| r.get::<_, String>(0)).map_err(map_err)?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(unjson(&r.map_err(map_err)?)?);
+    }
+    Ok(out)
 }
 
 fn micros(ts: Timestamp) -> i64 {
@@ -830,6 +845,77 @@ impl Store for SqliteStore {
     ) -> Result<Option<(reserv_store::OutboxEntry, Timestamp)>, StoreError> {
         let hash = token_hash.to_owned();
         self.read(move |c| outbox::by_token(c, &hash)).await
+    }
+
+    async fn append_subscription_event(
+        &self,
+        event: reserv_core::subscription::SubscriptionEvent,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError> {
+        let data = json(&event)?;
+        self.writer
+            .write(move |c| {
+                c.prepare_cached(
+                    "INSERT INTO subscription_events (id, subscription_id, seq, at, email, event)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(map_err)?
+                .execute(params![
+                    event.id.to_string(),
+                    event.subscription_id.to_string(),
+                    event.seq,
+                    micros(event.at),
+                    event.email.to_lowercase(),
+                    data
+                ])
+                .map_err(map_err)?;
+                insert_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn subscription_events(
+        &self,
+        id: EntryId,
+    ) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        self.read(move |c| {
+            subscription_rows(
+                c,
+                "SELECT event FROM subscription_events WHERE subscription_id = ?1 ORDER BY seq",
+                &id.to_string(),
+            )
+        })
+        .await
+    }
+
+    async fn subscription_events_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        let email = email.to_lowercase();
+        self.read(move |c| {
+            subscription_rows(
+                c,
+                "SELECT event FROM subscription_events WHERE email = ?1 ORDER BY subscription_id, seq",
+                &email,
+            )
+        })
+        .await
+    }
+
+    async fn all_subscription_events(&self) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT event FROM subscription_events ORDER BY subscription_id, seq")
+                .map_err(map_err)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(map_err)?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(unjson(&r.map_err(map_err)?)?);
+            }
+            Ok(out)
+        })
+        .await
     }
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError> {

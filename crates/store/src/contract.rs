@@ -89,6 +89,7 @@ pub async fn run_all(store: &dyn Store) {
     deviation_reports(store).await;
     checklist_ticks(store).await;
     outbox_messages(store).await;
+    subscriptions(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
 }
@@ -466,4 +467,33 @@ async fn outbox_messages(store: &dyn Store) {
     let refused =
         store.audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("notify.x".into()) }).await.unwrap();
     assert!(refused.is_empty(), "a refused change leaves no audit record");
+}
+
+async fn subscriptions(store: &dyn Store) {
+    use reserv_core::subscription::{SubscriptionChange, SubscriptionEvent};
+    let sub = EntryId(Uuid::now_v7());
+    let other = EntryId(Uuid::now_v7());
+    let ev = |id: EntryId, seq: u32, mins: i64, email: &str, change: SubscriptionChange| SubscriptionEvent {
+        id: EntryId(Uuid::now_v7()),
+        subscription_id: id,
+        seq,
+        at: t0() + SignedDuration::from_mins(mins),
+        email: email.into(),
+        change,
+    };
+    let req = ev(sub, 0, 0, "Åsa@Example.org", SubscriptionChange::Requested { systems: vec![] });
+    store.append_subscription_event(req.clone(), audit("subscription.requested")).await.unwrap();
+    let confirmed = ev(sub, 1, 5, "Åsa@Example.org", SubscriptionChange::Confirmed);
+    store.append_subscription_event(confirmed.clone(), audit("subscription.confirmed")).await.unwrap();
+    // The position is a compare-and-set: a second writer at seq 1 loses.
+    let late = ev(sub, 1, 6, "Åsa@Example.org", SubscriptionChange::Unsubscribed { reason: "x".into() });
+    let r = store.append_subscription_event(late, audit("subscription.unsubscribed")).await;
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    let o = ev(other, 0, 1, "bo@example.org", SubscriptionChange::Requested { systems: vec![] });
+    store.append_subscription_event(o.clone(), audit("subscription.requested")).await.unwrap();
+    assert_eq!(store.subscription_events(sub).await.unwrap(), vec![req.clone(), confirmed.clone()]);
+    assert_eq!(store.subscription_events(EntryId(Uuid::now_v7())).await.unwrap(), vec![]);
+    assert_eq!(store.subscription_events_by_email("åsa@example.org").await.unwrap(), vec![req, confirmed]);
+    let all = store.all_subscription_events().await.unwrap();
+    assert!(all.contains(&o) && all.len() >= 3, "{all:?}");
 }

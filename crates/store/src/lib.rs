@@ -18,6 +18,7 @@ use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::OutageEvent;
 use reserv_core::outbox::{DeliveryEvent, OutboxMessage};
 use reserv_core::routine::RoutineRole;
+use reserv_core::subscription::SubscriptionEvent;
 use reserv_core::worklist::WorkEvent;
 
 /// Why a storage call failed.
@@ -233,6 +234,17 @@ pub trait Store: Send + Sync + 'static {
     /// The message an acknowledgement link belongs to (by the hash of its
     /// secret), and when that link was sent.
     async fn outbox_by_token(&self, token_hash: &str) -> Result<Option<(OutboxEntry, Timestamp)>, StoreError>;
+
+    /// Appends an entry to a subscription's timeline; `Conflict` if its
+    /// `seq` (or id) is taken.
+    async fn append_subscription_event(&self, event: SubscriptionEvent, audit: AuditRecord) -> Result<(), StoreError>;
+    /// One subscription's timeline ordered by `seq` (empty if unknown).
+    async fn subscription_events(&self, id: EntryId) -> Result<Vec<SubscriptionEvent>, StoreError>;
+    /// Every entry of every subscription of an address (compared without
+    /// regard to case), ordered by subscription and `seq`.
+    async fn subscription_events_by_email(&self, email: &str) -> Result<Vec<SubscriptionEvent>, StoreError>;
+    /// All subscription timelines, ordered by subscription and `seq`.
+    async fn all_subscription_events(&self) -> Result<Vec<SubscriptionEvent>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

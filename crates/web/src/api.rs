@@ -34,6 +34,13 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The same error with another status and code.
+    pub fn with_status(mut self, status: StatusCode, code: &'static str) -> ApiError {
+        self.status = status;
+        self.code = code;
+        self
+    }
+
     pub fn new(lang: Lang, e: &AppError) -> ApiError {
         if matches!(e, AppError::Unavailable(_) | AppError::Internal(_)) {
             tracing::error!(error = %e, "API request failed");

@@ -21,6 +21,7 @@ pub mod notification_api;
 pub mod notification_pages;
 pub mod pages;
 pub mod routine_pages;
+pub mod subscription_pages;
 pub mod view;
 pub mod worklist_pages;
 
@@ -51,6 +52,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -71,6 +73,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/outages/{id}/drill-report", get(api::drill_report))
         .route("/outages/{id}/statistics.csv", get(api::statistics_csv))
         .route("/public/status", get(api::public_status))
+        .route("/public/subscriptions", post(subscription_pages::api_subscribe))
+        .route(
+            "/public/subscriptions/unsubscribe/{token}",
+            get(subscription_pages::api_unsubscribe_get).post(subscription_pages::api_unsubscribe),
+        )
         .route("/users", get(api::users).post(api::create_user))
         .route("/audit", get(api::audit))
         .route("/episodes", get(api::episodes).post(api::register_episode))
@@ -133,6 +140,15 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}/messages/{message}/acknowledge", post(notification_pages::acknowledge))
         .route("/outages/{id}/messages/{message}/requeue", post(notification_pages::requeue))
         .route("/ack/{token}", get(notification_pages::ack_form).post(notification_pages::ack))
+        .route("/subscriptions", post(subscription_pages::subscribe))
+        .route(
+            "/subscriptions/confirm/{token}",
+            get(subscription_pages::confirm_form).post(subscription_pages::confirm),
+        )
+        .route(
+            "/subscriptions/unsubscribe/{token}",
+            get(subscription_pages::unsubscribe_form).post(subscription_pages::unsubscribe),
+        )
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(st.clone(), ctx::session_layer));
     Router::new()

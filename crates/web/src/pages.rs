@@ -405,6 +405,7 @@ struct PublicPage {
     l: Layout,
     rows: Vec<PublicRow>,
     updated: String,
+    subscribe: Option<crate::subscription_pages::SubscribeBox>,
 }
 
 pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
@@ -424,7 +425,8 @@ pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
             restored_at: r.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
         })
         .collect();
-    let page = PublicPage { l: Layout::new(&ctx, &st.app).await, rows, updated: format_local(st.app.now()) };
+    let subscribe = crate::subscription_pages::subscribe_box(&st, &ctx, String::new(), &[], None);
+    let page = PublicPage { l: Layout::new(&ctx, &st.app).await, rows, updated: format_local(st.app.now()), subscribe };
     render(StatusCode::OK, &page)
 }
 

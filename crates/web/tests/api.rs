@@ -694,6 +694,31 @@ impl Store for FullDisk {
     async fn outbox_by_token(&self, h: &str) -> Result<Option<(reserv_store::OutboxEntry, Timestamp)>, StoreError> {
         self.0.outbox_by_token(h).await
     }
+    async fn append_subscription_event(
+        &self,
+        e: reserv_core::subscription::SubscriptionEvent,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_subscription_event(e, a).await
+    }
+    async fn subscription_events(
+        &self,
+        id: reserv_core::ids::EntryId,
+    ) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        self.0.subscription_events(id).await
+    }
+    async fn subscription_events_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        self.0.subscription_events_by_email(email).await
+    }
+    async fn all_subscription_events(&self) -> Result<Vec<reserv_core::subscription::SubscriptionEvent>, StoreError> {
+        self.0.all_subscription_events().await
+    }
     async fn append_audit(&self, a: AuditRecord) -> Result<(), StoreError> {
         self.0.append_audit(a).await
     }

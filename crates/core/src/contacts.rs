@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
+use crate::datafile::{is_slug, line_of};
 use crate::error::{DomainError, Field};
 use crate::ids::{OrgId, SystemId};
 use crate::org::{OrgKind, Organisation, Principal};
@@ -740,16 +741,6 @@ struct RawPhone {
     kind: Spanned<String>,
     #[serde(default)]
     label: Option<Spanned<String>>,
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 struct FileCheck<'a> {

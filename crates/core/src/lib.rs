@@ -9,6 +9,7 @@ pub mod backentry;
 pub mod catalogue;
 pub mod checklist;
 pub mod contacts;
+mod datafile;
 pub mod deviation;
 pub mod directory;
 pub mod episode;

@@ -93,6 +93,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
+use crate::datafile::{is_slug, line_of};
 use crate::error::{DomainError, Field};
 use crate::ids::SystemId;
 use crate::outage::{Amendment, Outage, OutageChange, OutageKind};
@@ -1154,16 +1155,6 @@ struct RawEscalation {
     subject: Option<Spanned<String>>,
     #[serde(default)]
     body: Option<Spanned<String>>,
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Collects the problems of one file while it is parsed.

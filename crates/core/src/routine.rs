@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
+use crate::datafile::{is_slug, line_of};
 use crate::error::{DomainError, Field};
 use crate::ids::SystemId;
 
@@ -607,16 +608,6 @@ struct RawDependency {
     external: bool,
     consequence: Spanned<String>,
     cite: Spanned<String>,
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Collects the problems of one file while it is parsed.

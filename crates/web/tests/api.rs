@@ -1,148 +1,26 @@
 //! End-to-end tests of the HTTP edge: a real server on port 0 over a fresh
 //! SQLite file per test, driven by a minimal HTTP/1.1 client.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use reserv_app::{App, Settings, SystemClock};
-use reserv_core::catalogue::Catalogue;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::Organisation;
 use reserv_core::outage::OutageEvent;
 use reserv_store::{AuditQuery, AuditRecord, SessionRecord, Store, StoreError, UserRecord};
 use reserv_store_sqlite::SqliteStore;
-use reserv_web::AppState;
 
-const CATALOGUE: &str = include_str!("../../../data/systems.toml");
-const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
-
-/// The shipped routine files (data/routines/*.toml).
-fn routine_files() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    files.sort();
-    files
-}
-
-struct TestApp {
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    fn error_code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
-    }
-}
-
-async fn spawn_with(store: Arc<dyn Store>) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let catalogue = Catalogue::parse(CATALOGUE).unwrap();
-    let routines =
-        reserv_core::routine::load(routine_files().iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue).unwrap();
-    let app = App::new(store, Arc::new(SystemClock), catalogue, Settings::default()).with_routines(routines);
-    reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState { app: Arc::new(app), secure_cookies: false };
-    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
-    TestApp { addr, _dir: dir }
-}
-
-async fn spawn_app() -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path()).unwrap();
-    (spawn_with(Arc::new(store)).await, dir)
-}
+mod support;
+use support::*;
 
 impl TestApp {
-    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        s.write_all(req.as_bytes()).await.unwrap();
-        s.write_all(body).await.unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8(raw).expect("utf-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").expect("header end");
-        let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers: Vec<(String, String)> =
-            lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
-        let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-        let body = if chunked { dechunk(body) } else { body.to_owned() };
-        Resp { status, headers, body }
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> Resp {
-        let auth = token.map(|t| format!("Bearer {t}"));
-        let h: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
-        self.request("GET", path, &h, b"").await
-    }
-
-    async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        let auth = token.map(|t| format!("Bearer {t}"));
-        let mut h = vec![("Content-Type", "application/json")];
-        if let Some(a) = &auth {
-            h.push(("Authorization", a.as_str()));
-        }
-        self.request(method, path, &h, body.to_string().as_bytes()).await
-    }
-
-    async fn token(&self, username: &str) -> String {
-        let r = self
-            .send_json("POST", "/api/v1/auth/token", None, &json!({"username": username, "password": "reserv-demo"}))
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        r.json()["token"].as_str().unwrap().to_owned()
-    }
-
     async fn outage_count(&self, token: &str) -> usize {
         self.get("/api/v1/outages", Some(token)).await.json().as_array().unwrap().len()
     }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = &rest[n + 2..];
-    }
-    out
 }
 
 fn iso(ts: Timestamp) -> String {
@@ -155,7 +33,7 @@ fn declaration(start: Timestamp, end: Timestamp) -> Value {
 
 #[tokio::test]
 async fn health_and_security_headers() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let r = t.get("/healthz", None).await;
     assert_eq!(r.status, 200);
     for path in ["/healthz", "/login", "/status", "/api/v1/outages", "/static/reserv.css", "/nowhere"] {
@@ -169,7 +47,7 @@ async fn health_and_security_headers() {
 
 #[tokio::test]
 async fn tokens_wrong_passwords_and_lockout() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let unauth = t.get("/api/v1/outages", None).await;
     assert_eq!((unauth.status, unauth.error_code().as_str()), (401, "unauthenticated"));
     let bogus = t.get("/api/v1/outages", Some("0000")).await;
@@ -197,7 +75,7 @@ async fn tokens_wrong_passwords_and_lockout() {
 
 #[tokio::test]
 async fn outage_lifecycle_through_the_api() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let start = now - SignedDuration::from_mins(30);
@@ -274,7 +152,7 @@ fn uuid_like() -> String {
 
 #[tokio::test]
 async fn bad_input_is_refused_and_nothing_is_stored() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let before = t.outage_count(&it).await;
     let now = Timestamp::now();
@@ -330,7 +208,7 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn concurrent_changes_to_one_outage_all_land() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let t = Arc::new(t);
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
@@ -368,7 +246,7 @@ async fn concurrent_changes_to_one_outage_all_land() {
 
 #[tokio::test]
 async fn public_status_has_systems_and_times_only() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let mut d = declaration(now - SignedDuration::from_mins(10), now + SignedDuration::from_hours(1));
@@ -386,7 +264,7 @@ async fn public_status_has_systems_and_times_only() {
 
 #[tokio::test]
 async fn users_are_created_by_administrators_only() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let admin = t.token("demo-admin").await;
     let body = json!({"username": "ssk.anna", "display_name": "Anna", "org": "kommun-timra", "role": "clinician", "password": "ett-langt-losenord"});
     let r = t.send_json("POST", "/api/v1/users", Some(&admin), &body).await;
@@ -420,7 +298,7 @@ async fn users_are_created_by_administrators_only() {
 
 #[tokio::test]
 async fn every_documented_operation_is_routed() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let doc: Value = t.get("/api/v1/openapi.json", None).await.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
@@ -440,7 +318,7 @@ async fn every_documented_operation_is_routed() {
 
 #[tokio::test]
 async fn pages_need_login_refuse_forms_without_csrf_and_stay_small() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let r = t.get("/", None).await;
     assert_eq!((r.status, r.header("location")), (303, Some("/login")));
     // Log in through the form.
@@ -763,7 +641,7 @@ fn call_body(org: &str, messages: &[&str]) -> Value {
 
 #[tokio::test]
 async fn chain_of_care_decides_who_sees_an_episode() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let admin = t.token("demo-admin").await;
     let new_user = json!({"username": "demo-psykoppen", "org": "rvn-psyk-oppenvard-sundsvall", "role": "clinician", "password": "reserv-demo"});
     assert_eq!(t.send_json("POST", "/api/v1/users", Some(&admin), &new_user).await.status, 201);
@@ -835,7 +713,7 @@ async fn chain_of_care_decides_who_sees_an_episode() {
 
 #[tokio::test]
 async fn the_log_shows_who_has_not_been_told() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let ward = t.token("demo-clinician").await;
     // Demo episode B: the municipality was told, primary care was not.
     let b = episode_by_patient(&t, &ward, "19410923-9824").await;
@@ -887,7 +765,7 @@ async fn the_log_shows_who_has_not_been_told() {
 
 #[tokio::test]
 async fn corrections_supersede_and_concurrent_calls_both_land() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let t = Arc::new(t);
     let ward = t.token("demo-clinician").await;
     let a = episode_by_patient(&t, &ward, "19380412-9819").await;
@@ -927,7 +805,7 @@ async fn corrections_supersede_and_concurrent_calls_both_land() {
 
 #[tokio::test]
 async fn bad_episode_input_names_the_field_and_stores_nothing() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let ward = t.token("demo-clinician").await;
     let count = |v: Value| v.as_array().unwrap().len();
     let before = count(t.get("/api/v1/episodes", Some(&ward)).await.json());
@@ -987,28 +865,9 @@ async fn bad_episode_input_names_the_field_and_stores_nothing() {
     assert!(v["entries"].as_array().unwrap().is_empty(), "no refused entry was stored");
 }
 
-/// Logs in through the form as a browser would; returns the Cookie header value.
-async fn browser_login(t: &TestApp, username: &str) -> String {
-    let login = t.get("/login", None).await;
-    let csrf_cookie = login.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
-    let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
-    let form = format!("csrf={token}&username={username}&password=reserv-demo");
-    let ok = t
-        .request(
-            "POST",
-            "/login",
-            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
-            form.as_bytes(),
-        )
-        .await;
-    assert_eq!(ok.status, 303);
-    let session = ok.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
-    format!("{session}; {csrf_cookie}")
-}
-
 #[tokio::test]
 async fn long_lists_are_paged_to_stay_small() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let ward = t.token("demo-clinician").await;
     let now = Timestamp::now();
     for i in 0..120 {
@@ -1016,7 +875,7 @@ async fn long_lists_are_paged_to_stay_small() {
                           "primary_care": "rvn-hc-timra", "admitted_at": iso(now - SignedDuration::from_mins(i + 1))});
         assert_eq!(t.send_json("POST", "/api/v1/episodes", Some(&ward), &body).await.status, 201);
     }
-    let cookies = browser_login(&t, "demo-clinician").await;
+    let cookies = t.browser_login("demo-clinician").await;
     let first = t.request("GET", "/episodes", &[("Cookie", &cookies)], b"").await;
     assert_eq!(first.status, 200);
     assert!(first.body.contains("href=\"/episodes?page=2\""), "a link to the next page");
@@ -1034,7 +893,7 @@ async fn long_lists_are_paged_to_stay_small() {
 
 #[tokio::test]
 async fn an_outage_page_shows_consequences_and_routines() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let mut d = declaration(now - SignedDuration::from_mins(20), now + SignedDuration::from_hours(3));
@@ -1042,7 +901,7 @@ async fn an_outage_page_shows_consequences_and_routines() {
     let r = t.send_json("POST", "/api/v1/outages", Some(&it), &d).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_owned();
-    let cookies = browser_login(&t, "demo-it").await;
+    let cookies = t.browser_login("demo-it").await;
     let page = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
     assert_eq!(page.status, 200);
     // 003 §4.5.5: ELVIS down → no care contacts reach Svarsdatabasen; Provisio's bookings must be re-saved; BOV not updated.
@@ -1069,7 +928,7 @@ async fn ended_demo_outage(t: &TestApp, token: &str) -> String {
 
 #[tokio::test]
 async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let ward = t.token("demo-clinician").await;
     let kommun = t.token("demo-kommun").await;
     let manager = t.token("demo-manager").await;
@@ -1162,10 +1021,10 @@ async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
 
 #[tokio::test]
 async fn a_ward_works_through_its_list_in_the_browser_pages() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let ward = t.token("demo-clinician").await;
     let id = ended_demo_outage(&t, &ward).await;
-    let cookies = browser_login(&t, "demo-clinician").await;
+    let cookies = t.browser_login("demo-clinician").await;
     let outage = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
     assert!(outage.body.contains(&format!("href=\"/outages/{id}/worklist\"")), "the outage page links the worklist");
     let page = t.request("GET", &format!("/outages/{id}/worklist"), &[("Cookie", &cookies)], b"").await;
@@ -1204,7 +1063,7 @@ async fn a_ward_works_through_its_list_in_the_browser_pages() {
     let after = t.request("GET", &format!("/outages/{id}/worklist"), &[("Cookie", &cookies)], b"").await;
     assert!(after.body.contains("Redan registrerat"));
     assert!(after.body.contains("<strong class=\"state\">Överhoppad</strong>"));
-    let manager = browser_login(&t, "demo-manager").await;
+    let manager = t.browser_login("demo-manager").await;
     let report = t.request("GET", &format!("/outages/{id}/report"), &[("Cookie", &manager)], b"").await;
     assert_eq!(report.status, 200);
     assert!(report.body.contains("<polyline"), "the progress chart");
@@ -1215,7 +1074,7 @@ async fn a_ward_works_through_its_list_in_the_browser_pages() {
 
 #[tokio::test]
 async fn a_drill_is_marked_everywhere_and_never_public() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let mut body = declaration(now - SignedDuration::from_mins(5), now + SignedDuration::from_hours(2));
@@ -1229,7 +1088,7 @@ async fn a_drill_is_marked_everywhere_and_never_public() {
     assert!(public["outages"].as_array().unwrap().iter().all(|o| o["system"] != "elvis"), "a drill is never public");
     let page = t.get("/status", None).await;
     assert!(!page.body.contains("ELVIS"), "nor on the public page");
-    let cookies = browser_login(&t, "demo-manager").await;
+    let cookies = t.browser_login("demo-manager").await;
     let outage = t.request("GET", &format!("/outages/{id}"), &[("Cookie", &cookies)], b"").await;
     assert!(outage.body.contains("Övning – inget verkligt avbrott"));
     assert!(outage.body.contains(&format!("href=\"/outages/{id}/drill-report\"")));
@@ -1249,7 +1108,7 @@ async fn a_drill_is_marked_everywhere_and_never_public() {
 
 #[tokio::test]
 async fn feeds_and_the_planned_downtime_calendar_are_public_and_never_show_drills() {
-    let (t, _d) = spawn_app().await;
+    let t = spawn_app().await;
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let drill = json!({"system": "pmo", "kind": "planned", "scope": "both", "start": iso(now + SignedDuration::from_hours(48)),

@@ -2,108 +2,13 @@
 //! 0 over a fresh SQLite file per test, the demo data loaded, driven through
 //! the JSON API and the HTML form by a minimal HTTP/1.1 client.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use reserv_app::{App, Settings, SystemClock};
-use reserv_core::catalogue::Catalogue;
-use reserv_store_sqlite::SqliteStore;
-use reserv_web::AppState;
-
-const CATALOGUE: &str = include_str!("../../../data/systems.toml");
-const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
-
-struct TestApp {
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    fn error(&self) -> (u16, String, Option<String>) {
-        let v = self.json();
-        let e = &v["error"];
-        (self.status, e["code"].as_str().unwrap_or_default().to_owned(), e["field"].as_str().map(str::to_owned))
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path()).unwrap();
-    let catalogue = Catalogue::parse(CATALOGUE).unwrap();
-    let app = App::new(Arc::new(store), Arc::new(SystemClock), catalogue, Settings::default());
-    reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState { app: Arc::new(app), secure_cookies: false };
-    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
-    TestApp { addr, _dir: dir }
-}
+mod support;
+use support::*;
 
 impl TestApp {
-    async fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        s.write_all(req.as_bytes()).await.unwrap();
-        s.write_all(body).await.unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8(raw).expect("utf-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").expect("header end");
-        let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers: Vec<(String, String)> =
-            lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
-        let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-        let body = if chunked { dechunk(body) } else { body.to_owned() };
-        Resp { status, headers, body }
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> Resp {
-        let auth = token.map(|t| format!("Bearer {t}"));
-        let h: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
-        self.request("GET", path, &h, b"").await
-    }
-
-    async fn send_json(&self, method: &str, path: &str, token: Option<&str>, body: &Value) -> Resp {
-        let auth = token.map(|t| format!("Bearer {t}"));
-        let mut h = vec![("Content-Type", "application/json")];
-        if let Some(a) = &auth {
-            h.push(("Authorization", a.as_str()));
-        }
-        self.request(method, path, &h, body.to_string().as_bytes()).await
-    }
-
-    async fn token(&self, username: &str) -> String {
-        let r = self
-            .send_json("POST", "/api/v1/auth/token", None, &json!({"username": username, "password": "reserv-demo"}))
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        r.json()["token"].as_str().unwrap().to_owned()
-    }
-
     /// The id of the demo's ongoing Lifecare SP outage.
     async fn lifecare_outage(&self, token: &str) -> String {
         let all = self.get("/api/v1/outages", Some(token)).await.json();
@@ -126,29 +31,6 @@ impl TestApp {
         r.json()
     }
 
-    /// Logs in through the form as a browser would; returns the Cookie header value.
-    async fn browser_login(&self, username: &str) -> String {
-        let login = self.get("/login", None).await;
-        let csrf_cookie = login.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
-        let token = csrf_cookie.split_once('=').unwrap().1.to_owned();
-        let form = format!("csrf={token}&username={username}&password=reserv-demo");
-        let ok = self
-            .request(
-                "POST",
-                "/login",
-                &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &csrf_cookie)],
-                form.as_bytes(),
-            )
-            .await;
-        assert_eq!(ok.status, 303);
-        let session = ok.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
-        format!("{session}; {csrf_cookie}")
-    }
-
-    async fn page(&self, path: &str, cookies: &str) -> Resp {
-        self.request("GET", path, &[("Cookie", cookies)], b"").await
-    }
-
     async fn post_form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Resp {
         let body = serde_urlencoded::to_string(fields).unwrap();
         self.request(
@@ -166,19 +48,6 @@ impl TestApp {
         assert_eq!(r.status, 200, "{}", r.body);
         r.json().as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap().to_owned()).collect()
     }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = &rest[n + 2..];
-    }
-    out
 }
 
 fn ago(mins: i64) -> String {

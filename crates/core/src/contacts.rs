@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of};
+use crate::datafile::{is_slug, line_of, vocabulary};
 use crate::error::{DomainError, Field};
 use crate::ids::{OrgId, SystemId};
 use crate::org::{OrgKind, Organisation, Principal};
@@ -59,73 +59,6 @@ pub const MAX_TEXT: usize = 600;
 /// 112, Vårdguiden 1177, 113 13 (information at accidents and crises),
 /// 114 14 (the police, non-urgent), and the European 116 000 and 116 111.
 pub const SHORT_NUMBERS: &[&str] = &["112", "1177", "11313", "11414", "116000", "116111"];
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident, $what_sv:literal, $what_en:literal {
-        $($(#[$vdoc:meta])* $variant:ident = $key:literal, $sv:literal, $en:literal;)+
-    }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in the order lists show them.
-            pub const ALL: &[$name] = &[$($name::$variant),+];
-
-            /// The key as written in contact files and the API.
-            pub fn key(self) -> &'static str {
-                match self {
-                    $($name::$variant => $key,)+
-                }
-            }
-
-            /// The label in the Swedish UI.
-            pub fn label_sv(self) -> &'static str {
-                match self {
-                    $($name::$variant => $sv,)+
-                }
-            }
-
-            /// The label in the English UI.
-            pub fn label_en(self) -> &'static str {
-                match self {
-                    $($name::$variant => $en,)+
-                }
-            }
-
-            /// The value with this key, if any.
-            pub fn parse(key: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.key() == key)
-            }
-
-            fn unknown_sv(value: &str) -> String {
-                format!("okänd {} ”{value}” (giltiga: {})", $what_sv, Self::keys())
-            }
-
-            fn unknown_en(value: &str) -> String {
-                format!("unknown {} `{value}` (valid: {})", $what_en, Self::keys())
-            }
-
-            fn keys() -> String {
-                Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.key())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
 
 vocabulary!(
     /// What kind of contact an entry is; search results and lists group by it.

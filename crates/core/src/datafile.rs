@@ -1,6 +1,99 @@
-//! Small helpers shared by the parsers of the data files a region edits
-//! (routines, contacts, notification policies): the line of a TOML span, for
-//! messages that name file and line, and the slug rule for ids.
+//! What the parsers of the data files a region edits (routines, contacts,
+//! notification policies) share: closed vocabularies ([`vocabulary!`]), the
+//! line of a TOML span for messages that name file and line, and the slug
+//! rule for ids.
+
+/// A closed vocabulary: an enum whose values have a key (as written in data
+/// files and the API), a Swedish and an English label. It serialises as its
+/// key, and an unknown key is an error that names the valid ones, so a typo
+/// in a file is never a silently lost value.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $what_sv:literal, $what_en:literal {
+        $($(#[$vdoc:meta])* $variant:ident = $key:literal, $sv:literal, $en:literal;)+
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order the UI lists them.
+            pub const ALL: &[$name] = &[$($name::$variant),+];
+
+            /// The key as written in data files and the API.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key,)+
+                }
+            }
+
+            /// The label in the Swedish UI.
+            pub fn label_sv(self) -> &'static str {
+                match self {
+                    $($name::$variant => $sv,)+
+                }
+            }
+
+            /// The label in the English UI.
+            pub fn label_en(self) -> &'static str {
+                match self {
+                    $($name::$variant => $en,)+
+                }
+            }
+
+            /// The value with this key, if any.
+            pub fn parse(key: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.key() == key)
+            }
+
+            /// What the vocabulary is called, in Swedish (for error messages).
+            pub fn what_sv() -> &'static str {
+                $what_sv
+            }
+
+            /// What the vocabulary is called, in English.
+            pub fn what_en() -> &'static str {
+                $what_en
+            }
+
+            /// The valid keys, comma-separated.
+            pub fn keys() -> String {
+                Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
+            }
+
+            /// The Swedish message for an unknown key.
+            pub fn unknown_sv(value: &str) -> String {
+                format!("okänd {} ”{value}” (giltiga: {})", $what_sv, Self::keys())
+            }
+
+            /// The English message for an unknown key.
+            pub fn unknown_en(value: &str) -> String {
+                format!("unknown {} `{value}` (valid: {})", $what_en, Self::keys())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.key())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let key = <String as ::serde::Deserialize>::deserialize(d)?;
+                $name::parse(&key).ok_or_else(|| ::serde::de::Error::custom(Self::unknown_en(&key)))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+pub(crate) use vocabulary;
 
 /// The 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {

@@ -93,7 +93,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of};
+use crate::datafile::{is_slug, line_of, vocabulary};
 use crate::error::{DomainError, Field};
 use crate::ids::SystemId;
 use crate::outage::{Amendment, Outage, OutageChange, OutageKind};
@@ -112,85 +112,6 @@ pub const MAX_TEXT: usize = 2000;
 
 /// The largest number in a duration (`"9999min"`).
 const MAX_AMOUNT: u32 = 9999;
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident, $what_sv:literal, $what_en:literal {
-        $($(#[$vdoc:meta])* $variant:ident = $key:literal, $sv:literal, $en:literal;)+
-    }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in the order the UI lists them.
-            pub const ALL: &[$name] = &[$($name::$variant),+];
-
-            /// The key as written in policy files, the API and the outbox.
-            pub fn key(self) -> &'static str {
-                match self {
-                    $($name::$variant => $key,)+
-                }
-            }
-
-            /// The label in the Swedish UI.
-            pub fn label_sv(self) -> &'static str {
-                match self {
-                    $($name::$variant => $sv,)+
-                }
-            }
-
-            /// The label in the English UI.
-            pub fn label_en(self) -> &'static str {
-                match self {
-                    $($name::$variant => $en,)+
-                }
-            }
-
-            /// The value with this key, if any.
-            pub fn parse(key: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.key() == key)
-            }
-
-            /// What the vocabulary is called, in Swedish (for error messages).
-            pub fn what_sv() -> &'static str {
-                $what_sv
-            }
-
-            /// What the vocabulary is called, in English.
-            pub fn what_en() -> &'static str {
-                $what_en
-            }
-
-            /// The valid keys, comma-separated.
-            pub fn keys() -> String {
-                Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.key())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let key = String::deserialize(d)?;
-                $name::parse(&key).ok_or_else(|| {
-                    serde::de::Error::custom(format!("unknown {} `{key}` (valid: {})", $what_en, Self::keys()))
-                })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
 
 vocabulary!(
     /// How a message reaches its recipients.

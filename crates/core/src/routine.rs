@@ -39,11 +39,11 @@ use std::fmt;
 use std::ops::Range;
 
 use serde::de::{Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of};
+use crate::datafile::{is_slug, line_of, vocabulary};
 use crate::error::{DomainError, Field};
 use crate::ids::SystemId;
 
@@ -54,92 +54,6 @@ pub const MAX_TEXT: usize = 800;
 /// The literal values of `approved_by` that mean "not yet approved" (seed 001:
 /// "Fastställd av: EJ BESLUTAD"), compared without regard to case.
 pub const NOT_YET_APPROVED: [&str; 2] = ["not yet approved", "ej beslutad"];
-
-/// What error messages need to know about a vocabulary.
-trait VocabularyInfo {
-    fn what_sv() -> &'static str;
-    fn what_en() -> &'static str;
-    fn keys() -> String;
-}
-
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident, $what_sv:literal, $what_en:literal {
-        $($(#[$vdoc:meta])* $variant:ident = $key:literal, $sv:literal, $en:literal;)+
-    }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in the order the UI lists them.
-            pub const ALL: &[$name] = &[$($name::$variant),+];
-
-            /// The key as written in routine files and the API.
-            pub fn key(self) -> &'static str {
-                match self {
-                    $($name::$variant => $key,)+
-                }
-            }
-
-            /// The label in the Swedish UI.
-            pub fn label_sv(self) -> &'static str {
-                match self {
-                    $($name::$variant => $sv,)+
-                }
-            }
-
-            /// The label in the English UI.
-            pub fn label_en(self) -> &'static str {
-                match self {
-                    $($name::$variant => $en,)+
-                }
-            }
-
-            /// The value with this key, if any.
-            pub fn parse(key: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.key() == key)
-            }
-        }
-
-        impl VocabularyInfo for $name {
-            fn what_sv() -> &'static str {
-                $what_sv
-            }
-
-            fn what_en() -> &'static str {
-                $what_en
-            }
-
-            fn keys() -> String {
-                Self::ALL.iter().map(|v| v.key()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.key())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-
-        /// From the key; an unknown key is an error naming the valid ones.
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let key = String::deserialize(d)?;
-                $name::parse(&key).ok_or_else(|| {
-                    serde::de::Error::custom(format!("unknown {} `{key}` (valid: {})", $what_en, Self::keys()))
-                })
-            }
-        }
-    };
-}
 
 vocabulary!(
     /// When a step is done, relative to the outage.
@@ -381,9 +295,9 @@ impl RoutineProblem {
             RoutineProblem::TooLong { key, len } => {
                 format!("”{key}” är för lång ({len} tecken, högst {MAX_TEXT}); dela upp steget")
             }
-            RoutineProblem::UnknownPhase(v) => unknown_sv::<Phase>(v),
-            RoutineProblem::UnknownRole(v) => unknown_sv::<RoutineRole>(v),
-            RoutineProblem::UnknownArea(v) => unknown_sv::<Area>(v),
+            RoutineProblem::UnknownPhase(v) => Phase::unknown_sv(v),
+            RoutineProblem::UnknownRole(v) => RoutineRole::unknown_sv(v),
+            RoutineProblem::UnknownArea(v) => Area::unknown_sv(v),
             RoutineProblem::AllStaffCombined => {
                 "”all_staff” gäller alla och kan inte kombineras med andra roller".into()
             }
@@ -425,9 +339,9 @@ impl RoutineProblem {
             RoutineProblem::TooLong { key, len } => {
                 format!("`{key}` is too long ({len} characters, at most {MAX_TEXT}); split the step")
             }
-            RoutineProblem::UnknownPhase(v) => unknown_en::<Phase>(v),
-            RoutineProblem::UnknownRole(v) => unknown_en::<RoutineRole>(v),
-            RoutineProblem::UnknownArea(v) => unknown_en::<Area>(v),
+            RoutineProblem::UnknownPhase(v) => Phase::unknown_en(v),
+            RoutineProblem::UnknownRole(v) => RoutineRole::unknown_en(v),
+            RoutineProblem::UnknownArea(v) => Area::unknown_en(v),
             RoutineProblem::AllStaffCombined => {
                 "`all_staff` means everyone and cannot be combined with other roles".into()
             }
@@ -461,14 +375,6 @@ impl RoutineProblem {
             RoutineProblem::DuplicateFile => "the file name occurs twice".into(),
         }
     }
-}
-
-fn unknown_sv<V: VocabularyInfo>(value: &str) -> String {
-    format!("okänd {} ”{value}” (giltiga: {})", V::what_sv(), V::keys())
-}
-
-fn unknown_en<V: VocabularyInfo>(value: &str) -> String {
-    format!("unknown {} `{value}` (valid: {})", V::what_en(), V::keys())
 }
 
 /// A problem in a routine file, with the file and (where known) the line.

@@ -536,7 +536,7 @@ async fn print_phone_list(cfg: &Config, unit: &str, out: &Path) -> Result<(), St
 
 /// `reserv print routine --system SYSTEM [--role ROLE] --out FILE`.
 fn print_routine(cfg: &Config, system: &str, role: Option<&str>, out: &Path) -> Result<(), String> {
-    use reserv_web::routine_pages::{parse_role, routine_view};
+    use reserv_web::routines::view::{parse_role, routine_view};
     let catalogue = load_catalogue(cfg)?;
     let set = load_routines(cfg, &catalogue)?;
     let role = parse_role(role).map_err(|e| {

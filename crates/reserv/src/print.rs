@@ -182,7 +182,7 @@ pub fn phone_list_document(
     catalogue: &reserv_core::catalogue::Catalogue,
     printed_at: &str,
 ) -> Document {
-    use reserv_web::contacts_pages::{EntryView, SV, phone_list_view};
+    use reserv_web::contacts::view::{EntryView, SV, phone_list_view};
     let c = &SV;
     let v = phone_list_view(Lang::Sv, list, catalogue);
     let note_text = |n: &EntryView| {
@@ -267,8 +267,8 @@ pub fn phone_list_document(
 /// source), then the steps of each phase in a table grouped by area, then
 /// the dependencies on other systems. Made from the same view as
 /// `/routines/{system}`.
-pub fn routine_document(v: &reserv_web::routine_pages::RoutineDocView, printed_at: &str) -> Document {
-    use reserv_web::routine_pages::SV;
+pub fn routine_document(v: &reserv_web::routines::view::RoutineDocView, printed_at: &str) -> Document {
+    use reserv_web::routines::view::SV;
     let r = &SV;
     let mut blocks = Vec::new();
     for (i, x) in v.routines.iter().enumerate() {

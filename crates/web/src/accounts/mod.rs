@@ -1,0 +1,4 @@
+//! Accounts: login, logout, language, users and the audit log (pages and API).
+
+pub mod api;
+pub mod pages;

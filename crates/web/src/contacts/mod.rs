@@ -1,0 +1,5 @@
+//! Contacts: search, and a unit's one-page phone list.
+
+pub mod api;
+pub mod pages;
+pub mod view;

@@ -1,0 +1,4 @@
+//! Drills (practice outages): the drill report.
+
+pub mod api;
+pub mod pages;

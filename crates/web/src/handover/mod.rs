@@ -1,0 +1,5 @@
+//! The handover log: care episodes, logged calls, gaps, print views and the
+//! blank paper form.
+
+pub mod api;
+pub mod pages;

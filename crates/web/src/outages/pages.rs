@@ -1,0 +1,327 @@
+//! The HTML pages. Each handler reads the request context, calls one
+//! application service and renders a template; errors become a Swedish (or
+//! English) message on the page with the right status. Every flow works
+//! without JavaScript: forms post, the server answers with 303 or the form
+//! again.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use reserv_app::AppError;
+use reserv_app::outages::{AmendInput, DeclareInput};
+use reserv_core::ids::OutageId;
+use reserv_core::org::Role;
+use reserv_core::outage::{OutageKind, OutageStatus, Scope};
+use reserv_core::time::{format_input, is_office_hours};
+
+use crate::AppState;
+use crate::kit::ctx::Ctx;
+use crate::kit::i18n::{Lang, kind_label, scope_label};
+use crate::kit::respond::{fail, render, see_other};
+use crate::kit::view::{FormError, Layout};
+use crate::outages::view::OutageCard;
+
+// ---- status page ----
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage {
+    l: Layout,
+    manages_outages: bool,
+    ongoing: Vec<OutageCard>,
+    upcoming: Vec<OutageCard>,
+    ended: Vec<OutageCard>,
+}
+
+/// How many ended outages the home page shows.
+const ENDED_ON_HOME: usize = 5;
+
+pub async fn home(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let views = match st.app.outages().await {
+        Ok(v) => v,
+        Err(e) => return fail(&ctx, e),
+    };
+    let cards = |s: OutageStatus| views.iter().filter(move |v| v.status == s).map(|v| OutageCard::new(ctx.lang, v));
+    let page = StatusPage {
+        manages_outages: p.user.role.may_manage_outages(),
+        ongoing: cards(OutageStatus::Ongoing).collect(),
+        upcoming: cards(OutageStatus::Upcoming).collect(),
+        ended: cards(OutageStatus::Ended).take(ENDED_ON_HOME).collect(),
+        l: Layout::new(&ctx, &st.app).await,
+    };
+    render(StatusCode::OK, &page)
+}
+
+// ---- declaring an outage ----
+
+#[derive(Deserialize, Default)]
+pub struct DeclareForm {
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    expected_end: String,
+    #[serde(default)]
+    notice: String,
+    #[serde(default)]
+    drill: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "outage_new.html")]
+struct DeclarePage {
+    l: Layout,
+    errors: Vec<FormError>,
+    form: DeclareForm,
+    systems: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    scopes: Vec<(&'static str, &'static str)>,
+}
+
+fn scopes(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    [Scope::Both, Scope::Region, Scope::Municipalities].into_iter().map(|s| (s.key(), scope_label(lang, s))).collect()
+}
+
+async fn declare_page(
+    st: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: DeclareForm,
+    errors: Vec<FormError>,
+) -> Response {
+    let systems = st.app.catalogue().systems().iter().map(|s| (s.id.to_string(), s.name.clone())).collect();
+    let kinds =
+        [OutageKind::Unplanned, OutageKind::Planned].into_iter().map(|k| (k.key(), kind_label(ctx.lang, k))).collect();
+    let page =
+        DeclarePage { l: Layout::new(ctx, &st.app).await, errors, form, systems, kinds, scopes: scopes(ctx.lang) };
+    render(status, &page)
+}
+
+pub async fn declare_form(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    if !p.user.role.may_manage_outages() {
+        return fail(&ctx, AppError::Forbidden);
+    }
+    let form = DeclareForm {
+        kind: "unplanned".into(),
+        scope: "both".into(),
+        start: format_input(st.app.now()),
+        ..Default::default()
+    };
+    declare_page(&st, &ctx, StatusCode::OK, form, vec![]).await
+}
+
+pub async fn declare(State(st): State<AppState>, ctx: Ctx, Form(f): Form<DeclareForm>) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let input = DeclareInput {
+        system: f.system.clone(),
+        kind: f.kind.clone(),
+        scope: f.scope.clone(),
+        start: f.start.clone(),
+        expected_end: Some(f.expected_end.clone()),
+        notice: f.notice.clone(),
+        drill: f.drill.is_some(),
+    };
+    match st.app.declare_outage(p, input).await {
+        Ok(v) => see_other(&format!("/outages/{}", v.outage.id)),
+        Err(e @ AppError::Invalid(_)) => {
+            let errs = vec![FormError::from_app(ctx.lang, &e)];
+            declare_page(&st, &ctx, StatusCode::UNPROCESSABLE_ENTITY, f, errs).await
+        }
+        Err(e) => fail(&ctx, e),
+    }
+}
+
+// ---- one outage ----
+
+#[derive(Template)]
+#[template(path = "outage.html")]
+struct OutagePage {
+    l: Layout,
+    errors: Vec<FormError>,
+    o: OutageCard,
+    manages: bool,
+    now_input: String,
+    scopes: Vec<(&'static str, &'static str)>,
+    impact: Vec<crate::outages::view::ImpactRow>,
+    phases: Vec<crate::outages::view::PhaseGroup>,
+    backentry: Option<crate::backentry::pages::BackEntrySummary>,
+    w: &'static crate::backentry::pages::WlTexts,
+    /// May read the overview reports (drill report, back-entry report).
+    reads_reports: bool,
+    /// The outage's notification messages and acknowledgements.
+    messages: Option<crate::notifications::pages::MessagesSection>,
+}
+
+fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, errors: Vec<FormError>) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let view = match parse_outage_id(id) {
+        Ok(id) => st.app.outage(id).await,
+        Err(e) => Err(e),
+    };
+    match view {
+        Ok(v) => {
+            let (impact, phases) =
+                crate::outages::view::guidance(ctx.lang, st.app.routines().as_deref(), &st.app, &v.outage.system);
+            let backentry = crate::backentry::pages::summary_for_outage(st, ctx, v.outage.id).await;
+            let messages = crate::notifications::pages::section_for_outage(st, ctx, v.outage.id).await;
+            render(
+                status,
+                &OutagePage {
+                    l: Layout::new(ctx, &st.app).await,
+                    errors,
+                    o: OutageCard::new(ctx.lang, &v),
+                    manages: p.user.role.may_manage_outages(),
+                    now_input: format_input(st.app.now()),
+                    scopes: scopes(ctx.lang),
+                    impact,
+                    phases,
+                    backentry,
+                    w: crate::backentry::pages::texts_for(ctx.lang),
+                    reads_reports: matches!(
+                        p.user.role,
+                        Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor
+                    ),
+                    messages,
+                },
+            )
+        }
+        Err(e) => fail(ctx, e),
+    }
+}
+
+pub async fn outage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    outage_page(&st, &ctx, &id, StatusCode::OK, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+async fn after_change(st: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError>) -> Response {
+    match r {
+        Ok(()) => see_other(&format!("/outages/{id}")),
+        Err(e @ AppError::Invalid(_)) => {
+            let errs = vec![FormError::from_app(ctx.lang, &e)];
+            outage_page(st, ctx, id, StatusCode::UNPROCESSABLE_ENTITY, errs).await
+        }
+        Err(e) => fail(ctx, e),
+    }
+}
+
+pub async fn end(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<EndForm>) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let r = match parse_outage_id(&id) {
+        Ok(oid) => st.app.end_outage(p, oid, &f.end, f.notice).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_change(&st, &ctx, &id, r).await
+}
+
+#[derive(Deserialize)]
+pub struct AmendForm {
+    expected_end: Option<String>,
+    scope: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn amend(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<AmendForm>) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let input = AmendInput { expected_end: f.expected_end, scope: f.scope, notice: f.notice, ..Default::default() };
+    let r = match parse_outage_id(&id) {
+        Ok(oid) => st.app.amend_outage(p, oid, input).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_change(&st, &ctx, &id, r).await
+}
+
+// ---- systems ----
+
+pub struct SystemRow {
+    id: String,
+    name: String,
+    description: String,
+    owner: String,
+    source: String,
+    support: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "systems.html")]
+struct SystemsPage {
+    l: Layout,
+    office_hours: bool,
+    systems: Vec<SystemRow>,
+    /// For those who manage outages: why the last reload of the routines was refused.
+    routines_problem: Option<String>,
+}
+
+pub async fn systems(State(st): State<AppState>, ctx: Ctx) -> Response {
+    if ctx.principal.is_none() {
+        return see_other("/login");
+    }
+    let now = st.app.now();
+    let systems = st
+        .app
+        .catalogue()
+        .systems()
+        .iter()
+        .map(|s| SystemRow {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            owner: s.owner.clone(),
+            source: s.source.clone(),
+            support: s
+                .support_now(now)
+                .into_iter()
+                .zip(&s.support)
+                .map(|(n, line)| {
+                    let mut parts = vec![n.who];
+                    parts.extend(n.number);
+                    parts.extend(n.email);
+                    parts.extend(line.note.clone());
+                    parts.join(" – ")
+                })
+                .collect(),
+        })
+        .collect();
+    let manages = ctx.principal.as_ref().is_some_and(|p| p.user.role.may_manage_outages());
+    let routines_problem = st.app.routines_problem().filter(|_| manages);
+    let page = SystemsPage {
+        l: Layout::new(&ctx, &st.app).await,
+        office_hours: is_office_hours(now),
+        systems,
+        routines_problem,
+    };
+    render(StatusCode::OK, &page)
+}

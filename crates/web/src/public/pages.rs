@@ -1,0 +1,60 @@
+//! The HTML pages. Each handler reads the request context, calls one
+//! application service and renders a template; errors become a Swedish (or
+//! English) message on the page with the right status. Every flow works
+//! without JavaScript: forms post, the server answers with 303 or the form
+//! again.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use reserv_core::time::format_local;
+
+use crate::AppState;
+use crate::kit::ctx::Ctx;
+use crate::kit::i18n::{kind_label, status_label};
+use crate::kit::respond::{fail, render};
+use crate::kit::view::Layout;
+
+// ---- public status ----
+
+pub struct PublicRow {
+    system_name: String,
+    status: &'static str,
+    kind: &'static str,
+    start: String,
+    expected_end: String,
+    restored_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_status.html")]
+struct PublicPage {
+    l: Layout,
+    rows: Vec<PublicRow>,
+    updated: String,
+    subscribe: Option<crate::subscriptions::pages::SubscribeBox>,
+}
+
+pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let rows = match st.app.public_status().await {
+        Ok(r) => r,
+        Err(e) => return fail(&ctx, e),
+    };
+    let lang = ctx.lang;
+    let rows = rows
+        .into_iter()
+        .map(|r| PublicRow {
+            system_name: r.system_name,
+            status: status_label(lang, r.status),
+            kind: kind_label(lang, r.kind),
+            start: format_local(r.start),
+            expected_end: r.expected_end.map(format_local).unwrap_or_else(|| "–".into()),
+            restored_at: r.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
+        })
+        .collect();
+    let subscribe = crate::subscriptions::pages::subscribe_box(&st, &ctx, String::new(), &[], None);
+    let page = PublicPage { l: Layout::new(&ctx, &st.app).await, rows, updated: format_local(st.app.now()), subscribe };
+    render(StatusCode::OK, &page)
+}

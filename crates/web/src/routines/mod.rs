@@ -1,0 +1,5 @@
+//! The routines: every step of a system's routine by phase and area, for
+//! screen and paper.
+
+pub mod pages;
+pub mod view;

@@ -1,0 +1,62 @@
+//! `/routines/{system}`: a system's routines for screen and paper. `?role=`
+//! keeps one role's steps (and everyone's).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use reserv_app::AppError;
+use reserv_core::ids::SystemId;
+use reserv_core::routine::RoutineRole;
+use reserv_core::time::format_local;
+
+use super::view::*;
+use crate::AppState;
+use crate::kit::ctx::Ctx;
+use crate::kit::respond::{fail, render, see_other};
+use crate::kit::view::Layout;
+#[derive(Template)]
+#[template(path = "routine.html")]
+struct RoutinePage {
+    l: Layout,
+    r: &'static RoutineTexts,
+    v: RoutineDocView,
+    roles: Vec<(&'static str, &'static str)>,
+    printed: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RoleQuery {
+    role: Option<String>,
+}
+
+/// `GET /routines/{system}?role=`.
+pub async fn routine(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(system): Path<String>,
+    Query(q): Query<RoleQuery>,
+) -> Response {
+    if ctx.principal.is_none() {
+        return see_other("/login");
+    }
+    let role = match parse_role(q.role.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return fail(&ctx, AppError::Invalid(e)),
+    };
+    let Ok(id) = SystemId::parse(system.trim()) else { return fail(&ctx, AppError::NotFound) };
+    let Some(set) = st.app.routines() else { return fail(&ctx, AppError::NotFound) };
+    let Some(v) = routine_view(ctx.lang, &set, st.app.catalogue(), &id, role) else {
+        return fail(&ctx, AppError::NotFound);
+    };
+    let page = RoutinePage {
+        l: Layout::new(&ctx, &st.app).await,
+        r: texts(ctx.lang),
+        v,
+        roles: RoutineRole::ALL.iter().map(|x| (x.key(), pick(ctx.lang, x.label_sv(), x.label_en()))).collect(),
+        printed: format_local(st.app.now()),
+    };
+    render(StatusCode::OK, &page)
+}

@@ -47,6 +47,8 @@ pub struct ChecklistView {
     pub system_name: String,
     pub org: OrgId,
     pub role_source: RoleSource,
+    /// Whether the caller may open the unit-progress view.
+    pub unit_progress: bool,
     #[serde(flatten)]
     pub checklist: Checklist,
 }
@@ -66,6 +68,9 @@ pub struct UnitProgressView {
     pub outage_id: OutageId,
     pub system_name: String,
     pub org_name: String,
+    /// The units the caller may switch to (id, name): every organisation for
+    /// those who read every unit, else none.
+    pub units: Vec<(OrgId, String)>,
     #[serde(flatten)]
     pub progress: UnitProgress,
 }
@@ -73,11 +78,7 @@ pub struct UnitProgressView {
 /// Who may read a unit's progress: its unit manager; IT and system
 /// administrators any unit's.
 fn may_read_unit(role: Role, own: &OrgId, unit: &OrgId) -> bool {
-    match role {
-        Role::UnitManager => own == unit,
-        Role::It | Role::SystemAdministrator => true,
-        Role::Clinician | Role::Auditor => false,
-    }
+    reserv_core::access::may_read_unit_progress(role, own, unit)
 }
 
 struct Context {
@@ -139,6 +140,7 @@ impl App {
             system_name: c.system_name,
             org: p.user.org.clone(),
             role_source,
+            unit_progress: reserv_core::access::may_open_unit_progress(p.user.role),
             checklist: list,
         })
     }
@@ -225,7 +227,12 @@ impl App {
             format!("unit {unit}"),
         );
         self.store.append_audit(audit).await?;
-        Ok(UnitProgressView { outage_id: id, system_name: c.system_name, org_name: org.name, progress })
+        let units = if reserv_core::access::Permissions::of(p.user.role).reads_every_unit {
+            self.store.organisations().await?.into_iter().map(|o| (o.id, o.name)).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(UnitProgressView { outage_id: id, system_name: c.system_name, org_name: org.name, units, progress })
     }
 }
 

@@ -47,7 +47,7 @@ pub struct DrillReport {
 }
 
 fn may_read(role: Role) -> bool {
-    matches!(role, Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor)
+    reserv_core::access::Permissions::of(role).reads_reports
 }
 
 impl App {

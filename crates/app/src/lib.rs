@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod outages;
 pub mod subscriptions;
 pub mod users;
+pub mod views;
 pub mod worklists;
 
 use std::sync::Arc;

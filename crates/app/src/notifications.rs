@@ -199,7 +199,7 @@ const RETRIES: usize = 5;
 const BATCH: u32 = 100;
 
 fn may_see_addresses(role: Role) -> bool {
-    matches!(role, Role::It | Role::SystemAdministrator | Role::UnitManager)
+    reserv_core::access::Permissions::of(role).sees_addresses
 }
 
 fn history(events: &[DeliveryEvent]) -> Vec<HistoryRow> {
@@ -634,6 +634,11 @@ impl App {
     /// logged in; addresses only for IT, system administrators and unit managers.
     pub async fn messages(&self, p: &Principal, outage: OutageId) -> Result<Vec<MessageView>, AppError> {
         self.outage(outage).await?;
+        self.messages_of(p, outage).await
+    }
+
+    /// The messages of an outage known to exist.
+    pub(crate) async fn messages_of(&self, p: &Principal, outage: OutageId) -> Result<Vec<MessageView>, AppError> {
         let entries = self.store.outbox(outage).await?;
         Ok(entries.iter().map(|e| self.message_view(p, e)).collect())
     }

@@ -77,7 +77,7 @@ fn present(s: Option<String>) -> Option<String> {
 const RETRIES: usize = 5;
 
 impl App {
-    fn view(&self, outage: Outage, now: Timestamp) -> OutageView {
+    pub(crate) fn view(&self, outage: Outage, now: Timestamp) -> OutageView {
         let system = self.catalogue.get(&outage.system);
         OutageView {
             system_name: system.map(|s| s.name.clone()).unwrap_or_else(|| outage.system.to_string()),
@@ -216,7 +216,7 @@ impl App {
         locks.entry(id).or_default().clone()
     }
 
-    async fn load(&self, id: OutageId) -> Result<Outage, AppError> {
+    pub(crate) async fn load(&self, id: OutageId) -> Result<Outage, AppError> {
         let events = self.store.outage_events(id).await?;
         if events.is_empty() {
             return Err(AppError::NotFound);

@@ -20,7 +20,7 @@ use reserv_core::DomainError;
 use reserv_core::backentry::{self, Call, EpisodeInput, Policy, Window};
 use reserv_core::episode::{Episode, EpisodeEvent, LogEntry};
 use reserv_core::identity::PatientId;
-use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId};
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId};
 use reserv_core::org::Role;
 use reserv_core::outage::{Actor as TimelineActor, Outage};
 use reserv_core::payment::{self, PaymentStart};
@@ -93,6 +93,10 @@ pub struct WorklistView {
     pub policy: PolicyInfo,
     pub window: Window,
     pub org: OrgId,
+    /// The organisation's name as the directory gives it.
+    pub org_name: String,
+    /// Whether the caller may also read the completion report.
+    pub reads_report: bool,
     pub lines: Vec<LineView>,
     pub progress: Progress,
 }
@@ -121,6 +125,8 @@ pub struct BackEntryReport {
     /// Resolved items after each change, in time order.
     pub progress_over_time: Vec<(Timestamp, usize)>,
     pub statistics: Statistics,
+    /// The names of the organisations the report and its statistics name.
+    pub org_names: BTreeMap<OrgId, String>,
 }
 
 /// What a person does to a line, as typed.
@@ -146,23 +152,36 @@ struct Computed {
 }
 
 fn may_read_report(role: Role) -> bool {
-    matches!(role, Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor)
+    reserv_core::access::Permissions::of(role).reads_reports
 }
 
 impl App {
+    /// The back-entry policy configured for a system, if any.
+    fn backentry_policy(&self, system: &SystemId) -> Option<Arc<Policy>> {
+        self.settings.backentry_policies.get(system.as_str()).and_then(|pid| self.policies.get(pid)).cloned()
+    }
+
+    /// Whether an outage has back-entry worklists: it has ended, and its
+    /// system has a back-entry policy (PRATOR and Lifecare SP by default).
+    pub fn has_worklists(&self, outage: &Outage) -> bool {
+        outage.restored_at.is_some() && self.backentry_policy(&outage.system).is_some()
+    }
+
     async fn compute_backentry(&self, id: OutageId) -> Result<Computed, AppError> {
         let events = self.store.outage_events(id).await?;
         if events.is_empty() {
             return Err(AppError::NotFound);
         }
         let outage = Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.compute_backentry_for(outage).await
+    }
+
+    /// The worklists of an outage already read and folded.
+    async fn compute_backentry_for(&self, outage: Outage) -> Result<Computed, AppError> {
+        let id = outage.id;
         let Some(end) = outage.restored_at else { return Err(DomainError::OutageNotEnded.into()) };
         let policy = self
-            .settings
-            .backentry_policies
-            .get(outage.system.as_str())
-            .and_then(|pid| self.policies.get(pid))
-            .cloned()
+            .backentry_policy(&outage.system)
             .ok_or_else(|| DomainError::NoBackEntryPolicy { system: outage.system.to_string() })?;
         let window = Window { start: outage.start, end };
 
@@ -238,7 +257,9 @@ impl App {
             system: c.outage.system.clone(),
             policy: Self::policy_info(&c.policy),
             window: c.window,
+            org_name: self.store.organisation(&org).await?.map(|o| o.name).unwrap_or_else(|| org.to_string()),
             org,
+            reads_report: may_read_report(p.user.role),
             lines,
             progress,
         })
@@ -314,9 +335,22 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let c = self.compute_backentry(id).await?;
+        self.report_of(c).await
+    }
+
+    /// The completion report of an outage already read and folded (the
+    /// caller has checked that `p` may read it).
+    pub(crate) async fn backentry_report_for(&self, outage: Outage) -> Result<BackEntryReport, AppError> {
+        let c = self.compute_backentry_for(outage).await?;
+        self.report_of(c).await
+    }
+
+    async fn report_of(&self, c: Computed) -> Result<BackEntryReport, AppError> {
+        let id = c.outage.id;
         let (by_org, total) = worklist::progress_by_org(&c.lines);
-        let names: HashMap<OrgId, String> =
+        let org_names: BTreeMap<OrgId, String> =
             self.store.organisations().await?.into_iter().map(|o| (o.id, o.name)).collect();
+        let names = &org_names;
         let units = by_org
             .into_iter()
             .map(|(org, progress)| OrgProgress {
@@ -338,6 +372,7 @@ impl App {
             units,
             progress_over_time: worklist::progress_over_time(&c.lines),
             statistics,
+            org_names,
         })
     }
 }

@@ -5,6 +5,7 @@
 //! The storage backends, the web edge and the CLI sit around this crate and
 //! call it. `cargo tree -p reserv-core` must never show rusqlite, axum or tokio.
 
+pub mod access;
 pub mod backentry;
 pub mod catalogue;
 pub mod checklist;

@@ -141,15 +141,17 @@ impl Role {
     /// Seed 003 §3.1: IT application management informs about outages; the
     /// system administrator may do everything IT does.
     pub fn may_manage_outages(self) -> bool {
-        matches!(self, Role::It | Role::SystemAdministrator)
+        crate::access::Permissions::of(self).manages_outages
     }
 
+    /// See [`crate::access::Permissions::manages_users`].
     pub fn may_manage_users(self) -> bool {
-        matches!(self, Role::SystemAdministrator)
+        crate::access::Permissions::of(self).manages_users
     }
 
+    /// See [`crate::access::Permissions::reads_audit_log`].
     pub fn may_read_audit_log(self) -> bool {
-        matches!(self, Role::Auditor | Role::SystemAdministrator)
+        crate::access::Permissions::of(self).reads_audit_log
     }
 }
 

@@ -4,7 +4,7 @@
 //! municipality and a chart of progress over time, and the statistics as CSV.
 //! The texts of these pages are here, in both languages ([`WlTexts`]).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -17,7 +17,6 @@ use reserv_app::AppError;
 use reserv_app::worklists::{BackEntryReport, LineView, WorkInput, WorklistView};
 use reserv_core::backentry::{ItemCode, ItemKind, Outcome};
 use reserv_core::ids::{OrgId, OutageId};
-use reserv_core::org::Role;
 use reserv_core::time::format_local;
 use reserv_core::worklist::{WorkChange, WorkState, WorkStatus};
 
@@ -484,10 +483,6 @@ fn window_text(start: Timestamp, end: Timestamp) -> String {
     format!("{} – {}", format_local(start), format_local(end))
 }
 
-fn may_read_report(role: Role) -> bool {
-    matches!(role, Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor)
-}
-
 /// Lines per page, so a page stays small on a unit with hundreds of lines.
 const LINES_PER_PAGE: usize = 100;
 
@@ -519,11 +514,7 @@ pub struct PageQuery {
 }
 
 fn outage_id(raw: &str) -> Result<OutageId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
-async fn org_names(st: &AppState) -> HashMap<OrgId, String> {
-    st.app.organisations().await.map(|o| o.into_iter().map(|o| (o.id, o.name)).collect()).unwrap_or_default()
+    crate::kit::respond::parse_id(raw)
 }
 
 async fn worklist_page(
@@ -543,7 +534,6 @@ async fn worklist_page(
         },
         Err(e) => return fail(ctx, e),
     };
-    let names = org_names(st).await;
     let lang = ctx.lang;
     // Lines with open work first, then finished ones; "nothing to enter" apart.
     let (mut work, nothing): (Vec<&LineView>, Vec<&LineView>) =
@@ -566,13 +556,13 @@ async fn worklist_page(
         window: window_text(v.window.start, v.window.end),
         policy_name: v.policy.name.clone(),
         policy_source: v.policy.source.clone(),
-        org_name: names.get(&v.org).cloned().unwrap_or_else(|| v.org.to_string()),
+        org_name: v.org_name.clone(),
         progress: v.progress.into(),
         work_lines,
         nothing_lines: nothing.iter().map(|l| line_row(lang, l)).collect(),
         paging,
         paging_base: format!("/outages/{}/worklist", v.outage_id),
-        report_link: may_read_report(p.user.role),
+        report_link: v.reads_report,
         error_item,
     };
     render(status, &page)
@@ -729,7 +719,7 @@ struct ReportPage {
 fn report_rows(
     lang: Lang,
     r: &BackEntryReport,
-    names: &HashMap<OrgId, String>,
+    names: &BTreeMap<OrgId, String>,
 ) -> (Vec<MunicipalityRow>, Vec<DetailRow>) {
     use reserv_core::statistics::Category;
     let w = texts(lang);
@@ -798,9 +788,8 @@ pub async fn report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
         },
         Err(e) => return fail(&ctx, e),
     };
-    let names = org_names(&st).await;
     let lang = ctx.lang;
-    let (municipalities, details) = report_rows(lang, &r, &names);
+    let (municipalities, details) = report_rows(lang, &r, &r.org_names);
     let system_name = st.app.catalogue().get(&r.system).map(|s| s.name.clone()).unwrap_or_else(|| r.system.to_string());
     let page = ReportPage {
         l: Layout::new(&ctx, &st.app).await,
@@ -851,23 +840,16 @@ pub struct BackEntrySummary {
     pub chart: Option<Chart>,
 }
 
-/// For the outage page: links to the worklist, and for those who may read
-/// the report, its progress and chart. `None` if the outage has no worklist
-/// (ongoing, or a system without a back-entry policy).
-pub async fn summary_for_outage(st: &AppState, ctx: &Ctx, id: OutageId) -> Option<BackEntrySummary> {
-    let p = ctx.principal.as_ref()?;
-    let o = st.app.outage(id).await.ok()?;
-    let coordinated = st.app.catalogue().get(&o.outage.system).is_some_and(|s| s.coordinated_discharge);
-    if o.outage.restored_at.is_none() || !coordinated {
-        return None;
-    }
-    let (progress, chart) = if may_read_report(p.user.role) {
-        let r = st.app.backentry_report(p, id).await.ok()?;
-        (Some(ProgressView::from(r.total)), Some(chart(&r.progress_over_time, r.total.total, r.generated_at)))
-    } else {
-        (None, None)
+/// For the outage page: links to the worklist, and, when the service gave
+/// the report (to those who may read it), its progress and chart.
+pub fn summary(id: OutageId, s: &reserv_app::views::BackEntrySummary) -> BackEntrySummary {
+    let (progress, chart) = match &s.report {
+        Some(r) => {
+            (Some(ProgressView::from(r.total)), Some(chart(&r.progress_over_time, r.total.total, r.generated_at)))
+        }
+        None => (None, None),
     };
-    Some(BackEntrySummary { outage_id: id.to_string(), progress, chart })
+    BackEntrySummary { outage_id: id.to_string(), progress, chart }
 }
 
 /// The back-entry texts in the caller's language.

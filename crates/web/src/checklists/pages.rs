@@ -17,7 +17,6 @@ use reserv_app::AppError;
 use reserv_app::checklists::{ChecklistView, RoleSource, TickInput, UnitProgressView};
 use reserv_core::checklist::{ChecklistStep, Ticker, Timing, UnitStep};
 use reserv_core::ids::OutageId;
-use reserv_core::org::Role;
 use reserv_core::outage::OutageStatus;
 use reserv_core::routine::{Phase, RoutineRole};
 use reserv_core::time::format_local;
@@ -258,12 +257,8 @@ fn tickers(list: &[Ticker]) -> String {
     list.iter().map(|t| format!("{} {}", t.name, format_local(t.at))).collect::<Vec<_>>().join(", ")
 }
 
-fn may_see_unit(role: Role) -> bool {
-    matches!(role, Role::UnitManager | Role::It | Role::SystemAdministrator)
-}
-
 fn outage_id(raw: &str) -> Result<OutageId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    crate::kit::respond::parse_id(raw)
 }
 
 pub struct StepRow {
@@ -407,7 +402,7 @@ async fn checklist_page(
         ticked: list.ticked,
         tickable: list.tickable,
         sections,
-        unit_link: may_see_unit(p.user.role),
+        unit_link: v.unit_progress,
     };
     render(status, &page)
 }
@@ -533,11 +528,7 @@ pub async fn unit(
         Err(e) => return fail(&ctx, e),
     };
     let c = texts(ctx.lang);
-    let units = if matches!(p.user.role, Role::It | Role::SystemAdministrator) {
-        st.app.organisations().await.unwrap_or_default().into_iter().map(|o| (o.id.to_string(), o.name)).collect()
-    } else {
-        Vec::new()
-    };
+    let units = v.units.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     let page = UnitPage {
         l: Layout::new(&ctx, &st.app).await,
         c,

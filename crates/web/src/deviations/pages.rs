@@ -342,7 +342,10 @@ async fn page(
     correct: Option<&str>,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(oid) = id.parse::<OutageId>() else { return fail(ctx, AppError::NotFound) };
+    let oid: OutageId = match crate::kit::respond::parse_id(id) {
+        Ok(x) => x,
+        Err(e) => return fail(ctx, e),
+    };
     let list = match st.app.deviations(p, oid).await {
         Ok(l) => l,
         Err(e) => return fail(ctx, e),
@@ -388,7 +391,10 @@ pub async fn report(
     Form(f): Form<ReportForm>,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(oid) = id.parse::<OutageId>() else { return fail(&ctx, AppError::NotFound) };
+    let oid: OutageId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     let input = ReportInput {
         subject: f.subject.clone(),
         occurred_at: f.occurred_at.clone(),
@@ -415,7 +421,10 @@ pub async fn report(
 /// `GET /outages/{id}/deviations.csv`: the export, in the page's language.
 pub async fn csv(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(oid) = id.parse::<OutageId>() else { return fail(&ctx, AppError::NotFound) };
+    let oid: OutageId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     match st.app.deviations_csv(p, oid, ctx.lang == Lang::En).await {
         Ok(export) => csv_response(export),
         Err(e) => fail(&ctx, e),
@@ -425,7 +434,10 @@ pub async fn csv(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -
 /// `GET /outages/{id}/deviations/print`: the reports for paper.
 pub async fn print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(oid) = id.parse::<OutageId>() else { return fail(&ctx, AppError::NotFound) };
+    let oid: OutageId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     let list = match st.app.deviations(p, oid).await {
         Ok(l) => l,
         Err(e) => return fail(&ctx, e),

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use reserv_app::AppError;
 use reserv_core::ids::OutageId;
 use reserv_core::time::format_local;
 
@@ -108,7 +107,7 @@ struct DrillPage {
 
 pub async fn drill_report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let r = match id.parse::<OutageId>().map_err(|_| AppError::NotFound) {
+    let r = match crate::kit::respond::parse_id::<OutageId>(&id) {
         Ok(oid) => match st.app.drill_report(p, oid).await {
             Ok(r) => r,
             Err(e) => return fail(&ctx, e),

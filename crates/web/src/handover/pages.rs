@@ -490,7 +490,10 @@ async fn episode_page(
     headers: &axum::http::HeaderMap,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(eid) = id.parse::<EpisodeId>() else { return fail(ctx, AppError::NotFound) };
+    let eid: EpisodeId = match crate::kit::respond::parse_id(id) {
+        Ok(x) => x,
+        Err(e) => return fail(ctx, e),
+    };
     let (v, orgs) = match (st.app.episode(p, eid).await, st.app.organisations().await) {
         (Ok(v), Ok(o)) => (v, o),
         (Err(e), _) | (_, Err(e)) => return fail(ctx, e),
@@ -560,7 +563,10 @@ pub async fn episode(
 
 pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(eid) = id.parse::<EpisodeId>() else { return fail(&ctx, AppError::NotFound) };
+    let eid: EpisodeId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     let (v, orgs) = match (st.app.episode(p, eid).await, st.app.organisations().await) {
         (Ok(v), Ok(o)) => (v, o),
         (Err(e), _) | (_, Err(e)) => return fail(&ctx, e),
@@ -595,7 +601,10 @@ pub async fn log_call(
     body: Bytes,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(eid) = id.parse::<EpisodeId>() else { return fail(&ctx, AppError::NotFound) };
+    let eid: EpisodeId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     let kv = pairs(&body);
     let messages: Vec<String> = kv.iter().filter(|(k, _)| k == "messages").map(|(_, v)| v.clone()).collect();
     let form = EntryFormView {
@@ -658,7 +667,10 @@ pub async fn update(
     Form(f): Form<UpdateForm>,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let Ok(eid) = id.parse::<EpisodeId>() else { return fail(&ctx, AppError::NotFound) };
+    let eid: EpisodeId = match crate::kit::respond::parse_id(&id) {
+        Ok(x) => x,
+        Err(e) => return fail(&ctx, e),
+    };
     let input = UpdateInput {
         expected_discharge: f.expected_discharge,
         ready_for_discharge_at: f.ready_for_discharge_at,

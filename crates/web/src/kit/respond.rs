@@ -30,6 +30,12 @@ pub fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
+/// An id from the path. The pages answer a malformed id as they answer an
+/// unknown one: not found.
+pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
 /// Renders a template, or a plain 500 if rendering itself fails.
 pub fn render<T: Template>(status: StatusCode, t: &T) -> Response {
     match t.render() {

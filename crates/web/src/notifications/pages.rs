@@ -297,20 +297,12 @@ fn rows(lang: Lang, views: &[MessageView]) -> Vec<MessageRow> {
 }
 
 /// The notification section of an outage's page; `None` when the outage has
-/// no messages (or the caller is not logged in).
-pub async fn section_for_outage(st: &AppState, ctx: &Ctx, id: OutageId) -> Option<MessagesSection> {
-    let p = ctx.principal.as_ref()?;
-    let views = match st.app.messages(p, id).await {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot list the outage's messages");
-            return None;
-        }
-    };
+/// no messages.
+pub fn section(ctx: &Ctx, id: OutageId, views: &[MessageView]) -> Option<MessagesSection> {
     if views.is_empty() {
         return None;
     }
-    let summary = reserv_app::App::acknowledgement_summary(&views);
+    let summary = reserv_app::App::acknowledgement_summary(views);
     let acked = summary.values().map(|(yes, _)| yes.len()).sum();
     let total = summary.values().map(|(yes, no)| yes.len() + no.len()).sum();
     let mut missing: Vec<String> = summary.into_values().flat_map(|(_, no)| no).collect();
@@ -318,7 +310,7 @@ pub async fn section_for_outage(st: &AppState, ctx: &Ctx, id: OutageId) -> Optio
     missing.dedup();
     Some(MessagesSection {
         outage_id: id.to_string(),
-        rows: rows(ctx.lang, &views),
+        rows: rows(ctx.lang, views),
         acked,
         total,
         not_acked: missing.join(", "),
@@ -328,8 +320,8 @@ pub async fn section_for_outage(st: &AppState, ctx: &Ctx, id: OutageId) -> Optio
 }
 
 fn parse_ids(outage: &str, message: &str) -> Result<(OutageId, EntryId), AppError> {
-    let o = outage.parse().map_err(|_| AppError::NotFound)?;
-    let m = message.parse().map_err(|_| AppError::NotFound)?;
+    let o = crate::kit::respond::parse_id(outage)?;
+    let m = crate::kit::respond::parse_id(message)?;
     Ok((o, m))
 }
 

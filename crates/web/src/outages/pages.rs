@@ -13,7 +13,6 @@ use serde::Deserialize;
 use reserv_app::AppError;
 use reserv_app::outages::{AmendInput, DeclareInput};
 use reserv_core::ids::OutageId;
-use reserv_core::org::Role;
 use reserv_core::outage::{OutageKind, OutageStatus, Scope};
 use reserv_core::time::{format_input, is_office_hours};
 
@@ -168,41 +167,39 @@ struct OutagePage {
     messages: Option<crate::notifications::pages::MessagesSection>,
 }
 
-fn parse_outage_id(raw: &str) -> Result<OutageId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
+fn outage_id(raw: &str) -> Result<OutageId, AppError> {
+    crate::kit::respond::parse_id(raw)
 }
 
 async fn outage_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, errors: Vec<FormError>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
-    let view = match parse_outage_id(id) {
-        Ok(id) => st.app.outage(id).await,
+    let view = match outage_id(id) {
+        Ok(id) => st.app.outage_page(p, id).await,
         Err(e) => Err(e),
     };
     match view {
-        Ok(v) => {
+        Ok(page) => {
+            let v = &page.outage;
             let (impact, phases) =
-                crate::outages::view::guidance(ctx.lang, st.app.routines().as_deref(), &st.app, &v.outage.system);
-            let backentry = crate::backentry::pages::summary_for_outage(st, ctx, v.outage.id).await;
-            let messages = crate::notifications::pages::section_for_outage(st, ctx, v.outage.id).await;
+                crate::outages::view::guidance(ctx.lang, page.routines.as_deref(), &st.app, &v.outage.system);
+            let backentry = page.backentry.as_ref().map(|s| crate::backentry::pages::summary(v.outage.id, s));
+            let messages = crate::notifications::pages::section(ctx, v.outage.id, &page.messages);
             render(
                 status,
                 &OutagePage {
                     l: Layout::new(ctx, &st.app).await,
                     errors,
-                    o: OutageCard::new(ctx.lang, &v),
-                    manages: p.user.role.may_manage_outages(),
+                    o: OutageCard::new(ctx.lang, v),
+                    manages: page.permissions.manages_outages,
                     now_input: format_input(st.app.now()),
                     scopes: scopes(ctx.lang),
                     impact,
                     phases,
                     backentry,
                     w: crate::backentry::pages::texts_for(ctx.lang),
-                    reads_reports: matches!(
-                        p.user.role,
-                        Role::UnitManager | Role::It | Role::SystemAdministrator | Role::Auditor
-                    ),
+                    reads_reports: page.permissions.reads_reports,
                     messages,
                 },
             )
@@ -238,7 +235,7 @@ pub async fn end(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, F
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
-    let r = match parse_outage_id(&id) {
+    let r = match outage_id(&id) {
         Ok(oid) => st.app.end_outage(p, oid, &f.end, f.notice).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -257,7 +254,7 @@ pub async fn amend(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>,
         return see_other("/login");
     };
     let input = AmendInput { expected_end: f.expected_end, scope: f.scope, notice: f.notice, ..Default::default() };
-    let r = match parse_outage_id(&id) {
+    let r = match outage_id(&id) {
         Ok(oid) => st.app.amend_outage(p, oid, input).await.map(|_| ()),
         Err(e) => Err(e),
     };

@@ -865,6 +865,12 @@ pub fn parse_recipients(text: &str) -> Result<Recipients, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Increasing ids for test records (the core makes none of its own).
+    fn next_uuid() -> Uuid {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Uuid::from_u128(u128::from(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+    }
     use uuid::Uuid;
 
     fn t(s: &str) -> Timestamp {
@@ -897,11 +903,11 @@ mod tests {
     }
 
     fn one(p: &Planned, recipients: &Recipients) -> Vec<OutboxMessage> {
-        expand(OutageId(Uuid::nil()), p, recipients, t("2026-11-23T07:00:00Z"), "n", &mut || EntryId(Uuid::now_v7()))
+        expand(OutageId(Uuid::nil()), p, recipients, t("2026-11-23T07:00:00Z"), "n", &mut || EntryId(next_uuid()))
     }
 
     fn ev(msg: &OutboxMessage, seq: u32, at: &str, change: DeliveryChange) -> DeliveryEvent {
-        DeliveryEvent { id: EntryId(Uuid::now_v7()), message_id: msg.id, seq, at: t(at), node: "n".into(), change }
+        DeliveryEvent { id: EntryId(next_uuid()), message_id: msg.id, seq, at: t(at), node: "n".into(), change }
     }
 
     fn recipients() -> Recipients {

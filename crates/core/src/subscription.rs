@@ -320,6 +320,12 @@ pub fn compose(body: &str, confirm_url: Option<&str>, unsubscribe_url: Option<&s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Increasing ids for test records (the core makes none of its own).
+    fn next_uuid() -> Uuid {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Uuid::from_u128(u128::from(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+    }
     use crate::outage::{self, Amendment, Declaration, Scope};
     use uuid::Uuid;
 
@@ -329,7 +335,7 @@ mod tests {
 
     fn ev(seq: u32, at: &str, change: SubscriptionChange) -> SubscriptionEvent {
         SubscriptionEvent {
-            id: EntryId(Uuid::now_v7()),
+            id: EntryId(next_uuid()),
             subscription_id: EntryId(Uuid::nil()),
             seq,
             at: t(at),
@@ -403,7 +409,7 @@ mod tests {
             assert!(e.message_sv().contains("giltig e-postadress"), "{}", e.message_sv());
         }
         assert_eq!(mask_email("anna@example.org"), "a***@example.org");
-        let id = EntryId(Uuid::now_v7());
+        let id = EntryId(next_uuid());
         assert_eq!(parse_recipient_id(&recipient_id(id)), Some(id));
         assert_eq!(parse_recipient_id("anna"), None);
     }
@@ -423,7 +429,7 @@ mod tests {
 
     fn timeline(seq: u32, change: outage::OutageChange) -> OutageEvent {
         OutageEvent {
-            id: EntryId(Uuid::now_v7()),
+            id: EntryId(next_uuid()),
             outage_id: crate::ids::OutageId(Uuid::nil()),
             seq,
             at: t("2026-11-23T08:00:00Z"),

@@ -68,7 +68,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             app.create_user(None, input, &origin).await?;
         }
     }
-    if app.store.all_outage_events().await?.is_empty() {
+    if !app.store.has_outages().await? {
         let it = app.store.user_by_username("demo-it").await?.ok_or(AppError::NotFound)?;
         let now = app.now();
         let ongoing = DeclareInput {
@@ -110,7 +110,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
         app.end_outage(&p, v.outage.id, &restored, Some("Demo: Lifecare SP är i drift igen.".into())).await?;
         app.logout(&p).await?;
     }
-    if app.store.all_episode_events().await?.is_empty() {
+    if !app.store.has_episodes().await? {
         load_episodes(app, &origin).await?;
     }
     Ok(())

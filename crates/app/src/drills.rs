@@ -67,7 +67,7 @@ impl App {
         }
         let end = outage.restored_at.unwrap_or_else(|| self.now());
         let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
-        for ev in self.store.all_episode_events().await? {
+        for ev in self.store.episodes_of_outage(id, outage.start, end).await? {
             by.entry(ev.episode_id).or_default().push(ev);
         }
         let ids: Vec<EpisodeId> = by.keys().copied().collect();

@@ -17,9 +17,9 @@ use reserv_core::handover::{self, Direction, Gap, MessageType, Routine};
 use reserv_core::identity::PatientId;
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId};
 use reserv_core::org::{OrgKind, Organisation};
-use reserv_core::outage::{Actor as TimelineActor, Outage};
+use reserv_core::outage::Actor as TimelineActor;
 use reserv_core::time::{local, parse_user_time};
-use reserv_store::StoreError;
+use reserv_store::{EpisodeRecord, OutageSpan, StoreError};
 
 use crate::{Actor, App, AppError, Principal};
 
@@ -138,21 +138,14 @@ impl App {
         }
     }
 
-    /// The coordinated-discharge outages ongoing at `at`.
-    async fn outages_at(&self, at: jiff::Timestamp) -> Result<Vec<Outage>, AppError> {
-        let mut by: BTreeMap<OutageId, Vec<_>> = BTreeMap::new();
-        for e in self.store.all_outage_events().await? {
-            by.entry(e.outage_id).or_default().push(e);
-        }
-        let mut out = Vec::new();
-        for events in by.into_values() {
-            let o = Outage::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
-            let cd = self.catalogue.get(&o.system).is_some_and(|s| s.coordinated_discharge);
-            if cd && o.start <= at && o.restored_at.is_none_or(|r| r >= at) {
-                out.push(o);
-            }
-        }
-        Ok(out)
+    /// The coordinated-discharge outages ongoing at `at` (one indexed store
+    /// read, whatever the number of outages ever stored).
+    async fn outages_at(&self, at: jiff::Timestamp) -> Result<Vec<OutageSpan>, AppError> {
+        let spans = self.store.outage_spans_overlapping(at, at).await?;
+        Ok(spans
+            .into_iter()
+            .filter(|o| self.catalogue.get(&o.system).is_some_and(|s| s.coordinated_discharge) && o.overlaps(at, at))
+            .collect())
     }
 
     /// A ward registers a patient's care episode.
@@ -208,8 +201,10 @@ impl App {
             now,
         )?;
         let id = EpisodeId(Uuid::now_v7());
-        self.append_episode(p, id, 0, change, "episode.registered").await?;
-        self.view_after_write(p, id).await
+        let event = self.append_episode(p, id, 0, change, "episode.registered").await?;
+        // A new episode has no log yet: its view needs no read.
+        let e = Episode::fold(&[event]).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Self::view_of(e, Vec::new()))
     }
 
     async fn append_episode(
@@ -219,7 +214,7 @@ impl App {
         seq: u32,
         change: EpisodeChange,
         action: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<EpisodeEvent, AppError> {
         let event = EpisodeEvent {
             id: EntryId(Uuid::now_v7()),
             episode_id: id,
@@ -230,19 +225,24 @@ impl App {
             change,
         };
         let audit = self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("episode:{id}")), String::new());
-        self.store.append_episode_event(event, audit).await.map_err(|e| match e {
+        self.store.append_episode_event(event.clone(), audit).await.map_err(|e| match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => other.into(),
-        })
+        })?;
+        Ok(event)
     }
 
     /// Loads an episode the caller may see; anyone else gets `NotFound`.
     async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
-        let events = self.store.episode_events(id).await?;
+        Self::visible(p, &self.store.episode_events(id).await?)
+    }
+
+    /// The episode of a timeline, if the caller may see it; else `NotFound`.
+    fn visible(p: &Principal, events: &[EpisodeEvent]) -> Result<Episode, AppError> {
         if events.is_empty() {
             return Err(AppError::NotFound);
         }
-        let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+        let e = Episode::fold(events).map_err(|e| AppError::Internal(e.to_string()))?;
         if episode::in_chain_of_care(&e.facts, &p.user.org) { Ok(e) } else { Err(AppError::NotFound) }
     }
 
@@ -272,15 +272,16 @@ impl App {
     /// The episode as it stands after the caller's write; the write's own
     /// audit record covers handing the episode back to its author.
     async fn view_after_write(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
-        let e = self.visible_episode(p, id).await?;
-        let entries = self.store.log_entries(&[id]).await?;
-        Ok(Self::view_of(e, entries))
+        let EpisodeRecord { events, entries } = self.store.episode_record(id).await?;
+        Ok(Self::view_of(Self::visible(p, &events)?, entries))
     }
 
     /// Every episode the caller may see, newest admission first (audited read).
     pub async fn episodes(&self, p: &Principal) -> Result<Vec<EpisodeView>, AppError> {
         let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
-        for ev in self.store.all_episode_events().await? {
+        // The episodes naming the caller's organisation; the chain-of-care
+        // rule below decides which of them the caller sees.
+        for ev in self.store.episodes_naming(&p.user.org).await? {
             by.entry(ev.episode_id).or_default().push(ev);
         }
         let mut visible = Vec::new();
@@ -318,11 +319,15 @@ impl App {
         episode: Option<EpisodeId>,
         origin: &crate::Origin,
     ) -> Result<Vec<EpisodeView>, AppError> {
+        let events = match (episode, unit) {
+            (Some(id), _) => self.store.episode_events(id).await?,
+            (None, Some(u)) => self.store.episodes_naming(u).await?,
+            // Printing every episode of the store: a full scan is what is asked for.
+            (None, None) => self.store.all_episode_events().await?,
+        };
         let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
-        for ev in self.store.all_episode_events().await? {
-            if episode.is_none_or(|id| id == ev.episode_id) {
-                by.entry(ev.episode_id).or_default().push(ev);
-            }
+        for ev in events {
+            by.entry(ev.episode_id).or_default().push(ev);
         }
         let mut chosen = Vec::new();
         for events in by.into_values() {
@@ -358,16 +363,13 @@ impl App {
     /// out: the system is back, and what is missing is back-entry work (its
     /// worklist), not a call to make. Its own page still shows the gaps.
     pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
-        let ended: BTreeSet<OutageId> = self
-            .store
-            .all_outage_events()
-            .await?
-            .into_iter()
-            .filter_map(|e| matches!(e.change, reserv_core::outage::OutageChange::Ended { .. }).then_some(e.outage_id))
-            .collect();
-        let mut out: Vec<OpenGap> = self
-            .episodes(p)
-            .await?
+        let views = self.episodes(p).await?;
+        let tagged: BTreeSet<OutageId> =
+            views.iter().flat_map(|v| v.entries.iter().flat_map(|x| x.entry.outages.iter().copied())).collect();
+        let tagged: Vec<OutageId> = tagged.into_iter().collect();
+        let ended: BTreeSet<OutageId> =
+            self.store.outage_spans(&tagged).await?.into_iter().filter(|s| s.end.is_some()).map(|s| s.id).collect();
+        let mut out: Vec<OpenGap> = views
             .into_iter()
             .filter(|v| {
                 let mut outages = v.entries.iter().flat_map(|x| &x.entry.outages).peekable();
@@ -418,10 +420,17 @@ impl App {
     }
 
     /// Logs one call for an episode, signed by the caller; a correction names
-    /// the entry it supersedes.
+    /// the entry it supersedes. Four store calls, none of which grows with
+    /// the number of outages or episodes stored: the episode with its log,
+    /// the counterpart organisation, the outages ongoing at the call's time,
+    /// and the write. The answer is the episode as read plus the new entry
+    /// (an entry someone else logged meanwhile shows on the next read).
+    /// That an entry is corrected at most once is kept by the store
+    /// (`Conflict`), not by a lock, so it holds across processes.
     pub async fn log_call(&self, p: &Principal, id: EpisodeId, input: EntryInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
-        let e = self.visible_episode(p, id).await?;
+        let EpisodeRecord { events, entries } = self.store.episode_record(id).await?;
+        let e = Self::visible(p, &events)?;
         let at = match present(input.at) {
             Some(t) => parse_user_time(Field::CallAt, &t)?,
             None => now,
@@ -456,21 +465,19 @@ impl App {
             &e,
             now,
         )?;
-        let lock = self.episode_lock(id);
-        let _guard = lock.lock().await;
         let supersedes = match present(input.supersedes) {
             Some(raw) => {
                 let old_id: EntryId = raw.parse().map_err(|_| DomainError::UnknownValue {
                     field: Field::Supersedes,
                     value: raw.chars().take(40).collect(),
                 })?;
-                let entries = self.store.log_entries(&[id]).await?;
                 let Some(old) = entries.iter().find(|x| x.id == old_id) else {
                     return Err(DomainError::UnknownValue { field: Field::Supersedes, value: raw }.into());
                 };
                 if old.author_org != p.user.org {
                     return Err(AppError::Forbidden);
                 }
+                // Seen already: say so without a write (the store would refuse it too).
                 if entries.iter().any(|x| x.supersedes == Some(old_id)) {
                     return Err(AppError::Conflict(format!("entry {old_id} has already been corrected")));
                 }
@@ -503,8 +510,10 @@ impl App {
         let action = if supersedes.is_some() { "episode.entry_corrected" } else { "episode.entry_logged" };
         let audit =
             self.audit(Actor::Person(&p.user), &p.origin, action, Some(format!("episode:{id}")), entry.id.to_string());
-        self.store.append_log_entry(entry, audit).await?;
-        drop(_guard);
-        self.view_after_write(p, id).await
+        self.store.append_log_entry(entry.clone(), audit).await?;
+        let mut entries = entries;
+        entries.push(entry);
+        entries.sort_by_key(|x| (x.at, x.id));
+        Ok(Self::view_of(e, entries))
     }
 }

@@ -17,7 +17,7 @@ use reserv_core::outage::{
     OutageStatus, Scope,
 };
 use reserv_core::time::parse_user_time;
-use reserv_store::{StoreError, UserRecord};
+use reserv_store::{OutageSpan, StoreError, UserRecord};
 
 use crate::{Actor, App, AppError, Origin, Principal};
 
@@ -69,12 +69,31 @@ pub struct PublicOutage {
     pub restored_at: Option<Timestamp>,
 }
 
+/// Ongoing first (oldest start first), then upcoming (soonest first), then
+/// ended (most recently restored first).
+fn sort_for_list(views: &mut [OutageView]) {
+    views.sort_by_key(|v| match v.status {
+        OutageStatus::Ongoing => (0, v.outage.start.as_microsecond()),
+        OutageStatus::Upcoming => (1, v.outage.start.as_microsecond()),
+        OutageStatus::Ended => (2, -v.outage.restored_at.unwrap_or(v.outage.start).as_microsecond()),
+    });
+}
+
 fn present(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.trim().is_empty())
 }
 
 /// How often a change is retried when a concurrent writer took its timeline position.
 const RETRIES: usize = 5;
+
+/// The outage list shows every outage not ended and the ones ended in the
+/// last `LIST_ENDED_DAYS` days, at most `LIST_ENDED_MAX` of them, so its cost
+/// does not grow with every outage ever stored. Older ones stay reachable by id.
+const LIST_ENDED_DAYS: i64 = 30;
+const LIST_ENDED_MAX: u32 = 200;
+
+/// The public status shows outages restored in the last 24 hours, at most this many.
+const PUBLIC_ENDED_MAX: u32 = 500;
 
 impl App {
     pub(crate) fn view(&self, outage: Outage, now: Timestamp) -> OutageView {
@@ -116,8 +135,8 @@ impl App {
     ) -> Result<OutageView, AppError> {
         let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
         let id = OutageId(Uuid::now_v7());
-        let event = self.append(user, origin, id, 0, change, "outage.declared").await?;
-        let view = self.view_after(Vec::new(), event)?;
+        let outage = self.append(user, origin, id, Vec::new(), change, "outage.declared").await?;
+        let view = self.view(outage, self.now());
         // The notification plan follows every change (notifications.rs).
         self.outage_changed(id).await;
         Ok(view)
@@ -165,10 +184,10 @@ impl App {
         for _ in 0..RETRIES {
             let current = self.load(id).await?;
             let change = decide(&current, self.now())?;
-            match self.append(&p.user, &p.origin, id, current.next_seq(), change, action).await {
+            match self.append(&p.user, &p.origin, id, current.timeline, change, action).await {
                 Err(AppError::Conflict(_)) => continue,
                 other => {
-                    let view = self.view_after(current.timeline, other?)?;
+                    let view = self.view(other?, self.now());
                     self.outage_changed(id).await;
                     return Ok(view);
                 }
@@ -177,38 +196,36 @@ impl App {
         Err(AppError::Conflict(format!("outage {id} is being changed by others")))
     }
 
+    /// Appends `change` to the timeline `before` (as read), with the span of
+    /// the new fold in the same write; returns the outage after the change.
     async fn append(
         &self,
         user: &UserRecord,
         origin: &Origin,
         id: OutageId,
-        seq: u32,
+        before: Vec<OutageEvent>,
         change: OutageChange,
         action: &str,
-    ) -> Result<OutageEvent, AppError> {
+    ) -> Result<Outage, AppError> {
         let detail = serde_json::to_string(&change).map_err(|e| AppError::Internal(e.to_string()))?;
         let event = OutageEvent {
             id: EntryId(Uuid::now_v7()),
             outage_id: id,
-            seq,
+            seq: before.len() as u32,
             at: self.now(),
             actor: TimelineActor { user_id: Some(user.id), name: user.display_name.clone() },
             node: self.store.node_id().to_owned(),
             change,
         };
         let audit = self.audit(Actor::Person(user), origin, action, Some(format!("outage:{id}")), detail);
-        self.store.append_outage_event(event.clone(), audit).await.map_err(|e| match e {
+        let mut timeline = before;
+        timeline.push(event.clone());
+        let outage = Outage::fold(&timeline).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store.append_outage_event(event, OutageSpan::of(&outage), audit).await.map_err(|e| match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => other.into(),
         })?;
-        Ok(event)
-    }
-
-    /// The view after appending `event` to the timeline `before` (no re-read).
-    fn view_after(&self, mut before: Vec<OutageEvent>, event: OutageEvent) -> Result<OutageView, AppError> {
-        before.push(event);
-        let o = Outage::fold(&before).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(self.view(o, self.now()))
+        Ok(outage)
     }
 
     fn outage_lock(&self, id: OutageId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
@@ -230,34 +247,39 @@ impl App {
         Ok(self.view(o, self.now()))
     }
 
-    /// All outages: ongoing first (oldest start first), then upcoming (soonest
-    /// first), then ended (most recently restored first).
-    pub async fn outages(&self) -> Result<Vec<OutageView>, AppError> {
-        let now = self.now();
+    /// Folds the timelines of a store answer (ordered by outage and `seq`).
+    fn fold_all(&self, events: Vec<OutageEvent>, now: Timestamp) -> Result<Vec<OutageView>, AppError> {
         let mut by_outage: BTreeMap<OutageId, Vec<OutageEvent>> = BTreeMap::new();
-        for e in self.store.all_outage_events().await? {
+        for e in events {
             by_outage.entry(e.outage_id).or_default().push(e);
         }
-        let mut views = by_outage
+        by_outage
             .into_values()
             .map(|events| Outage::fold(&events).map(|o| self.view(o, now)))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        views.sort_by_key(|v| match v.status {
-            OutageStatus::Ongoing => (0, v.outage.start.as_microsecond()),
-            OutageStatus::Upcoming => (1, v.outage.start.as_microsecond()),
-            OutageStatus::Ended => (2, -v.outage.restored_at.unwrap_or(v.outage.start).as_microsecond()),
-        });
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// The outage list: ongoing first (oldest start first), then upcoming
+    /// (soonest first), then those ended in the last 30 days (most recently
+    /// restored first, at most 200). Its cost does not depend on how many
+    /// outages the store has ever held.
+    pub async fn outages(&self) -> Result<Vec<OutageView>, AppError> {
+        let now = self.now();
+        let since = now - jiff::SignedDuration::from_hours(24 * LIST_ENDED_DAYS);
+        let mut views = self.fold_all(self.store.recent_outages(since, LIST_ENDED_MAX).await?, now)?;
+        sort_for_list(&mut views);
         Ok(views)
     }
 
     /// The public status: ongoing and upcoming outages, and those restored in
     /// the last 24 hours; systems and times only.
     pub async fn public_status(&self) -> Result<Vec<PublicOutage>, AppError> {
-        let since = self.now() - jiff::SignedDuration::from_hours(24);
-        Ok(self
-            .outages()
-            .await?
+        let now = self.now();
+        let since = now - jiff::SignedDuration::from_hours(24);
+        let mut views = self.fold_all(self.store.recent_outages(since, PUBLIC_ENDED_MAX).await?, now)?;
+        sort_for_list(&mut views);
+        Ok(views
             .into_iter()
             // Practice outages never reach the public page.
             .filter(|v| !v.outage.drill && v.outage.restored_at.is_none_or(|r| r >= since))
@@ -282,9 +304,10 @@ impl App {
     /// The planned-downtime calendar: every planned outage that has not yet
     /// ended, soonest first (never drills); systems and times only.
     pub async fn planned_calendar(&self) -> Result<Vec<PublicOutage>, AppError> {
+        let now = self.now();
+        // Not ended: no ended ones at all.
         let mut out: Vec<PublicOutage> = self
-            .outages()
-            .await?
+            .fold_all(self.store.recent_outages(now, 0).await?, now)?
             .into_iter()
             .filter(|v| !v.outage.drill && v.outage.kind == OutageKind::Planned && v.outage.restored_at.is_none())
             .map(Self::public)

@@ -186,7 +186,7 @@ impl App {
         let window = Window { start: outage.start, end };
 
         let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
-        for ev in self.store.all_episode_events().await? {
+        for ev in self.store.episodes_of_outage(id, window.start, window.end).await? {
             by.entry(ev.episode_id).or_default().push(ev);
         }
         let ids: Vec<EpisodeId> = by.keys().copied().collect();

@@ -14,11 +14,11 @@ use reserv_core::identity::PatientId;
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId, UserId};
 use reserv_core::org::WardType;
 use reserv_core::org::{OrgKind, Organisation, Role};
-use reserv_core::outage::{Actor, OutageChange, OutageEvent, OutageKind, Scope};
+use reserv_core::outage::{Actor, Outage, OutageChange, OutageEvent, OutageKind, Scope};
 use reserv_core::routine::RoutineRole;
 use reserv_core::worklist::{ItemKey, WorkChange, WorkEvent};
 
-use crate::{AuditQuery, AuditRecord, SessionKind, SessionRecord, Store, StoreError, UserRecord};
+use crate::{AuditQuery, AuditRecord, OutageSpan, SessionKind, SessionRecord, Store, StoreError, UserRecord};
 
 fn t0() -> Timestamp {
     "2026-11-23T08:00:00Z".parse().unwrap()
@@ -78,11 +78,29 @@ fn event(outage: OutageId, seq: u32, change: OutageChange) -> OutageEvent {
     }
 }
 
+/// Appends `e` to the timeline `before` (the store's copy), with the span of
+/// the fold of both, as the service does.
+async fn append(
+    store: &dyn Store,
+    before: &mut Vec<OutageEvent>,
+    e: OutageEvent,
+    action: &str,
+) -> Result<(), StoreError> {
+    let mut all = before.clone();
+    all.push(e.clone());
+    let span = OutageSpan::of(&Outage::fold(&all).expect("a valid timeline"));
+    store.append_outage_event(e, span, audit(action)).await?;
+    *before = all;
+    Ok(())
+}
+
 /// Runs every contract check against one fresh store.
 pub async fn run_all(store: &dyn Store) {
     organisations(store).await;
     users_and_sessions(store).await;
+    assert!(!store.has_outages().await.unwrap() && !store.has_episodes().await.unwrap(), "a fresh store is empty");
     outage_timelines(store).await;
+    outage_spans(store).await;
     audit_log(store).await;
     episodes_and_log(store).await;
     worklist_work(store).await;
@@ -156,25 +174,126 @@ async fn outage_timelines(store: &dyn Store) {
         drill: false,
     };
     let ended = OutageChange::Ended { restored_at: t0() + SignedDuration::from_hours(3), notice: None };
-    store.append_outage_event(event(a, 0, declared.clone()), audit("outage.declared")).await.unwrap();
-    store.append_outage_event(event(b, 0, declared.clone()), audit("outage.declared")).await.unwrap();
-    store.append_outage_event(event(a, 1, ended.clone()), audit("outage.ended")).await.unwrap();
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    append(store, &mut ta, event(a, 0, declared.clone()), "outage.declared").await.unwrap();
+    append(store, &mut tb, event(b, 0, declared.clone()), "outage.declared").await.unwrap();
+    let seen = ta.clone();
+    append(store, &mut ta, event(a, 1, ended.clone()), "outage.ended").await.unwrap();
     // Two writers that read the same timeline: the second one loses cleanly.
-    let lost = store.append_outage_event(event(a, 1, ended.clone()), audit("outage.ended")).await;
+    let lost = append(store, &mut seen.clone(), event(a, 1, ended.clone()), "outage.ended").await;
     assert!(matches!(lost, Err(StoreError::Conflict(_))), "{lost:?}");
+    // A span must belong to the entry it comes with.
+    let wrong = store
+        .append_outage_event(event(b, 1, ended.clone()), OutageSpan::of(&Outage::fold(&ta).unwrap()), audit("outage.x"))
+        .await;
+    assert!(matches!(wrong, Err(StoreError::Corrupt(_))), "{wrong:?}");
     let tl = store.outage_events(a).await.unwrap();
     assert_eq!(tl.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![0, 1]);
     assert_eq!(tl[0].change, declared, "entries round-trip exactly");
     assert_eq!(tl[1].change, ended);
+    assert_eq!(store.outage_events(b).await.unwrap().len(), 1);
     assert!(store.outage_events(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
     let all = store.all_outage_events().await.unwrap();
     assert_eq!(all.iter().filter(|e| e.outage_id == a || e.outage_id == b).count(), 3);
+    assert!(store.has_outages().await.unwrap());
     // The losing write left no audit record behind.
     let ended_audits = store
         .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("outage.ended".into()) })
         .await
         .unwrap();
     assert_eq!(ended_audits.len(), 1, "a rejected write stores nothing, not even its audit record");
+}
+
+/// Outages found by time: each span follows its timeline's latest entry.
+async fn outage_spans(store: &dyn Store) {
+    let h = |n: i64| t0() + SignedDuration::from_hours(n);
+    let declared = |start: Timestamp, kind: OutageKind, drill: bool| OutageChange::Declared {
+        system: SystemId::parse("lifecare-sp").unwrap(),
+        kind,
+        scope: Scope::Both,
+        start,
+        expected_end: None,
+        notice: String::new(),
+        drill,
+    };
+    let ended = |at: Timestamp| OutageChange::Ended { restored_at: at, notice: None };
+    // Far from the other checks' outages: days 100-110 after t0.
+    let d = |n: i64| h(24 * 100 + n);
+    let (past, open, upcoming, amended) =
+        (OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()));
+    let mut t = vec![Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    append(store, &mut t[0], event(past, 0, declared(d(0), OutageKind::Unplanned, false)), "outage.declared")
+        .await
+        .unwrap();
+    append(store, &mut t[0], event(past, 1, ended(d(2))), "outage.ended").await.unwrap();
+    append(store, &mut t[1], event(open, 0, declared(d(10), OutageKind::Unplanned, true)), "outage.declared")
+        .await
+        .unwrap();
+    append(store, &mut t[2], event(upcoming, 0, declared(d(100), OutageKind::Planned, false)), "outage.declared")
+        .await
+        .unwrap();
+    // Declared to start late, then moved earlier and ended: the span follows.
+    append(store, &mut t[3], event(amended, 0, declared(d(50), OutageKind::Planned, false)), "outage.declared")
+        .await
+        .unwrap();
+    let moved = OutageChange::Updated {
+        kind: Some(OutageKind::Unplanned),
+        scope: None,
+        start: Some(d(4)),
+        expected_end: None,
+        notice: None,
+    };
+    append(store, &mut t[3], event(amended, 1, moved), "outage.amended").await.unwrap();
+    append(store, &mut t[3], event(amended, 2, ended(d(6))), "outage.ended").await.unwrap();
+
+    let ours = [past, open, upcoming, amended];
+    let at = |from: Timestamp, to: Timestamp| async move {
+        let spans = store.outage_spans_overlapping(from, to).await.unwrap();
+        spans.into_iter().filter(|s| ours.contains(&s.id)).map(|s| s.id).collect::<Vec<_>>()
+    };
+    assert_eq!(at(d(1), d(1)).await, vec![past]);
+    assert_eq!(at(d(2), d(2)).await, vec![past], "both ends count");
+    assert_eq!(at(d(3), d(3)).await, Vec::<OutageId>::new());
+    assert_eq!(at(d(5), d(5)).await, vec![amended], "the amended start counts, not the declared one");
+    assert_eq!(at(d(7), d(11)).await, vec![open]);
+    assert_eq!(at(d(60), d(60)).await, vec![open], "an open outage lasts until it ends");
+    assert_eq!(at(d(-5), d(1)).await, vec![past], "a window sees what overlaps it");
+    assert_eq!(at(d(0), d(200)).await, vec![past, amended, open, upcoming], "ordered by start");
+
+    let spans = store.outage_spans(&[amended, upcoming, OutageId(Uuid::now_v7())]).await.unwrap();
+    let mut want = vec![OutageSpan::of(&Outage::fold(&t[2]).unwrap()), OutageSpan::of(&Outage::fold(&t[3]).unwrap())];
+    want.sort_by_key(|s| s.id);
+    assert_eq!(spans, want, "unknown ids are left out");
+    assert_eq!(
+        (spans.iter().find(|s| s.id == amended).unwrap().start, spans.iter().find(|s| s.id == amended).unwrap().seq),
+        (d(4), 2)
+    );
+    assert_eq!(spans.iter().find(|s| s.id == amended).unwrap().end, Some(d(6)));
+
+    let recent = |since: Timestamp, limit: u32| async move {
+        let events = store.recent_outages(since, limit).await.unwrap();
+        let mut ids: Vec<OutageId> = events.iter().map(|e| e.outage_id).filter(|o| ours.contains(o)).collect();
+        ids.dedup();
+        (ids, events)
+    };
+    let (ids, events) = recent(d(1), 10).await;
+    let mut want = vec![past, open, upcoming, amended];
+    want.sort();
+    assert_eq!(ids, want, "open ones and those ended since, ordered by outage");
+    assert_eq!(events.iter().filter(|e| e.outage_id == amended).count(), 3, "whole timelines, in seq order");
+    assert!(events.iter().filter(|e| e.outage_id == amended).map(|e| e.seq).eq(0..3));
+    let (ids, _) = recent(d(3), 10).await;
+    let mut want = vec![open, upcoming, amended];
+    want.sort();
+    assert_eq!(ids, want);
+    let (ids, _) = recent(d(-100), 1).await;
+    let mut want = vec![open, upcoming, amended];
+    want.sort();
+    assert_eq!(ids, want, "at most `limit` ended ones, the most recently ended first");
+    let (ids, _) = recent(d(1), 0).await;
+    let mut want = vec![open, upcoming];
+    want.sort();
+    assert_eq!(ids, want);
 }
 
 async fn audit_log(store: &dyn Store) {
@@ -233,7 +352,15 @@ async fn episodes_and_log(store: &dyn Store) {
     let tl = store.episode_events(ep).await.unwrap();
     assert_eq!(tl.iter().map(|e| e.change.clone()).collect::<Vec<_>>(), vec![registered, discharged]);
     assert_eq!(store.all_episode_events().await.unwrap().len(), 2);
+    assert!(store.has_episodes().await.unwrap());
+    let ids = |events: Vec<EpisodeEvent>| events.into_iter().map(|e| (e.episode_id, e.seq)).collect::<Vec<_>>();
+    for named in ["avd-c", "kommun-c", "hc-c", "psyk-c"] {
+        let got = store.episodes_naming(&OrgId::parse(named).unwrap()).await.unwrap();
+        assert_eq!(ids(got), vec![(ep, 0), (ep, 1)], "every organisation the registration names finds it");
+    }
+    assert!(store.episodes_naming(&OrgId::parse("kommun-x").unwrap()).await.unwrap().is_empty());
 
+    let tagged = OutageId(Uuid::now_v7());
     let entry = |n: u64, supersedes: Option<EntryId>| LogEntry {
         id: EntryId(Uuid::now_v7()),
         episode_id: ep,
@@ -250,7 +377,7 @@ async fn episodes_and_log(store: &dyn Store) {
         messages: [MessageType::Admission, MessageType::EstimatedDischargeDate].into_iter().collect(),
         comment: "Ringde växeln, fick tala med handläggaren.".into(),
         supersedes,
-        outages: vec![OutageId(Uuid::now_v7())],
+        outages: vec![tagged],
         node: "test".into(),
     };
     let first = entry(5, None);
@@ -260,8 +387,27 @@ async fn episodes_and_log(store: &dyn Store) {
     let dup = store.append_log_entry(first.clone(), audit("episode.entry_logged")).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
     let got = store.log_entries(&[ep]).await.unwrap();
-    assert_eq!(got, vec![fix, first], "entries round-trip exactly, ordered by call time");
+    assert_eq!(got, vec![fix.clone(), first.clone()], "entries round-trip exactly, ordered by call time");
     assert!(store.log_entries(&[EpisodeId(Uuid::now_v7())]).await.unwrap().is_empty());
+    // An entry is corrected at most once: a second correction of it loses,
+    // leaving nothing behind; correcting the correction is the way on.
+    let twice = store.append_log_entry(entry(7, Some(first.id)), audit("episode.x")).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+    let refused =
+        store.audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("episode.x".into()) }).await.unwrap();
+    assert!(refused.is_empty(), "a refused correction leaves no audit record");
+    let fix2 = entry(2, Some(fix.id));
+    store.append_log_entry(fix2.clone(), audit("episode.entry_corrected")).await.unwrap();
+    let record = store.episode_record(ep).await.unwrap();
+    assert_eq!(record.entries, vec![fix.clone(), fix2, first], "one read: the log, by call time");
+    assert_eq!(record.events, store.episode_events(ep).await.unwrap(), "and the timeline");
+    assert_eq!(store.episode_record(EpisodeId(Uuid::now_v7())).await.unwrap(), Default::default());
+    // An outage's episodes: registered in its window, or with a call tagged with it.
+    let h = |n: i64| t0() + SignedDuration::from_hours(n);
+    let other = OutageId(Uuid::now_v7());
+    assert_eq!(ids(store.episodes_of_outage(other, h(-1), h(1)).await.unwrap()), vec![(ep, 0), (ep, 1)]);
+    assert!(store.episodes_of_outage(other, h(1), h(2)).await.unwrap().is_empty(), "registered at t0");
+    assert_eq!(ids(store.episodes_of_outage(tagged, h(1), h(2)).await.unwrap()), vec![(ep, 0), (ep, 1)]);
 }
 
 async fn worklist_work(store: &dyn Store) {
@@ -289,6 +435,11 @@ async fn worklist_work(store: &dyn Store) {
     let stale = store.append_work_event(ev(2, WorkChange::Skipped { reason: "x".into() }), None, audit("w")).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     store.append_work_event(done.clone(), Some(assigned.id), audit("worklist.done")).await.unwrap();
+    // So does one that saw only the assignment, after `done` came in.
+    let late = store
+        .append_work_event(ev(3, WorkChange::Reopened { reason: "x".into() }), Some(assigned.id), audit("w"))
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
     let other = OutageId(Uuid::now_v7());
     assert!(store.work_events(other).await.unwrap().is_empty());
     assert_eq!(store.work_events(outage).await.unwrap(), vec![assigned, done], "round-trip, in time order");

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use reserv_core::checklist::TickEvent;
 use reserv_core::deviation::DeviationReport;
 use reserv_core::episode::{EpisodeEvent, LogEntry};
-use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId, UserId};
 use reserv_core::org::{Organisation, Role};
-use reserv_core::outage::OutageEvent;
+use reserv_core::outage::{Outage, OutageEvent, OutageKind};
 use reserv_core::outbox::{DeliveryEvent, OutboxMessage};
 use reserv_core::routine::RoutineRole;
 use reserv_core::subscription::SubscriptionEvent;
@@ -125,6 +125,54 @@ pub struct OutboxEntry {
     pub events: Vec<DeliveryEvent>,
 }
 
+/// Where an outage stands in time: the part of its fold (`Outage::fold`)
+/// that finding outages by time needs. The store keeps one per outage next
+/// to its timeline, written in the same transaction as the timeline entry it
+/// follows, so "which outages overlap this time" is an indexed query instead
+/// of a fold of every timeline ever stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutageSpan {
+    pub id: OutageId,
+    pub system: SystemId,
+    pub kind: OutageKind,
+    pub drill: bool,
+    pub start: Timestamp,
+    /// When the system was back (`restored_at`); `None` while not ended.
+    pub end: Option<Timestamp>,
+    /// The position of the latest timeline entry folded in.
+    pub seq: u32,
+}
+
+impl OutageSpan {
+    /// The span of a folded outage (as of its latest timeline entry).
+    pub fn of(o: &Outage) -> OutageSpan {
+        OutageSpan {
+            id: o.id,
+            system: o.system.clone(),
+            kind: o.kind,
+            drill: o.drill,
+            start: o.start,
+            end: o.restored_at,
+            seq: o.next_seq().saturating_sub(1),
+        }
+    }
+
+    /// Whether the outage is ongoing at some moment of `[from, to]` (both
+    /// ends included; an outage not ended lasts for ever).
+    pub fn overlaps(&self, from: Timestamp, to: Timestamp) -> bool {
+        self.start <= to && self.end.is_none_or(|e| e >= from)
+    }
+}
+
+/// One episode's timeline and its handover log, read together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EpisodeRecord {
+    /// The timeline, ordered by `seq` (empty if the episode is unknown).
+    pub events: Vec<EpisodeEvent>,
+    /// The log entries, ordered by call time then id.
+    pub entries: Vec<LogEntry>,
+}
+
 /// The storage contract.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -165,20 +213,60 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
 
     /// Appends a timeline entry; `Conflict` if its `seq` is already taken.
-    async fn append_outage_event(&self, event: OutageEvent, audit: AuditRecord) -> Result<(), StoreError>;
+    /// `span` is the outage's fold including this entry (same id and `seq`,
+    /// else `Corrupt`); it replaces the stored span in the same transaction.
+    async fn append_outage_event(
+        &self,
+        event: OutageEvent,
+        span: OutageSpan,
+        audit: AuditRecord,
+    ) -> Result<(), StoreError>;
     /// One outage's timeline ordered by `seq` (empty if unknown).
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError>;
-    /// All timelines, ordered by outage and `seq`.
+    /// All timelines, ordered by outage and `seq`. A full scan: for exports
+    /// and checks, never for a request path.
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError>;
+    /// Whether any outage has been declared (cheap).
+    async fn has_outages(&self) -> Result<bool, StoreError>;
+    /// The spans of the outages ongoing at some moment of `[from, to]`
+    /// (`OutageSpan::overlaps`), ordered by start then id.
+    async fn outage_spans_overlapping(&self, from: Timestamp, to: Timestamp) -> Result<Vec<OutageSpan>, StoreError>;
+    /// The spans of the given outages (unknown ids are left out), ordered by id.
+    async fn outage_spans(&self, ids: &[OutageId]) -> Result<Vec<OutageSpan>, StoreError>;
+    /// The timelines of every outage not ended (ongoing or upcoming) and of
+    /// the ones ended at or after `ended_since`, of those at most
+    /// `ended_limit`, the most recently ended first. Ordered by outage and `seq`.
+    async fn recent_outages(&self, ended_since: Timestamp, ended_limit: u32) -> Result<Vec<OutageEvent>, StoreError>;
 
     /// Appends an episode timeline entry; `Conflict` if its `seq` is taken.
     async fn append_episode_event(&self, event: EpisodeEvent, audit: AuditRecord) -> Result<(), StoreError>;
     /// One episode's timeline ordered by `seq` (empty if unknown).
     async fn episode_events(&self, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError>;
-    /// All episode timelines, ordered by episode and `seq`.
+    /// All episode timelines, ordered by episode and `seq`. A full scan: for
+    /// exports and checks, never for a request path.
     async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError>;
+    /// Whether any episode has been registered (cheap).
+    async fn has_episodes(&self) -> Result<bool, StoreError>;
+    /// One episode's timeline and log in one read.
+    async fn episode_record(&self, id: EpisodeId) -> Result<EpisodeRecord, StoreError>;
+    /// The timelines of the episodes whose registration names `org` (as
+    /// ward, municipality, primary care or outpatient psychiatry), ordered
+    /// by episode and `seq`. A superset of the chain of care: the caller
+    /// still applies `episode::in_chain_of_care`.
+    async fn episodes_naming(&self, org: &OrgId) -> Result<Vec<EpisodeEvent>, StoreError>;
+    /// The timelines of the episodes registered (their first entry) within
+    /// `[from, to]` or with a log entry tagged with `outage`, ordered by
+    /// episode and `seq`.
+    async fn episodes_of_outage(
+        &self,
+        outage: OutageId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<EpisodeEvent>, StoreError>;
 
-    /// Appends a handover log entry; `Conflict` if its id exists.
+    /// Appends a handover log entry; `Conflict` if its id exists, or if the
+    /// entry it supersedes has already been superseded (an entry is
+    /// corrected at most once; a further correction supersedes the correction).
     async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError>;
     /// The log entries of the given episodes, ordered by call time then id.
     async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError>;
@@ -186,6 +274,9 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a change to a back-entry work item. `after` is the id of the
     /// item's latest change the caller saw (`None`: no change yet); if another
     /// change came in between, nothing is written and `Conflict` is returned.
+    /// The schema enforces this too: a change has at most one successor and
+    /// an item at most one first change, so two writers that saw the same
+    /// change cannot both append, whatever process they run in.
     async fn append_work_event(
         &self,
         event: WorkEvent,
@@ -205,7 +296,7 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a checklist tick or untick. `after` is the id of the latest
     /// change to the same person's same step that the caller saw (`None`:
     /// none yet); if another came in between, nothing is written and
-    /// `Conflict` is returned.
+    /// `Conflict` is returned (enforced by the schema as for work events).
     async fn append_tick(&self, tick: TickEvent, after: Option<EntryId>, audit: AuditRecord) -> Result<(), StoreError>;
     /// Every checklist tick on one outage, ordered by time then id.
     async fn ticks(&self, outage: OutageId) -> Result<Vec<TickEvent>, StoreError>;

@@ -463,17 +463,38 @@ impl Store for FullDisk {
         }
         self.0.delete_session(h, a).await
     }
-    async fn append_outage_event(&self, e: OutageEvent, a: AuditRecord) -> Result<(), StoreError> {
+    async fn append_outage_event(
+        &self,
+        e: OutageEvent,
+        span: reserv_store::OutageSpan,
+        a: AuditRecord,
+    ) -> Result<(), StoreError> {
         if self.full() {
             return full();
         }
-        self.0.append_outage_event(e, a).await
+        self.0.append_outage_event(e, span, a).await
     }
     async fn outage_events(&self, id: OutageId) -> Result<Vec<OutageEvent>, StoreError> {
         self.0.outage_events(id).await
     }
     async fn all_outage_events(&self) -> Result<Vec<OutageEvent>, StoreError> {
         self.0.all_outage_events().await
+    }
+    async fn has_outages(&self) -> Result<bool, StoreError> {
+        self.0.has_outages().await
+    }
+    async fn outage_spans_overlapping(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<reserv_store::OutageSpan>, StoreError> {
+        self.0.outage_spans_overlapping(from, to).await
+    }
+    async fn outage_spans(&self, ids: &[OutageId]) -> Result<Vec<reserv_store::OutageSpan>, StoreError> {
+        self.0.outage_spans(ids).await
+    }
+    async fn recent_outages(&self, since: Timestamp, limit: u32) -> Result<Vec<OutageEvent>, StoreError> {
+        self.0.recent_outages(since, limit).await
     }
     async fn append_episode_event(&self, e: EpisodeEvent, a: AuditRecord) -> Result<(), StoreError> {
         if self.full() {
@@ -486,6 +507,23 @@ impl Store for FullDisk {
     }
     async fn all_episode_events(&self) -> Result<Vec<EpisodeEvent>, StoreError> {
         self.0.all_episode_events().await
+    }
+    async fn has_episodes(&self) -> Result<bool, StoreError> {
+        self.0.has_episodes().await
+    }
+    async fn episode_record(&self, id: EpisodeId) -> Result<reserv_store::EpisodeRecord, StoreError> {
+        self.0.episode_record(id).await
+    }
+    async fn episodes_naming(&self, org: &reserv_core::ids::OrgId) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.0.episodes_naming(org).await
+    }
+    async fn episodes_of_outage(
+        &self,
+        outage: OutageId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<EpisodeEvent>, StoreError> {
+        self.0.episodes_of_outage(outage, from, to).await
     }
     async fn append_log_entry(&self, e: LogEntry, a: AuditRecord) -> Result<(), StoreError> {
         if self.full() {

@@ -1,0 +1,154 @@
+//! Care episodes and the handover log: episode timelines
+//! (`episode_events`), log entries (`log_entries`, one row per call, with
+//! the entry it `supersedes` unique since migration 008), and two lookup
+//! tables written with them: the organisations a registration names
+//! (`episode_orgs`) and the outages an entry was tagged with
+//! (`log_entry_outages`).
+
+use jiff::Timestamp;
+use rusqlite::{Connection, ErrorCode, params};
+
+use reserv_core::episode::{EpisodeChange, EpisodeEvent, LogEntry};
+use reserv_core::ids::{EpisodeId, OrgId, OutageId};
+use reserv_store::{AuditRecord, EpisodeRecord, StoreError};
+
+use crate::timeline::{self, EPISODES, TimelineRow};
+use crate::{insert_audit, json, map_err, micros, unjson};
+
+/// An episode timeline entry ready to write.
+pub(crate) struct NewEvent {
+    row: TimelineRow,
+    /// The organisations a registration names (empty for later entries).
+    orgs: Vec<String>,
+}
+
+pub(crate) fn new_event(e: EpisodeEvent) -> Result<NewEvent, StoreError> {
+    let orgs = match &e.change {
+        EpisodeChange::Registered { ward, municipality, primary_care, outpatient_psychiatry, .. } if e.seq == 0 => {
+            [Some(ward), Some(municipality), Some(primary_care), outpatient_psychiatry.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|o| o.to_string())
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let row = TimelineRow {
+        id: e.id,
+        owner: e.episode_id.0,
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        node: e.node,
+        change: json(&e.change)?,
+    };
+    Ok(NewEvent { row, orgs })
+}
+
+pub(crate) fn append(c: &Connection, e: &NewEvent, audit: &AuditRecord) -> Result<(), StoreError> {
+    timeline::append(c, EPISODES, &e.row)?;
+    let mut stmt =
+        c.prepare_cached("INSERT OR IGNORE INTO episode_orgs (org_id, episode_id) VALUES (?1, ?2)").map_err(map_err)?;
+    for org in &e.orgs {
+        stmt.execute(params![org, e.row.owner.to_string()]).map_err(map_err)?;
+    }
+    insert_audit(c, audit)
+}
+
+fn events(rows: Vec<TimelineRow>) -> Result<Vec<EpisodeEvent>, StoreError> {
+    rows.into_iter().map(TimelineRow::into_episode_event).collect()
+}
+
+pub(crate) fn of_one(c: &Connection, id: EpisodeId) -> Result<Vec<EpisodeEvent>, StoreError> {
+    events(timeline::of_one(c, EPISODES, id.0)?)
+}
+
+pub(crate) fn of_all(c: &Connection) -> Result<Vec<EpisodeEvent>, StoreError> {
+    events(timeline::of_all(c, EPISODES)?)
+}
+
+pub(crate) fn any(c: &Connection) -> Result<bool, StoreError> {
+    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM episode_events)")
+        .map_err(map_err)?
+        .query_row([], |r| r.get(0))
+        .map_err(map_err)
+}
+
+pub(crate) fn record(c: &Connection, id: EpisodeId) -> Result<EpisodeRecord, StoreError> {
+    Ok(EpisodeRecord { events: of_one(c, id)?, entries: entries(c, &[id.to_string()])? })
+}
+
+pub(crate) fn naming(c: &Connection, org: &OrgId) -> Result<Vec<EpisodeEvent>, StoreError> {
+    events(timeline::of_selected(c, EPISODES, "SELECT episode_id FROM episode_orgs WHERE org_id = ?1", [org.as_str()])?)
+}
+
+pub(crate) fn of_outage(
+    c: &Connection,
+    outage: OutageId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<EpisodeEvent>, StoreError> {
+    events(timeline::of_selected(
+        c,
+        EPISODES,
+        "SELECT episode_id FROM episode_events WHERE seq = 0 AND at >= ?2 AND at <= ?3
+         UNION SELECT episode_id FROM log_entry_outages WHERE outage_id = ?1",
+        params![outage.to_string(), micros(from), micros(to)],
+    )?)
+}
+
+/// A log entry ready to write.
+pub(crate) struct NewEntry {
+    entry: LogEntry,
+    data: String,
+}
+
+pub(crate) fn new_entry(entry: LogEntry) -> Result<NewEntry, StoreError> {
+    Ok(NewEntry { data: json(&entry)?, entry })
+}
+
+pub(crate) fn append_entry(c: &Connection, n: &NewEntry, audit: &AuditRecord) -> Result<(), StoreError> {
+    let e = &n.entry;
+    c.prepare_cached("INSERT INTO log_entries (id, episode_id, at, supersedes, entry) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .map_err(map_err)?
+        .execute(params![
+            e.id.to_string(),
+            e.episode_id.to_string(),
+            micros(e.at),
+            e.supersedes.map(|s| s.to_string()),
+            n.data
+        ])
+        .map_err(|err| {
+            let superseded = matches!(&err, rusqlite::Error::SqliteFailure(f, Some(m))
+                if f.code == ErrorCode::ConstraintViolation && m.contains("log_entries.supersedes"));
+            match (superseded, e.supersedes) {
+                (true, Some(old)) => StoreError::Conflict(format!("entry {old} has already been corrected")),
+                _ => map_err(err),
+            }
+        })?;
+    let mut tag = c
+        .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
+        .map_err(map_err)?;
+    for o in &e.outages {
+        tag.execute(params![o.to_string(), e.episode_id.to_string(), e.id.to_string()]).map_err(map_err)?;
+    }
+    insert_audit(c, audit)
+}
+
+/// The log entries of the given episodes, ordered by call time then id.
+pub(crate) fn entries(c: &Connection, ids: &[String]) -> Result<Vec<LogEntry>, StoreError> {
+    let mut out = Vec::new();
+    // One query per chunk of episodes (SQLite limits bound parameters).
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT entry FROM log_entries WHERE episode_id IN ({marks})");
+        let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+        let rows =
+            stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| r.get::<_, String>(0)).map_err(map_err)?;
+        for r in rows {
+            out.push(unjson::<LogEntry>(&r.map_err(map_err)?)?);
+        }
+    }
+    out.sort_by_key(|e| (e.at, e.id));
+    Ok(out)
+}

@@ -1,0 +1,122 @@
+//! Records without a timeline of their own: deviation reports (a
+//! correction `supersedes` a report at most once, `UNIQUE` since migration
+//! 004), e-mail subscription timelines, and the audit log.
+
+use rusqlite::{Connection, params};
+
+use reserv_core::deviation::DeviationReport;
+use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::subscription::SubscriptionEvent;
+use reserv_store::{AuditQuery, AuditRecord, StoreError};
+
+use crate::{from_micros, insert_audit, map_err, micros, parse_uuid, unjson};
+
+/// Rows of one JSON column, decoded.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(map_err)?;
+    let rows = stmt.query_map(args, |r| r.get::<_, String>(0)).map_err(map_err)?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(unjson(&r.map_err(map_err)?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn append_deviation(
+    c: &Connection,
+    report: &DeviationReport,
+    data: &str,
+    audit: &AuditRecord,
+) -> Result<(), StoreError> {
+    c.prepare_cached(
+        "INSERT INTO deviation_reports (id, outage_id, occurred_at, supersedes, report) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        report.id.to_string(),
+        report.outage_id.to_string(),
+        micros(report.occurred_at),
+        report.supersedes.map(|s| s.to_string()),
+        data
+    ])
+    .map_err(map_err)?;
+    insert_audit(c, audit)
+}
+
+pub(crate) fn deviations(c: &Connection, outage: OutageId) -> Result<Vec<DeviationReport>, StoreError> {
+    json_rows(
+        c,
+        "SELECT report FROM deviation_reports WHERE outage_id = ?1 ORDER BY occurred_at, id",
+        [outage.to_string()],
+    )
+}
+
+pub(crate) fn append_subscription_event(
+    c: &Connection,
+    event: &SubscriptionEvent,
+    data: &str,
+    audit: &AuditRecord,
+) -> Result<(), StoreError> {
+    c.prepare_cached(
+        "INSERT INTO subscription_events (id, subscription_id, seq, at, email, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        event.id.to_string(),
+        event.subscription_id.to_string(),
+        event.seq,
+        micros(event.at),
+        event.email.to_lowercase(),
+        data
+    ])
+    .map_err(map_err)?;
+    insert_audit(c, audit)
+}
+
+pub(crate) fn subscription_events(c: &Connection, id: EntryId) -> Result<Vec<SubscriptionEvent>, StoreError> {
+    json_rows(c, "SELECT event FROM subscription_events WHERE subscription_id = ?1 ORDER BY seq", [id.to_string()])
+}
+
+pub(crate) fn subscription_events_by_email(c: &Connection, email: &str) -> Result<Vec<SubscriptionEvent>, StoreError> {
+    json_rows(c, "SELECT event FROM subscription_events WHERE email = ?1 ORDER BY subscription_id, seq", [email])
+}
+
+pub(crate) fn all_subscription_events(c: &Connection) -> Result<Vec<SubscriptionEvent>, StoreError> {
+    json_rows(c, "SELECT event FROM subscription_events ORDER BY subscription_id, seq", [])
+}
+
+pub(crate) fn audit_log(c: &Connection, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+    let before = q.before.map(|b| b.to_string()).unwrap_or_else(|| "~".into());
+    let prefix = q.action_prefix.unwrap_or_default();
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT id, at, actor_id, actor, org_id, action, target, origin, detail, node_id FROM audit_log
+             WHERE id < ?1 AND substr(action, 1, length(?2)) = ?2 ORDER BY id DESC LIMIT ?3",
+        )
+        .map_err(map_err)?;
+    let mut rows = stmt.query(params![before, prefix, q.limit.clamp(1, 1000)]).map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        let g = |e: rusqlite::Error| map_err(e);
+        let id: String = r.get(0).map_err(g)?;
+        let actor_id: Option<String> = r.get(2).map_err(g)?;
+        let org: Option<String> = r.get(4).map_err(g)?;
+        out.push(AuditRecord {
+            id: EntryId(parse_uuid(&id)?),
+            at: from_micros(r.get(1).map_err(g)?)?,
+            actor_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
+            actor: r.get(3).map_err(g)?,
+            org: org.as_deref().map(OrgId::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            action: r.get(5).map_err(g)?,
+            target: r.get(6).map_err(g)?,
+            origin: r.get(7).map_err(g)?,
+            detail: r.get(8).map_err(g)?,
+            node: r.get(9).map_err(g)?,
+        });
+    }
+    Ok(out)
+}

@@ -522,16 +522,19 @@ test('the unit manager reads the completion report: the ward at 100 %, the chart
     assert.equal(csv.status(), 200, 'GET statistics.csv');
     assert.match(csv.headers()['content-type'] || '', /^text\/csv/);
     assert.match(csv.headers()['content-disposition'] || '', /attachment/);
-    const lines = (await csv.text()).split(/\r?\n/).filter((l) => l.length > 0);
-    assert.ok(lines[0].startsWith('municipality,category,code'), `the CSV header: ${lines[0]}`);
+    const body = await csv.text();
+    assert.ok(body.startsWith('\uFEFF'), 'the CSV starts with a byte-order mark (for Excel)');
+    const lines = body.replace(/^\uFEFF/, '').split(/\r\n/).filter((l) => l.length > 0);
+    const header = lines[0].split(';');
+    assert.deepEqual(header.slice(0, 3), ['municipality', 'category', 'code'], `the CSV header: ${lines[0]}`);
     assert.ok(lines.length >= 2, 'the CSV has data rows');
-    assert.ok(lines.some((l) => l.startsWith('kommun-timra,')), `the CSV has rows for Timrå: ${lines.slice(0, 5).join(' | ')}`);
+    assert.ok(lines.some((l) => l.split(';')[0] === 'kommun-timra'), `the CSV has rows for Timrå: ${lines.slice(0, 5).join(' | ')}`);
 
     // A logged-out browser gets no statistics.
     const anon = await h.newContext(browser, server.url);
     try {
       const r = await anon.request.get(href, { maxRedirects: 0 });
-      assert.ok(r.status() >= 300 && !(await r.text()).startsWith('municipality,'), `logged out: no CSV, got ${r.status()}`);
+      assert.ok(r.status() >= 300 && !(await r.text()).includes('municipality;'), `logged out: no CSV, got ${r.status()}`);
     } finally {
       await anon.close();
     }

@@ -5,8 +5,9 @@
 //! Reading follows `reserv_core::deviation::may_read`: one's own unit's
 //! reports, or every report for unit managers, IT, system administrators and
 //! auditors. Every write, read and export is in the audit log. The export is
-//! a CSV file (RFC 4180, UTF-8, one row per report, superseded ones marked)
-//! written by [`write_csv`], or the structured JSON of [`DeviationList`].
+//! a CSV file (`reserv_core::csv`: `;`, BOM, CRLF, formulas guarded; one row
+//! per report, superseded ones marked) written by [`write_csv`], or the
+//! structured JSON of [`DeviationList`].
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -15,6 +16,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use uuid::Uuid;
 
+use reserv_core::csv::CsvWriter;
 use reserv_core::deviation::{self, Category, DeviationDraft, DeviationReport, Severity, Subject};
 use reserv_core::error::{DomainError, Field};
 use reserv_core::ids::{EntryId, OrgId, OutageId, SystemId};
@@ -222,29 +224,11 @@ impl App {
     }
 }
 
-/// One CSV field: quoted when it holds a comma, quote, line break or
-/// surrounding space (RFC 4180), quotes doubled.
-fn csv_field(s: &str) -> String {
-    let needs = s.contains([',', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ');
-    if needs { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
-/// A free text as a CSV field. A text that a spreadsheet would take for a
-/// formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a
-/// leading `'`, so that opening the export never runs what someone typed.
-fn csv_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { csv_field(&format!("'{s}")) } else { csv_field(s) }
-}
-
-fn write_row<W: Write>(w: &mut W, cells: &[String]) -> io::Result<()> {
-    w.write_all(cells.join(",").as_bytes())?;
-    w.write_all(b"\r\n")
-}
-
-/// Writes the reports as CSV (RFC 4180: comma-separated, CRLF, a header
-/// row; UTF-8 without a byte-order mark), one row per report, superseded
-/// reports marked and linked to their correction. Times are Swedish local
-/// time; labels are Swedish, or English with `english`.
+/// Writes the reports as CSV in the dialect of `reserv_core::csv` (`;`,
+/// UTF-8 with a byte-order mark, CRLF, RFC 4180 quoting, a header row; every
+/// cell a spreadsheet would run as a formula gets a leading `'`), one row per
+/// report, superseded reports marked and linked to their correction. Times
+/// are Swedish local time; labels are Swedish, or English with `english`.
 pub fn write_csv<W: Write>(w: &mut W, list: &DeviationList, english: bool) -> io::Result<()> {
     let pick = |sv: &'static str, en: &'static str| if english { en } else { sv };
     let label = |f: Field| if english { f.label_en() } else { f.label_sv() };
@@ -269,35 +253,36 @@ pub fn write_csv<W: Write>(w: &mut W, list: &DeviationList, english: bool) -> io
         pick("Avbrott", "Outage"),
         pick("Nod", "Node"),
     ];
-    write_row(w, &header.iter().map(|h| csv_field(h)).collect::<Vec<_>>())?;
+    let mut csv = CsvWriter::io(w)?;
+    csv.text_row(&header)?;
     for v in &list.reports {
         let r = &v.report;
         let status = match v.superseded_by {
             Some(_) => pick("Ersatt av rättelse", "Superseded by a correction"),
             None => pick("Gällande", "Current"),
         };
-        let cells = vec![
+        let cells = [
             r.id.to_string(),
-            csv_field(status),
+            status.to_owned(),
             v.superseded_by.map(|s| s.to_string()).unwrap_or_default(),
             r.supersedes.map(|s| s.to_string()).unwrap_or_default(),
-            csv_field(pick(r.subject.label_sv(), r.subject.label_en())),
+            pick(r.subject.label_sv(), r.subject.label_en()).to_owned(),
             format_local(r.occurred_at),
-            csv_text(&v.unit_name),
-            csv_field(r.category.map(|c| pick(c.label_sv(), c.label_en())).unwrap_or("")),
-            csv_field(pick(r.severity.label_sv(), r.severity.label_en())),
-            csv_text(&r.description),
-            csv_text(&r.consequence),
-            csv_text(&r.action_taken),
-            csv_field(if r.reported_elsewhere { pick("Ja", "Yes") } else { pick("Nej", "No") }),
-            csv_text(&r.external_reference),
-            csv_text(&r.author_name),
+            v.unit_name.clone(),
+            r.category.map(|c| pick(c.label_sv(), c.label_en())).unwrap_or("").to_owned(),
+            pick(r.severity.label_sv(), r.severity.label_en()).to_owned(),
+            r.description.clone(),
+            r.consequence.clone(),
+            r.action_taken.clone(),
+            (if r.reported_elsewhere { pick("Ja", "Yes") } else { pick("Nej", "No") }).to_owned(),
+            r.external_reference.clone(),
+            r.author_name.clone(),
             format_local(r.recorded_at),
-            csv_text(&list.system_name),
+            list.system_name.clone(),
             list.outage_id.to_string(),
-            csv_text(&r.node),
+            r.node.clone(),
         ];
-        write_row(w, &cells)?;
+        csv.text_row(&cells)?;
     }
     Ok(())
 }
@@ -351,28 +336,28 @@ mod tests {
     }
 
     #[test]
-    fn csv_is_rfc_4180_with_superseded_rows_marked() {
+    fn csv_is_the_spreadsheet_dialect_with_superseded_rows_marked() {
         let mut out = Vec::new();
         write_csv(&mut out, &list(), false).unwrap();
         let text = String::from_utf8(out).unwrap();
         let id = |n: u128| Uuid::from_u128(n).to_string();
         let expected = [
-            "Id,Status,Ersatt av,Rättar post,Rapporten gäller,Tidpunkt för händelsen,Enhet,Kategori,Allvarlighetsgrad,\
-             Beskrivning av händelsen,Konsekvens för patient eller vård,Vidtagen åtgärd,\
-             Rapporterad i ordinarie avvikelsesystem,Ärendenummer i avvikelsesystemet,Rapporterad av,\
-             Registrerad i Reserv,System,Avbrott,Nod"
+            "\u{feff}Id;Status;Ersatt av;Rättar post;Rapporten gäller;Tidpunkt för händelsen;Enhet;Kategori;\
+             Allvarlighetsgrad;Beskrivning av händelsen;Konsekvens för patient eller vård;Vidtagen åtgärd;\
+             Rapporterad i ordinarie avvikelsesystem;Ärendenummer i avvikelsesystemet;Rapporterad av;\
+             Registrerad i Reserv;System;Avbrott;Nod"
                 .to_owned(),
             format!(
-                "{},Ersatt av rättelse,{},,Tillbud eller avvikelse som driftstoppet orsakat,2026-11-23 09:05,Medicin 3,\
-                 Läkemedel,Lindrig,\"Dos gavs sent, \"\"fel\"\" lista,\nrad två\",,,Nej,,Sjuksköterska Åsa,\
-                 2026-11-23 10:00,Lifecare SP,{},n1",
+                "{};Ersatt av rättelse;{};;Tillbud eller avvikelse som driftstoppet orsakat;2026-11-23 09:05;Medicin 3;\
+                 Läkemedel;Lindrig;\"Dos gavs sent, \"\"fel\"\" lista,\nrad två\";;;Nej;;Sjuksköterska Åsa;\
+                 2026-11-23 10:00;Lifecare SP;{};n1",
                 id(1),
                 id(2),
                 id(99)
             ),
             format!(
-                "{},Gällande,,{},Tillbud eller avvikelse som driftstoppet orsakat,2026-11-23 09:05,Medicin 3,\
-                 Läkemedel,Lindrig,\"'=HYPERLINK(\"\"x\"\")\",,,Nej,,Sjuksköterska Åsa,2026-11-23 10:00,Lifecare SP,{},n1",
+                "{};Gällande;;{};Tillbud eller avvikelse som driftstoppet orsakat;2026-11-23 09:05;Medicin 3;\
+                 Läkemedel;Lindrig;\"'=HYPERLINK(\"\"x\"\")\";;;Nej;;Sjuksköterska Åsa;2026-11-23 10:00;Lifecare SP;{};n1",
                 id(2),
                 id(1),
                 id(99)
@@ -386,9 +371,34 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&mut out, &list(), true).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("Id,Status,Superseded by,Corrects entry,The report concerns,"), "{text}");
-        assert!(text.contains(",Superseded by a correction,"));
-        assert!(text.contains(",A near miss or adverse event the outage caused,"));
+        assert!(text.starts_with("\u{feff}Id;Status;Superseded by;Corrects entry;The report concerns;"), "{text}");
+        assert!(text.contains(";Superseded by a correction;"));
+        assert!(text.contains(";A near miss or adverse event the outage caused;"));
+    }
+
+    #[test]
+    fn every_free_text_that_looks_like_a_formula_is_guarded() {
+        for bad in ["=1+1", "+46", "-2", "@SUM(A1)", "＝1+1", "\u{200b}=1+1", " =1"] {
+            let mut l = list();
+            l.reports.truncate(1);
+            let v = &mut l.reports[0];
+            v.unit_name = bad.into();
+            v.report.description = bad.into();
+            v.report.consequence = bad.into();
+            v.report.action_taken = bad.into();
+            v.report.external_reference = bad.into();
+            v.report.author_name = bad.into();
+            v.report.node = bad.into();
+            l.system_name = bad.into();
+            let mut out = Vec::new();
+            write_csv(&mut out, &l, false).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let row = text.split("\r\n").nth(1).unwrap();
+            let guarded = format!("'{bad}");
+            let hits = row.split(';').filter(|c| *c == guarded).count();
+            assert_eq!(hits, 8, "unit, description, consequence, action, reference, author, system, node: {row:?}");
+            assert!(!row.split(';').any(|c| c == bad), "{row:?}");
+        }
     }
 
     #[test]

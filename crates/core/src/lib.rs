@@ -10,6 +10,7 @@ pub mod backentry;
 pub mod catalogue;
 pub mod checklist;
 pub mod contacts;
+pub mod csv;
 mod datafile;
 pub mod deviation;
 pub mod directory;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::backentry::{EpisodeInput, ItemKind, Window};
+use crate::csv::{CsvWriter, Sink};
 use crate::ids::{EpisodeId, OrgId};
 use crate::payment::PaymentStart;
 use crate::worklist::{WorkLine, WorkState};
@@ -137,38 +138,51 @@ pub fn statistics(
     }
 }
 
-/// The statistics as CSV (RFC 4180, UTF-8), one row per municipality,
-/// category and code, then one `total` row per municipality.
+/// The header row of [`write_csv`].
+pub const CSV_HEADER: [&str; 13] = [
+    "municipality",
+    "category",
+    "code",
+    "contacts",
+    "enter",
+    "follow_up",
+    "needs_review",
+    "do_not_enter",
+    "done",
+    "skipped",
+    "open",
+    "notices",
+    "payable_days",
+];
+
+/// The statistics as CSV in the dialect of [`crate::csv`] (`;`, BOM, CRLF,
+/// text cells guarded), one row per municipality, category and code, then
+/// one `total` row per municipality. Appends to `out`.
 pub fn write_csv(s: &Statistics, out: &mut String) {
-    out.push_str(
-        "municipality,category,code,contacts,enter,follow_up,needs_review,do_not_enter,done,skipped,open,notices,payable_days\n",
-    );
+    let Ok(()) = write_rows(s, &mut CsvWriter::string(out));
+}
+
+fn write_rows<S: Sink>(s: &Statistics, w: &mut CsvWriter<S>) -> Result<(), S::Error> {
+    w.text_row(&CSV_HEADER)?;
     for r in &s.rows {
         let c = &r.counts;
-        let cat = match r.category {
+        let category = match r.category {
             Category::Message => "message",
             Category::Item => "item",
         };
-        out.push_str(&format!(
-            "{},{cat},{},{},{},{},{},{},{},{},{},,\n",
-            r.municipality,
-            r.code,
-            c.contacts,
-            c.enter,
-            c.follow_up,
-            c.needs_review,
-            c.do_not_enter,
-            c.done,
-            c.skipped,
-            c.open
-        ));
+        w.text(r.municipality.as_str())?.text(category)?.text(r.code)?;
+        for n in [c.contacts, c.enter, c.follow_up, c.needs_review, c.do_not_enter, c.done, c.skipped, c.open] {
+            w.number(n)?;
+        }
+        w.empty()?.empty()?.end_row()?;
     }
     for (m, t) in &s.municipalities {
-        out.push_str(&format!(
-            "{m},total,,{},,,,,{},{},{},{},{}\n",
-            t.contacts, t.done, t.skipped, t.open, t.notices, t.payable_days
-        ));
+        w.text(m.as_str())?.text("total")?.empty()?.number(t.contacts)?;
+        w.empty()?.empty()?.empty()?.empty()?;
+        w.number(t.done)?.number(t.skipped)?.number(t.open)?.number(t.notices)?.number(t.payable_days)?;
+        w.end_row()?;
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -251,8 +265,38 @@ mod tests {
         assert_eq!(total, tracked);
         let mut csv = String::new();
         write_csv(&s, &mut csv);
-        assert!(csv.starts_with("municipality,category,code,"));
-        assert!(csv.contains("sundsvall,message,admission,2,"));
-        assert!(csv.lines().all(|l| l.split(',').count() == 13), "{csv}");
+        assert!(csv.starts_with("\u{feff}municipality;category;code;"));
+        assert!(csv.contains("\r\nsundsvall;message;admission;2;"));
+        assert!(csv.ends_with("\r\n"));
+        assert!(csv.split("\r\n").filter(|l| !l.is_empty()).all(|l| l.split(';').count() == 13), "{csv}");
+    }
+
+    #[test]
+    fn codes_and_names_that_look_like_formulas_are_guarded_in_the_csv() {
+        let m = OrgId::parse("kommun-x").unwrap();
+        let codes = ["=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "＝1", "\u{200b}=1"];
+        let rows = codes
+            .iter()
+            .map(|code| Row {
+                municipality: m.clone(),
+                category: Category::Item,
+                code,
+                counts: Counts { contacts: 3, ..Counts::default() },
+            })
+            .collect();
+        let s = Statistics { rows, municipalities: BTreeMap::new() };
+        let mut csv = String::new();
+        write_csv(&s, &mut csv);
+        let lines: Vec<&str> = csv.split("\r\n").skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), codes.len());
+        for (line, code) in lines.iter().zip(codes) {
+            let cells: Vec<&str> = line.splitn(4, ';').collect();
+            let want = match code.contains('"') {
+                true => format!("\"'{}\"", code.replace('"', "\"\"")),
+                false => format!("'{code}"),
+            };
+            assert_eq!(cells[2], want, "{line}");
+            assert!(cells[3].starts_with("3;"), "numbers are not guarded: {line}");
+        }
     }
 }

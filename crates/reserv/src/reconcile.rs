@@ -12,6 +12,7 @@ use serde::Deserialize;
 use reserv_core::backentry::{
     self, Decision, EpisodeInput, Item, ItemCode, ItemKind, Outcome, Policy, SipDecision, SipInput, SipState, Window,
 };
+use reserv_core::csv::{CsvWriter, Io};
 use reserv_core::handover::Party;
 use reserv_core::time::format_local;
 use reserv_print::{Block, Column, Document};
@@ -63,10 +64,6 @@ pub fn write_json(policy: &Policy, out: &Output, w: &mut impl Write) -> std::io:
     writeln!(w)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 fn key<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
@@ -90,7 +87,7 @@ fn rows(
     rule: Option<&str>,
     o: &Outcome,
     items: &[Item],
-    w: &mut impl Write,
+    w: &mut CsvWriter<Io<impl Write>>,
 ) -> std::io::Result<()> {
     let (outcome, reason) = outcome(o);
     if items.is_empty() {
@@ -105,7 +102,7 @@ fn rows(
             String::new(),
             reason,
         ];
-        return writeln!(w, "{}", cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        return w.text_row(&cells);
     }
     for item in items {
         let values: Vec<String> = item.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -120,18 +117,21 @@ fn rows(
             values.join("; "),
             item.cite.clone(),
         ];
-        writeln!(w, "{}", cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","))?;
+        w.text_row(&cells)?;
     }
     Ok(())
 }
 
+/// The CSV output in the dialect of `reserv_core::csv` (`;`, UTF-8 with a
+/// byte-order mark, CRLF, RFC 4180 quoting, formulas guarded with `'`).
 pub fn write_csv(out: &Output, w: &mut impl Write) -> std::io::Result<()> {
-    writeln!(w, "subject,id,party,outcome,rule,kind,item,values,reason_or_cite")?;
+    let mut csv = CsvWriter::io(w)?;
+    csv.text_row(&["subject", "id", "party", "outcome", "rule", "kind", "item", "values", "reason_or_cite"])?;
     for d in &out.decisions {
-        rows("episode", d.episode.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, w)?;
+        rows("episode", d.episode.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
     }
     for d in &out.sip_decisions {
-        rows("sip", d.sip.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, w)?;
+        rows("sip", d.sip.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
     }
     Ok(())
 }
@@ -407,11 +407,52 @@ pub fn write_pdf(
 mod tests {
     use super::*;
 
+    use reserv_core::backentry::check_policy;
+
+    const POLICY: &str = include_str!("../../../data/policies/lifecare-sp-vasternorrland-2025.toml");
+    const INPUT: &str = include_str!("../../../docs/examples/reconcile-input.json");
+
+    fn csv(out: &Output) -> String {
+        let mut w = Vec::new();
+        write_csv(out, &mut w).unwrap();
+        String::from_utf8(w).unwrap()
+    }
+
     #[test]
-    fn csv_quotes_what_needs_quoting() {
-        assert_eq!(csv_field("enkel"), "enkel");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("”citat” och \"mer\""), "\"”citat” och \"\"mer\"\"\"");
+    fn csv_is_the_spreadsheet_dialect() {
+        let p = check_policy("p.toml", POLICY).unwrap();
+        let out = run(&p, &parse_input("in.json", INPUT).unwrap());
+        let text = csv(&out);
+        assert!(text.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
+        assert!(text.ends_with("\r\n"));
+        assert!(text.contains(";discharge_notice;discharged_at=2025-11-03 16:30;"), "{text}");
+        // Every record has nine cells (no quoted cell in this input holds a separator).
+        for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.split(';').count() >= 9, "{line}");
+        }
+    }
+
+    #[test]
+    fn cites_and_reasons_that_look_like_formulas_are_guarded() {
+        let p = check_policy("p.toml", POLICY).unwrap();
+        let mut out = run(&p, &parse_input("in.json", INPUT).unwrap());
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "＝1", "\u{200b}=1"] {
+            for d in &mut out.decisions {
+                for item in &mut d.items {
+                    item.cite = bad.to_owned();
+                }
+                if let Outcome::NothingToEnter { reason } = &mut d.outcome {
+                    *reason = bad.to_owned();
+                }
+            }
+            let text = csv(&out);
+            let guarded = format!("'{bad}");
+            let rows: Vec<&str> = text.split("\r\n").skip(1).filter(|l| !l.is_empty()).collect();
+            assert!(!rows.is_empty());
+            for row in rows.iter().filter(|r| r.starts_with("episode;")) {
+                assert_eq!(row.rsplit(';').next(), Some(guarded.as_str()), "{row}");
+            }
+        }
     }
 
     #[test]

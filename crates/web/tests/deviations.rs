@@ -248,19 +248,19 @@ async fn the_csv_export_has_one_row_per_report_with_superseded_ones_marked() {
     let disposition = r.header("content-disposition").unwrap();
     assert!(disposition.starts_with("attachment; filename=\"avvikelser-lifecare-sp-"), "{disposition}");
     let csv = &r.body;
-    assert!(csv.starts_with("Id,Status,Ersatt av,Rättar post,Rapporten gäller,Tidpunkt för händelsen,Enhet,"), "{csv}");
+    assert!(csv.starts_with("\u{feff}Id;Status;Ersatt av;Rättar post;Rapporten gäller;Tidpunkt för händelsen;Enhet;"), "{csv}");
     assert!(csv.ends_with("\r\n"));
     // Four records: the header and three reports (one field spans two lines inside its quotes).
     let records = csv.split("\r\n").filter(|l| !l.is_empty()).count();
     assert_eq!(records, 4, "{csv}");
     let first_id = first["id"].as_str().unwrap();
     let second_id = second["id"].as_str().unwrap();
-    assert!(csv.contains(&format!("{first_id},Ersatt av rättelse,{second_id},,")), "{csv}");
-    assert!(csv.contains(&format!("{second_id},Gällande,,{first_id},")), "{csv}");
-    assert!(csv.contains(",\"Fel dos, \"\"dubbel\"\" –\nupptäcktes vid kvällsrundan\","), "quoted per RFC 4180: {csv}");
-    assert!(csv.contains(",'=Rättad beskrivning,"), "a formula is neutralised: {csv}");
-    assert!(csv.contains(",Själva driftstoppet (haveriet),"), "{csv}");
-    assert!(csv.contains(",Ja,AV-2026-0042,Demo Sjuksköterska,"), "{csv}");
+    assert!(csv.contains(&format!("{first_id};Ersatt av rättelse;{second_id};;")), "{csv}");
+    assert!(csv.contains(&format!("{second_id};Gällande;;{first_id};")), "{csv}");
+    assert!(csv.contains(";\"Fel dos, \"\"dubbel\"\" –\nupptäcktes vid kvällsrundan\";"), "quoted per RFC 4180: {csv}");
+    assert!(csv.contains(";'=Rättad beskrivning;"), "a formula is neutralised: {csv}");
+    assert!(csv.contains(";Själva driftstoppet (haveriet);"), "{csv}");
+    assert!(csv.contains(";Ja;AV-2026-0042;Demo Sjuksköterska;"), "{csv}");
     // English on request.
     let en = t
         .request(
@@ -270,7 +270,7 @@ async fn the_csv_export_has_one_row_per_report_with_superseded_ones_marked() {
             b"",
         )
         .await;
-    assert!(en.body.starts_with("Id,Status,Superseded by,Corrects entry,The report concerns,"), "{}", en.body);
+    assert!(en.body.starts_with("\u{feff}Id;Status;Superseded by;Corrects entry;The report concerns;"), "{}", en.body);
     // The same export from the page, for a logged-in browser.
     let cookies = t.browser_login("demo-clinician").await;
     let page_csv = t.page(&format!("/outages/{outage}/deviations.csv"), &cookies).await;

@@ -475,6 +475,68 @@ test('registering an episode: wrong check digit (422), then a reserve number', {
   }
 });
 
+test('no default that can be wrong about a patient: required choices start empty, the call form suggests only this patient\'s parties', { timeout: h.TEST_TIMEOUT_MS }, async () => {
+  const context = await h.newContext(browser, server.url, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await h.login(page, 'demo-clinician');
+
+    // The registration form: home municipality and primary care start on
+    // "Välj …", and the municipalities are in Swedish order (Å, Ä, Ö last).
+    await page.goto('/episodes/new');
+    const reg = page.locator('form[method="post"][action="/episodes"]');
+    assert.equal(await reg.getByLabel('Hemkommun').inputValue(), '', 'the municipality starts empty');
+    assert.equal(await reg.getByLabel('Hälsocentral').inputValue(), '', 'the primary-care centre starts empty');
+    assert.equal(await reg.getByLabel('Hemkommun').getAttribute('required'), '', 'the municipality is required');
+    const names = (await reg.locator('select[name="municipality"] option').allInnerTexts()).map((t) => t.trim()).slice(1);
+    const sorted = [...names].sort((a, b) => a.localeCompare(b, 'sv'));
+    assert.deepEqual(names, sorted, `municipalities in Swedish order: ${names.join(', ')}`);
+
+    async function register(number, municipality, primaryCare) {
+      await page.goto('/episodes/new');
+      const f = page.locator('form[method="post"][action="/episodes"]');
+      await f.getByLabel('Personnummer eller samordningsnummer').fill(number);
+      await f.getByLabel('Reservnummer (identiteten är okänd)').check();
+      await f.getByLabel('Hemkommun').selectOption(municipality);
+      await f.getByLabel('Hälsocentral').selectOption(primaryCare);
+      await f.getByLabel('Inskriven').fill(h.minutesFromNow(-20));
+      const r = await submitWithEnter(page, f.getByRole('button', { name: 'Registrera vårdtillfälle' }), '/episodes');
+      assert.equal(r.status(), 303, `register ${number}`);
+      return episodeIdFromUrl(page.url());
+    }
+    const timra = await register('RES-E2E-2', 'kommun-timra', 'rvn-hc-timra');
+    const sundsvall = await register('RES-E2E-3', 'kommun-sundsvall', 'rvn-hc-sundsvall-centrum');
+
+    // Timrå's patient: a call to Timrå's needs assessor.
+    await page.goto(`/episodes/${timra}`);
+    const form = page.locator('form#entry-form');
+    assert.equal(await form.locator('input[name="direction"]:checked').count(), 0, '"Lämnade / Tog emot" starts unchosen');
+    const r = await logCall(page, timra, {
+      org: 'kommun-timra',
+      name: 'E2E Handläggare Timrå',
+      role: 'biståndshandläggare',
+      direction: 'given',
+      messages: ['admission'],
+    });
+    assert.equal(r.status(), 303);
+
+    // Then Sundsvall's patient, in the same browser: nothing of Timrå's call.
+    await page.goto(`/episodes/${sundsvall}`);
+    const org = await form.locator('select[name="counterpart_org"]').inputValue();
+    assert.notEqual(org, 'kommun-timra', 'Timrå is not suggested for a Sundsvall patient');
+    assert.ok(['', 'kommun-sundsvall', 'rvn-hc-sundsvall-centrum'].includes(org), `only this patient's parties or none, got "${org}"`);
+    assert.equal(await form.locator('input[name="counterpart_name"]').inputValue(), '', 'no person carried over');
+    assert.equal(await form.locator('input[name="direction"]:checked').count(), 0, 'no direction carried over');
+
+    // Back to Timrå's patient: remembered for this patient.
+    await page.goto(`/episodes/${timra}`);
+    assert.equal(await form.locator('select[name="counterpart_org"]').inputValue(), 'kommun-timra');
+    assert.equal(await form.locator('input[name="counterpart_name"]').inputValue(), 'E2E Handläggare Timrå');
+  } finally {
+    await context.close();
+  }
+});
+
 test('chain of care: IT sees nothing, the municipality sees its resident', { timeout: h.TEST_TIMEOUT_MS }, async () => {
   const itContext = await h.newContext(browser, server.url);
   const kommunContext = await h.newContext(browser, server.url);
@@ -635,6 +697,8 @@ for (const lang of ['sv', 'en']) {
         await page.goto('/episodes/new');
         const f = page.locator('form[method="post"][action="/episodes"]');
         await f.locator('[name="patient_id"]').fill(WRONG_CHECK_DIGIT);
+        await f.locator('[name="municipality"]').selectOption('kommun-timra');
+        await f.locator('[name="primary_care"]').selectOption('rvn-hc-timra');
         await f.locator('[name="admitted_at"]').fill(h.minutesFromNow(-30));
         const r = await h.submitForm(page, f.locator('[type="submit"]'), '/episodes');
         assert.equal(r.status(), 422);
@@ -644,6 +708,7 @@ for (const lang of ['sv', 'en']) {
         const id = ids[PATIENT_COMPLETE];
         await page.goto(`/episodes/${id}`);
         const f = page.locator('form#entry-form');
+        await f.locator('[name="counterpart_org"]').selectOption('kommun-timra');
         await f.locator('[name="counterpart_name"]').fill('E2E a11y');
         await f.locator('input[name="direction"][value="given"]').check();
         await uncheckAllMessages(f);

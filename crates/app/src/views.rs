@@ -8,9 +8,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use reserv_core::access::Permissions;
-use reserv_core::ids::OutageId;
+use reserv_core::contacts::swedish_order_key;
+use reserv_core::ids::{EpisodeId, OutageId};
+use reserv_core::org::{OrgKind, Organisation};
 use reserv_core::routine::RoutineSet;
+use reserv_core::suggest::{Suggestion, suggested_counterpart};
 
+use crate::episodes::EpisodeView;
 use crate::notifications::MessageView;
 use crate::outages::OutageView;
 use crate::worklists::BackEntryReport;
@@ -58,6 +62,59 @@ impl App {
             routines: self.routines(),
             backentry,
             messages,
+        })
+    }
+}
+
+/// Everything the episode's page shows: the episode with its log and gaps,
+/// the counterpart its call form suggests (this patient's own record only),
+/// and the organisations to choose from, in Swedish order.
+#[derive(Debug, Clone)]
+pub struct EpisodePage {
+    pub view: EpisodeView,
+    pub suggested: Option<Suggestion>,
+    pub organisations: Vec<Organisation>,
+}
+
+/// What the registration form offers a ward: its own organisation and the
+/// organisations a patient's episode names, each list in Swedish order.
+#[derive(Debug, Clone)]
+pub struct RegistrationChoices {
+    pub ward: Organisation,
+    pub municipalities: Vec<Organisation>,
+    pub primary_care: Vec<Organisation>,
+    pub outpatient_psychiatry: Vec<Organisation>,
+}
+
+/// Organisations sorted as a Swedish reader expects (Å, Ä, Ö last).
+fn in_swedish_order(mut orgs: Vec<Organisation>) -> Vec<Organisation> {
+    orgs.sort_by(|a, b| swedish_order_key(&a.name).cmp(&swedish_order_key(&b.name)).then(a.id.cmp(&b.id)));
+    orgs
+}
+
+impl App {
+    /// An episode's page for a logged-in person (an audited read, as
+    /// [`App::episode`]).
+    pub async fn episode_page(&self, p: &Principal, id: EpisodeId) -> Result<EpisodePage, AppError> {
+        let view = self.episode(p, id).await?;
+        let log: Vec<_> = view.entries.iter().map(|e| e.entry.clone()).collect();
+        let suggested = suggested_counterpart(&view.episode.facts, &log, &view.gaps, &p.user.org);
+        let organisations = in_swedish_order(self.store.organisations().await?);
+        Ok(EpisodePage { view, suggested, organisations })
+    }
+
+    /// The choices of the registration form; only a ward registers episodes.
+    pub async fn registration_choices(&self, p: &Principal) -> Result<RegistrationChoices, AppError> {
+        let orgs = self.store.organisations().await?;
+        let ward = orgs.iter().find(|o| o.id == p.user.org && o.kind == OrgKind::Ward).cloned();
+        let Some(ward) = ward else { return Err(AppError::Forbidden) };
+        let orgs = in_swedish_order(orgs);
+        let of = |k: OrgKind| orgs.iter().filter(|o| o.kind == k).cloned().collect::<Vec<_>>();
+        Ok(RegistrationChoices {
+            ward,
+            municipalities: of(OrgKind::Municipality),
+            primary_care: of(OrgKind::PrimaryCareCentre),
+            outpatient_psychiatry: of(OrgKind::OutpatientPsychiatry),
         })
     }
 }

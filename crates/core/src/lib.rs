@@ -27,6 +27,7 @@ pub mod payment;
 pub mod routine;
 pub mod statistics;
 pub mod subscription;
+pub mod suggest;
 pub mod time;
 pub mod worklist;
 

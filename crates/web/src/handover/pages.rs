@@ -11,12 +11,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use serde::Deserialize;
 
 use reserv_app::AppError;
 use reserv_app::episodes::{EntryInput, EpisodeView, RegisterInput, UpdateInput};
+use reserv_app::views::EpisodePage as EpisodePageView;
 use reserv_core::episode::Channel;
 use reserv_core::handover::{Direction, Gap, MessageType};
 use reserv_core::identity::PatientIdKind;
@@ -25,14 +25,11 @@ use reserv_core::org::{OrgKind, Organisation, WardType};
 use reserv_core::time::{format_input, format_local};
 
 use crate::AppState;
-use crate::kit::ctx::{Ctx, cookie, set_cookie};
+use crate::kit::ctx::Ctx;
 use crate::kit::i18n::{Lang, channel_label, message_label, party_label};
 use crate::kit::paging::Paging;
 use crate::kit::respond::{fail, render, see_other};
 use crate::kit::view::{FormError, Layout};
-
-/// Remembers the last counterpart between calls (organisation, name, role).
-const LAST_COUNTERPART_COOKIE: &str = "reserv_last_counterpart";
 
 fn message_key(m: MessageType) -> String {
     serde_json::to_value(m).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -203,14 +200,13 @@ async fn register_page(
     f: RegisterForm,
     errors: Vec<FormError>,
 ) -> Response {
-    let ward = user_org(st, ctx).await;
-    let Some(ward) = ward.filter(|o| o.kind == OrgKind::Ward) else { return fail(ctx, AppError::Forbidden) };
-    let orgs = match st.app.organisations().await {
-        Ok(o) => o,
+    let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
+    let choices = match st.app.registration_choices(p).await {
+        Ok(c) => c,
         Err(e) => return fail(ctx, e),
     };
-    let of = |k: OrgKind| -> Vec<(String, String)> {
-        orgs.iter().filter(|o| o.kind == k).map(|o| (o.id.to_string(), o.name.clone())).collect()
+    let of = |list: &[Organisation]| -> Vec<(String, String)> {
+        list.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
     };
     let form = RegisterFormView {
         patient_id: f.patient_id,
@@ -226,10 +222,10 @@ async fn register_page(
         l: Layout::new(ctx, &st.app).await,
         errors,
         form,
-        psychiatric: ward.ward_type == Some(WardType::Psychiatric),
-        municipalities: of(OrgKind::Municipality),
-        primary_care: of(OrgKind::PrimaryCareCentre),
-        outpatient_psychiatry: of(OrgKind::OutpatientPsychiatry),
+        psychiatric: choices.ward.ward_type == Some(WardType::Psychiatric),
+        municipalities: of(&choices.municipalities),
+        primary_care: of(&choices.primary_care),
+        outpatient_psychiatry: of(&choices.outpatient_psychiatry),
     };
     render(status, &page)
 }
@@ -419,20 +415,11 @@ pub struct CorrectQuery {
     correct: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-struct LastCounterpart {
-    org: String,
-    name: String,
-    role: String,
-}
-
-fn default_form(
-    st: &AppState,
-    ctx: &Ctx,
-    v: &EpisodeView,
-    correct: Option<&str>,
-    headers: &axum::http::HeaderMap,
-) -> EntryFormView {
+/// The call form as it opens: a correction pre-filled from the entry it
+/// corrects; else the time now, the counterpart the service suggests from
+/// this patient's own record (or none: "Välj …"), and no direction chosen.
+fn default_form(st: &AppState, page: &EpisodePageView, correct: Option<&str>) -> EntryFormView {
+    let v = &page.view;
     if let Some(c) = correct
         && let Some(x) = v.entries.iter().find(|x| x.entry.id.to_string() == c)
     {
@@ -455,24 +442,13 @@ fn default_form(
             messages: en.messages.iter().map(|m| message_key(*m)).collect(),
         };
     }
-    let last: LastCounterpart = cookie(headers, LAST_COUNTERPART_COOKIE)
-        .and_then(|raw| serde_urlencoded::from_str(raw).ok())
-        .unwrap_or_default();
-    // Without a remembered counterpart, default to the first party still missing something.
-    let viewer = ctx.principal.as_ref().map(|p| p.user.org.clone());
-    let fallback = v
-        .gaps
-        .iter()
-        .filter_map(|g| v.episode.facts.org_of(g.to))
-        .find(|o| Some(*o) != viewer.as_ref())
-        .map(|o| o.to_string())
-        .unwrap_or_default();
+    let s = page.suggested.as_ref();
     EntryFormView {
         at: format_input(st.app.now()),
-        counterpart_org: if OrgId::parse(&last.org).is_ok() { last.org } else { fallback },
-        counterpart_name: last.name,
-        counterpart_role: last.role,
-        direction: "given".into(),
+        counterpart_org: s.map(|s| s.org.to_string()).unwrap_or_default(),
+        counterpart_name: s.map(|s| s.name.clone()).unwrap_or_default(),
+        counterpart_role: s.map(|s| s.role.clone()).unwrap_or_default(),
+        direction: String::new(),
         channel: "phone".into(),
         ..Default::default()
     }
@@ -487,30 +463,32 @@ async fn episode_page(
     errors: Vec<FormError>,
     form: Option<EntryFormView>,
     correct: Option<&str>,
-    headers: &axum::http::HeaderMap,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let eid: EpisodeId = match crate::kit::respond::parse_id(id) {
         Ok(x) => x,
         Err(e) => return fail(ctx, e),
     };
-    let (v, orgs) = match (st.app.episode(p, eid).await, st.app.organisations().await) {
-        (Ok(v), Ok(o)) => (v, o),
-        (Err(e), _) | (_, Err(e)) => return fail(ctx, e),
+    let page = match st.app.episode_page(p, eid).await {
+        Ok(page) => page,
+        Err(e) => return fail(ctx, e),
     };
-    let n = names(&orgs);
+    let orgs = &page.organisations;
+    let n = names(orgs);
     let lang = ctx.lang;
-    let form = form.unwrap_or_else(|| default_form(st, ctx, &v, correct, headers));
-    // The episode's parties first, then every other organisation.
+    let form = form.unwrap_or_else(|| default_form(st, &page, correct));
+    let v = &page.view;
+    // The episode's parties first (named first, so typing a name finds the
+    // patient's own organisation), then every other one in Swedish order.
     let facts = &v.episode.facts;
     let mut options: Vec<(String, String)> = facts
         .parties()
         .into_iter()
         .filter_map(|party| {
-            facts.org_of(party).map(|o| (o.to_string(), format!("{}: {}", party_label(lang, party), name_of(&n, o))))
+            facts.org_of(party).map(|o| (o.to_string(), format!("{} ({})", name_of(&n, o), party_label(lang, party))))
         })
         .collect();
-    for o in &orgs {
+    for o in orgs {
         if !options.iter().any(|(id, _)| id == o.id.as_str()) {
             options.push((o.id.to_string(), o.name.clone()));
         }
@@ -526,11 +504,11 @@ async fn episode_page(
     let page = EpisodePage {
         l: Layout::new(ctx, &st.app).await,
         errors,
-        e: facts_view(lang, &v, &n),
+        e: facts_view(lang, v, &n),
         episode_id: v.episode.id.to_string(),
         gaps: v.gaps.iter().map(|g| gap_row(lang, g, String::new(), String::new())).collect(),
         warnings: v.discharge_warnings.iter().map(|g| gap_row(lang, g, String::new(), String::new())).collect(),
-        entries: entry_rows(lang, &v, &n, &p.user.org),
+        entries: entry_rows(lang, v, &n, &p.user.org),
         print: false,
         is_ward: facts.ward == p.user.org,
         form,
@@ -556,9 +534,8 @@ pub async fn episode(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<CorrectQuery>,
-    headers: axum::http::HeaderMap,
 ) -> Response {
-    episode_page(&st, &ctx, &id, StatusCode::OK, vec![], None, q.correct.as_deref(), &headers).await
+    episode_page(&st, &ctx, &id, StatusCode::OK, vec![], None, q.correct.as_deref()).await
 }
 
 pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -593,13 +570,7 @@ fn field(pairs: &[(String, String)], name: &str) -> String {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
-pub async fn log_call(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn log_call(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let eid: EpisodeId = match crate::kit::respond::parse_id(&id) {
         Ok(x) => x,
@@ -630,22 +601,11 @@ pub async fn log_call(
         supersedes: Some(form.supersedes.clone()),
     };
     match st.app.log_call(p, eid, input).await {
-        Ok(_) => {
-            let last = serde_urlencoded::to_string([
-                ("org", form.counterpart_org.as_str()),
-                ("name", form.counterpart_name.as_str()),
-                ("role", form.counterpart_role.as_str()),
-            ])
-            .unwrap_or_default();
-            let mut r = see_other(&format!("/episodes/{id}#h-log"));
-            r.headers_mut()
-                .append(SET_COOKIE, set_cookie(LAST_COUNTERPART_COOKIE, &last, Some(12 * 3600), st.secure_cookies));
-            r
-        }
+        Ok(_) => see_other(&format!("/episodes/{id}#h-log")),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];
             let status = crate::kit::respond::status_of(&e);
-            episode_page(&st, &ctx, &id, status, errs, Some(form), None, &headers).await
+            episode_page(&st, &ctx, &id, status, errs, Some(form), None).await
         }
         Err(e) => fail(&ctx, e),
     }
@@ -663,7 +623,6 @@ pub async fn update(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
     Form(f): Form<UpdateForm>,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
@@ -681,7 +640,7 @@ pub async fn update(
         Ok(_) => see_other(&format!("/episodes/{id}")),
         Err(e @ AppError::Invalid(_)) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];
-            episode_page(&st, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, errs, None, None, &headers).await
+            episode_page(&st, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, errs, None, None).await
         }
         Err(e) => fail(&ctx, e),
     }

@@ -221,7 +221,7 @@ async fn outage_spans(store: &dyn Store) {
     let d = |n: i64| h(24 * 100 + n);
     let (past, open, upcoming, amended) =
         (OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()), OutageId(Uuid::now_v7()));
-    let mut t = vec![Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut t = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     append(store, &mut t[0], event(past, 0, declared(d(0), OutageKind::Unplanned, false)), "outage.declared")
         .await
         .unwrap();

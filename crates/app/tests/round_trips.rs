@@ -333,7 +333,8 @@ async fn logging_a_call_makes_at_most_four_store_calls_and_scans_nothing() {
     let calls = store.take();
     assert!(calls.len() <= 4 && calls.iter().all(|c| !SCANS.contains(c)), "correcting a call: {calls:?}");
     assert_eq!(fixed.entries.len(), 2);
-    assert_eq!(fixed.entries.iter().find(|x| x.entry.id == entry.id).unwrap().superseded_by.is_some(), true);
+    let old = fixed.entries.iter().find(|x| x.entry.id == entry.id).unwrap();
+    assert!(old.superseded_by.is_some(), "the answer shows the correction");
     let again = app.log_call(&ward, episode, call("2026-11-23 09:51", Some(entry.id))).await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
 

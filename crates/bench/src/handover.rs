@@ -32,7 +32,7 @@ use crate::{
 };
 
 /// The ward's account in the demo data, and its partners.
-const WARD_USER: &str = "demo-clinician";
+pub(crate) const WARD_USER: &str = "demo-clinician";
 const MUNICIPALITY: &str = "kommun-timra";
 const PRIMARY_CARE: &str = "rvn-hc-timra";
 /// Requests before the timed ones of each ward-view page.
@@ -41,7 +41,7 @@ const PAGE_WARMUP: usize = 2;
 const SETUP_ATTEMPTS: usize = 3;
 
 /// The calls that are logged, in turn: (direction, counterpart, messages).
-const CALLS: [(&str, &str, &[&str]); 5] = [
+pub(crate) const CALLS: [(&str, &str, &[&str]); 5] = [
     ("given", MUNICIPALITY, &["admission"]),
     ("given", PRIMARY_CARE, &["admission"]),
     ("given", MUNICIPALITY, &["estimated_discharge_date", "planning_information"]),
@@ -82,7 +82,7 @@ fn register_body(i: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-fn entry_body(variant: usize) -> Vec<u8> {
+pub(crate) fn entry_body(variant: usize) -> Vec<u8> {
     let (direction, org, messages) = CALLS[variant % CALLS.len()];
     serde_json::json!({
         "counterpart_name": "Bench Person",
@@ -95,11 +95,11 @@ fn entry_body(variant: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-fn post(conn: &HttpConn, auth: &str, path: &str, body: &[u8]) -> Vec<u8> {
+pub(crate) fn post(conn: &HttpConn, auth: &str, path: &str, body: &[u8]) -> Vec<u8> {
     conn.build("POST", path, &[("Authorization", auth), ("Content-Type", "application/json")], body)
 }
 
-fn get(conn: &HttpConn, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn get(conn: &HttpConn, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
     conn.build("GET", path, headers, b"")
 }
 
@@ -110,17 +110,17 @@ fn get(conn: &HttpConn, path: &str, headers: &[(&str, &str)]) -> Vec<u8> {
 pub(crate) struct Batch {
     n: usize,
     elapsed: Duration,
-    failures: u64,
+    pub(crate) failures: u64,
     lat: Latency,
     samples: Vec<String>,
 }
 
 impl Batch {
-    fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         self.n as f64 / self.elapsed.as_secs_f64()
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "{} in {:.1} s = {:.0}/s, latency p50 / p99 / max {:.1} / {:.1} / {:.1} ms, {} failed",
             self.n,
@@ -138,7 +138,7 @@ impl Batch {
 /// the next job as soon as it has its answer. A job is retried on transport
 /// errors; a status other than `expect` is a failure. `keep` picks what to
 /// keep of an answer (the body is dropped). Results are in job order.
-async fn run_jobs<T: Send + 'static>(
+pub(crate) async fn run_jobs<T: Send + 'static>(
     addr: std::net::SocketAddr,
     clients: usize,
     jobs: Vec<Vec<u8>>,
@@ -219,7 +219,7 @@ fn episode_id(resp: &HttpResponse) -> Option<String> {
 }
 
 /// Registers `n` episodes as the ward; their ids.
-async fn register_episodes(
+pub(crate) async fn register_episodes(
     addr: std::net::SocketAddr,
     auth: &str,
     clients: usize,
@@ -303,17 +303,17 @@ struct WardResult {
 }
 
 /// Sequential timings of one page.
-struct Page {
-    label: String,
+pub(crate) struct Page {
+    pub(crate) label: String,
     /// Why the page was not measured.
-    skipped: Option<String>,
+    pub(crate) skipped: Option<String>,
     /// Milliseconds to the whole response / to its head.
-    total_ms: Vec<f64>,
-    head_ms: Vec<f64>,
-    bytes: usize,
+    pub(crate) total_ms: Vec<f64>,
+    pub(crate) head_ms: Vec<f64>,
+    pub(crate) bytes: usize,
     /// Server CPU seconds over the timed requests.
-    server_cpu: Option<f64>,
-    non200: std::collections::BTreeMap<u16, u64>,
+    pub(crate) server_cpu: Option<f64>,
+    pub(crate) non200: std::collections::BTreeMap<u16, u64>,
 }
 
 /// CPU seconds used while the ward view was timed.
@@ -498,7 +498,7 @@ impl Page {
 }
 
 /// `PAGE_WARMUP` requests, then `n` timed ones, one at a time.
-async fn time_page(conn: &mut HttpConn, server_pid: u32, label: &str, req: &[u8], n: usize) -> Page {
+pub(crate) async fn time_page(conn: &mut HttpConn, server_pid: u32, label: &str, req: &[u8], n: usize) -> Page {
     let mut page = Page::skipped(label, String::new());
     page.skipped = None;
     for _ in 0..PAGE_WARMUP {

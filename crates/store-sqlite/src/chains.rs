@@ -1,11 +1,18 @@
 //! Append-only chains: work on back-entry items (`worklist_events`,
 //! migration 003) and checklist ticks (`checklist_ticks`, migration 005).
-//! Each change names the change it follows (`after_id`, migration 008); the
-//! schema lets an item have one first change and a change one successor, so
-//! two writers that saw the same state cannot both append, in any process.
-//! The check against the latest change inside the write transaction gives
-//! the same answer earlier, with a clearer message, and also refuses an
-//! `after` that names no change of this item.
+//!
+//! A writer names the latest change it saw (`after`, latest by time then id,
+//! as the service folds them); inside the write transaction that is checked
+//! against the stored latest, and a stale one is a `Conflict`. The schema
+//! (migration 008) holds the same rule for any number of processes: every
+//! row records the row it was appended after (`after_id`, the current end
+//! of the item's chain, NULL for the first), and unique indexes allow an
+//! item one first row and a row one successor. Two writers that passed the
+//! check on the same state therefore cannot both append, even on a backend
+//! whose transactions would let both checks pass. The chain end is found by
+//! structure (the row without a successor), not by time, so a change
+//! stamped earlier than its predecessor (clocks of two nodes) never leaves
+//! an item stuck.
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
@@ -45,6 +52,11 @@ fn check_latest(
     Ok(())
 }
 
+/// The end of an item's chain: the row no other row was appended after.
+fn chain_end(c: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Option<String>, StoreError> {
+    c.prepare_cached(sql).map_err(map_err)?.query_row(args, |r| r.get(0)).optional().map_err(map_err)
+}
+
 pub(crate) struct NewWork {
     event: WorkEvent,
     data: String,
@@ -69,11 +81,17 @@ pub(crate) fn append_work(
         after,
         &what,
     )?;
+    let end = chain_end(
+        c,
+        "SELECT id FROM worklist_events w WHERE outage_id = ?1 AND item_key = ?2
+         AND NOT EXISTS (SELECT 1 FROM worklist_events n WHERE n.after_id = w.id)",
+        params![outage, key],
+    )?;
     c.prepare_cached(
         "INSERT INTO worklist_events (id, outage_id, item_key, at, event, after_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .map_err(map_err)?
-    .execute(params![n.event.id.to_string(), outage, key, micros(n.event.at), n.data, after.map(|a| a.to_string())])
+    .execute(params![n.event.id.to_string(), outage, key, micros(n.event.at), n.data, end])
     .map_err(|e| lost_race(e, &what))?;
     insert_audit(c, audit)
 }
@@ -118,12 +136,18 @@ pub(crate) fn append_tick(
         after,
         &what,
     )?;
+    let end = chain_end(
+        c,
+        "SELECT id FROM checklist_ticks t WHERE outage_id = ?1 AND user_id = ?2 AND step_id = ?3
+         AND NOT EXISTS (SELECT 1 FROM checklist_ticks n WHERE n.after_id = t.id)",
+        params![outage, user, t.step],
+    )?;
     c.prepare_cached(
         "INSERT INTO checklist_ticks (id, outage_id, user_id, step_id, at, tick, after_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .map_err(map_err)?
-    .execute(params![t.id.to_string(), outage, user, t.step, micros(t.at), n.data, after.map(|a| a.to_string())])
+    .execute(params![t.id.to_string(), outage, user, t.step, micros(t.at), n.data, end])
     .map_err(|e| lost_race(e, &what))?;
     insert_audit(c, audit)
 }

@@ -440,9 +440,21 @@ async fn worklist_work(store: &dyn Store) {
         .append_work_event(ev(3, WorkChange::Reopened { reason: "x".into() }), Some(assigned.id), audit("w"))
         .await;
     assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    // A change stamped earlier than the one it follows (the clocks of two
+    // nodes) leaves the item workable: the latest by time is still the one
+    // a writer names.
+    let other_item = ItemKey { n: 1, ..key };
+    let on = |mins: i64| WorkEvent { key: other_item, ..ev(mins, WorkChange::Done { note: String::new() }) };
+    let (a, b, c) = (on(10), on(9), on(11));
+    store.append_work_event(a.clone(), None, audit("worklist.done")).await.unwrap();
+    store.append_work_event(b.clone(), Some(a.id), audit("worklist.done")).await.unwrap();
+    store.append_work_event(c.clone(), Some(a.id), audit("worklist.done")).await.unwrap();
     let other = OutageId(Uuid::now_v7());
     assert!(store.work_events(other).await.unwrap().is_empty());
-    assert_eq!(store.work_events(outage).await.unwrap(), vec![assigned, done], "round-trip, in time order");
+    let got = store.work_events(outage).await.unwrap();
+    let of = |k: ItemKey| got.iter().filter(|e| e.key == k).cloned().collect::<Vec<_>>();
+    assert_eq!(of(key), vec![assigned, done], "round-trip, in time order");
+    assert_eq!(of(other_item), vec![b, a, c], "in time order");
 }
 
 async fn deviation_reports(store: &dyn Store) {

@@ -146,6 +146,7 @@ impl Approval {
 
 /// One instruction of a routine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// Stable id, unique across the set (checklist ticks refer to it).
     pub id: String,

@@ -75,6 +75,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::api::messages))
         .routes(routes!(notifications::api::acknowledge))
         .routes(routes!(notifications::api::requeue))
+        .routes(routes!(routines::api::routines))
+        .routes(routes!(routines::api::routine))
         .routes(routes!(openapi_json))
 }
 

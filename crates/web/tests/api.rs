@@ -464,6 +464,18 @@ async fn unknown_fields_media_types_and_malformed_ids() {
     assert_eq!(r.error(), (400, "malformed_json".into(), None));
 }
 
+/// Reference data as documented (the harness validates each answer).
+#[tokio::test]
+async fn reference_data_through_the_api() {
+    let t = spawn_app().await;
+    let nurse = t.token("demo-clinician").await;
+    let systems = t.get("/api/v1/systems", Some(&nurse)).await.json();
+    assert!(systems.as_array().unwrap().iter().any(|s| s["system"]["id"] == "elvis"), "{systems}");
+    let orgs = t.get("/api/v1/organisations", Some(&nurse)).await.json();
+    assert!(orgs.as_array().unwrap().iter().any(|o| o["id"] == "kommun-timra"));
+    assert_eq!(t.get("/api/v1/systems", None).await.error().0, 401);
+}
+
 /// Routines in the API: the systems with routines, and one system's routine
 /// for a role, as the page shows it.
 #[tokio::test]

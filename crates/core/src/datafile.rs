@@ -99,7 +99,7 @@ macro_rules! vocabulary {
                 ::utoipa::openapi::ObjectBuilder::new()
                     .schema_type(::utoipa::openapi::schema::Type::String)
                     .enum_values(Some([$($key),+]))
-                    .description(Some($what_en))
+                    .description(Some(concat!("A ", $what_en, ", by its key.")))
                     .into()
             }
         }

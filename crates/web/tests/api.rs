@@ -438,7 +438,16 @@ async fn unknown_fields_media_types_and_malformed_ids() {
         .await;
     assert_eq!(r.json()["error"]["message"], "Unknown field: colour.");
     // Other media types.
-    for ct in ["text/plain", "application/x-www-form-urlencoded"] {
+    let r = t
+        .request(
+            "POST",
+            "/api/v1/outages",
+            &[("Content-Type", "Application/JSON; charset=utf-8"), ("Authorization", &auth)],
+            br#"{"colour": "red"}"#,
+        )
+        .await;
+    assert_eq!(r.error().1, "unknown_field", "parameters and case do not matter");
+    for ct in ["text/plain", "application/x-www-form-urlencoded", "application/jsonp"] {
         let r = t.request("POST", "/api/v1/outages", &[("Content-Type", ct), ("Authorization", &auth)], b"a=b").await;
         assert_eq!(r.error(), (415, "unsupported_media_type".into(), None));
     }

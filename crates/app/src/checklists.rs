@@ -29,6 +29,7 @@ use crate::{Actor, App, AppError, Principal};
 /// Where the roles of a checklist come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RoleSource {
     /// The account's routine roles.
     Account,
@@ -42,6 +43,7 @@ pub enum RoleSource {
 
 /// A person's checklist for one outage.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistView {
     pub outage_id: OutageId,
     pub system_name: String,
@@ -54,16 +56,20 @@ pub struct ChecklistView {
 }
 
 /// A tick or untick as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TickInput {
     pub step: String,
     pub ticked: bool,
     /// The role chosen on the page, if any (the list the tick was made on).
+    #[serde(default)]
     pub role: Option<String>,
 }
 
 /// A unit's checklist progress for one outage.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitProgressView {
     pub outage_id: OutageId,
     pub system_name: String,

@@ -25,7 +25,9 @@ use reserv_core::time::{format_local, local, parse_user_time};
 use crate::{Actor, App, AppError, Principal};
 
 /// A report as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields, default)]
 pub struct ReportInput {
     /// `outage` or `incident`.
     pub subject: String,
@@ -46,6 +48,7 @@ pub struct ReportInput {
 
 /// A report with the name of its unit and the report that corrected it, if any.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviationView {
     #[serde(flatten)]
     pub report: DeviationReport,
@@ -55,6 +58,7 @@ pub struct DeviationView {
 
 /// The reports on one outage that the caller may read: the structured export.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviationList {
     pub outage_id: OutageId,
     pub system: SystemId,

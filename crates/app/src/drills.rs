@@ -23,6 +23,7 @@ use crate::{Actor, App, AppError, Principal};
 
 /// What a drill produced, in numbers.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrillReport {
     pub outage_id: OutageId,
     pub system: reserv_core::ids::SystemId,

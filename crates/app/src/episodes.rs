@@ -24,21 +24,29 @@ use reserv_store::{EpisodeRecord, OutageSpan, StoreError};
 use crate::{Actor, App, AppError, Principal};
 
 /// A new episode as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RegisterInput {
     pub patient_id: String,
     /// The number is a local reserve number (identity unknown).
+    #[serde(default)]
     pub reserve_number: bool,
     pub municipality: String,
     pub primary_care: String,
+    #[serde(default)]
     pub outpatient_psychiatry: Option<String>,
     pub admitted_at: String,
+    #[serde(default)]
     pub expected_discharge: Option<String>,
+    #[serde(default)]
     pub existed_before_outage: bool,
 }
 
 /// Changes to an episode's facts; empty or absent fields keep their value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateInput {
     pub expected_discharge: Option<String>,
     pub ready_for_discharge_at: Option<String>,
@@ -47,23 +55,31 @@ pub struct UpdateInput {
 }
 
 /// One call as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct EntryInput {
     /// Empty: now.
+    #[serde(default)]
     pub at: Option<String>,
     pub counterpart_name: String,
+    #[serde(default)]
     pub counterpart_role: String,
     pub counterpart_org: String,
     pub direction: String,
+    #[serde(default)]
     pub channel: Option<String>,
     pub messages: Vec<String>,
+    #[serde(default)]
     pub comment: String,
     /// The id of the entry this one corrects.
+    #[serde(default)]
     pub supersedes: Option<String>,
 }
 
 /// A log entry with the entry that corrected it, if any.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryView {
     #[serde(flatten)]
     pub entry: LogEntry,
@@ -72,6 +88,7 @@ pub struct EntryView {
 
 /// An episode with its log and what is missing.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpisodeView {
     #[serde(flatten)]
     pub episode: Episode,
@@ -84,6 +101,7 @@ pub struct EpisodeView {
 
 /// One open gap of the ward-wide view.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenGap {
     pub episode_id: EpisodeId,
     pub patient: PatientId,

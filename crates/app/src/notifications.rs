@@ -110,6 +110,7 @@ pub struct PlanReport {
 
 /// A message's acknowledgement, for people.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AckView {
     pub at: Timestamp,
     pub by: String,
@@ -124,6 +125,7 @@ impl From<&Ack> for AckView {
 
 /// One entry of a message's delivery history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryRow {
     pub at: Timestamp,
     /// `claimed`, `sent`, `retrying`, `failed`, `unknown`, `skipped`, `acknowledged`, `requeued`.
@@ -133,6 +135,7 @@ pub struct HistoryRow {
 
 /// One message (for one recipient) with its delivery state.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageView {
     pub id: EntryId,
     pub outage_id: OutageId,

@@ -22,20 +22,27 @@ use reserv_store::{OutageSpan, StoreError, UserRecord};
 use crate::{Actor, App, AppError, Origin, Principal};
 
 /// A declaration as typed into the form or sent to the API.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct DeclareInput {
     pub system: String,
     pub kind: String,
     pub scope: String,
     pub start: String,
+    #[serde(default)]
     pub expected_end: Option<String>,
+    #[serde(default)]
     pub notice: String,
     /// A practice outage (övning).
+    #[serde(default)]
     pub drill: bool,
 }
 
 /// An amendment as typed: empty or absent fields keep their value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct AmendInput {
     pub kind: Option<String>,
     pub scope: Option<String>,
@@ -46,6 +53,7 @@ pub struct AmendInput {
 
 /// An outage with what Reserv says about it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutageView {
     #[serde(flatten)]
     pub outage: Outage,
@@ -56,6 +64,7 @@ pub struct OutageView {
 
 /// What the public status page shows: systems and times, nothing else.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicOutage {
     pub id: OutageId,
     /// When the outage last changed (its latest timeline entry).

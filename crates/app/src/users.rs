@@ -14,15 +14,19 @@ use crate::{Actor, App, AppError, Origin, Principal};
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewUserInput {
     pub username: String,
+    #[serde(default)]
     pub display_name: String,
     pub org: String,
     pub role: String,
     pub password: String,
     /// Routine role keys (`nurse`, `inpatient_care`, …); empty: the
     /// organisation's default applies.
+    #[serde(default)]
     pub routine_roles: Vec<String>,
 }
 

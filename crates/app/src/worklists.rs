@@ -68,6 +68,7 @@ pub fn builtin_policies() -> BTreeMap<String, Arc<Policy>> {
 
 /// The policy's identity, for people and for the API.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyInfo {
     pub id: String,
     pub name: String,
@@ -77,6 +78,7 @@ pub struct PolicyInfo {
 
 /// One line of a worklist with the patient and the payment start.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineView {
     #[serde(flatten)]
     pub line: WorkLine,
@@ -87,6 +89,7 @@ pub struct LineView {
 
 /// The caller's worklist for one outage.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorklistView {
     pub outage_id: OutageId,
     pub system: reserv_core::ids::SystemId,
@@ -103,6 +106,7 @@ pub struct WorklistView {
 
 /// Progress of one organisation.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgProgress {
     pub org: OrgId,
     pub name: String,
@@ -112,6 +116,7 @@ pub struct OrgProgress {
 
 /// The completion report of an outage's back-entry: no patient data.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BackEntryReport {
     pub outage_id: OutageId,
     pub system: reserv_core::ids::SystemId,
@@ -130,13 +135,17 @@ pub struct BackEntryReport {
 }
 
 /// What a person does to a line, as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct WorkInput {
     pub key: String,
     /// `assign`, `done`, `skip` or `reopen`.
     pub action: String,
+    #[serde(default)]
     pub reason: String,
     /// For `assign`; empty means the caller.
+    #[serde(default)]
     pub assignee: String,
 }
 

@@ -228,3 +228,27 @@ async fn before_a_planned_stop_the_preparations_come_first() {
     assert_eq!((v.checklist.sections[0].phase, v.checklist.sections[0].timing), (Phase::During, Timing::Now));
     assert!(app.tick(&it, id, tick("general-during-it-plexus", true)).await.unwrap().ticked());
 }
+
+/// The routines as people read them: which systems have routines, and one
+/// system's steps for a role (its own and everyone's) or for all roles.
+#[tokio::test]
+async fn routines_are_chosen_by_system_and_role() {
+    let (app, _clock, _dir) = setup("2026-03-10T09:00:00Z").await;
+    let systems = app.routine_systems();
+    let elvis = systems.iter().find(|s| s.system.as_str() == "elvis").expect("elvis has routines");
+    let total: usize = elvis.routines.iter().map(|r| r.steps).sum();
+    let count = |v: &reserv_app::routines::SystemRoutines| -> usize {
+        v.routines.iter().flat_map(|r| &r.phases).flat_map(|p| &p.areas).map(|a| a.steps.len()).sum()
+    };
+    let all = app.system_routines("elvis", None).unwrap();
+    assert_eq!((all.role, count(&all)), (None, total));
+    assert_eq!(count(&app.system_routines(" elvis ", Some("  ")).unwrap()), total, "blank role: every role");
+    let nurse = app.system_routines("elvis", Some("nurse")).unwrap();
+    assert_eq!(nurse.role, Some(RoutineRole::Nurse));
+    assert!(count(&nurse) > 0 && count(&nurse) < total);
+    let mut steps = nurse.routines.iter().flat_map(|r| &r.phases).flat_map(|p| &p.areas).flat_map(|a| &a.steps);
+    assert!(steps.all(|s| s.is_for(RoutineRole::Nurse)));
+    assert!(matches!(app.system_routines("elvis", Some("astronaut")), Err(AppError::Invalid(_))));
+    assert!(matches!(app.system_routines("cosmos", None), Err(AppError::NotFound)));
+    assert!(matches!(app.system_routines("Not A Slug", None), Err(AppError::NotFound)));
+}

@@ -120,6 +120,7 @@ impl Dimension {
 /// What the party does with an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ItemKind {
     /// Enter in the system afterwards.
     Enter,
@@ -157,6 +158,7 @@ macro_rules! item_codes {
         /// The closed list of back-entry items (glossary names).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum ItemCode { $($variant),* }
 
         impl ItemCode {
@@ -512,6 +514,7 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
 
 /// The outage window `[start, end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Window {
     pub start: Timestamp,
     pub end: Timestamp,
@@ -596,6 +599,7 @@ fn message_of(code: ItemCode) -> Option<MessageType> {
 
 /// One line of a party's worklist, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     pub kind: ItemKind,
     pub code: ItemCode,
@@ -609,6 +613,7 @@ pub struct Item {
 /// The overall answer for one episode and party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// There are items to enter or follow up.
     BackEnter,

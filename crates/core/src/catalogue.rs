@@ -16,6 +16,7 @@ use crate::time::is_office_hours;
 /// Where to report a fault in a system, by time of day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportLine {
     /// Who answers, e.g. "Region Gävleborg: IT-support".
     pub who: String,
@@ -35,6 +36,7 @@ pub struct SupportLine {
 /// One system of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct System {
     pub id: SystemId,
     pub name: String,
@@ -57,6 +59,7 @@ pub struct System {
 
 /// The number to call now for one support line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportNow {
     pub who: String,
     pub number: Option<String>,

@@ -33,6 +33,7 @@ use crate::routine::{Phase, RoutineRole, RoutineSet, Step};
 
 /// One tick or untick of a routine step by one person. Immutable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TickEvent {
     pub id: EntryId,
     pub outage_id: OutageId,
@@ -50,6 +51,7 @@ pub struct TickEvent {
 
 /// One step's state for one person, folded from their ticks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TickState {
     pub ticked: bool,
     /// Who made the latest change and when.
@@ -86,6 +88,7 @@ pub fn fold(events: &[TickEvent]) -> BTreeMap<(UserId, String), TickState> {
 
 /// Someone who has a step ticked now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticker {
     pub user_id: UserId,
     pub name: String,
@@ -150,6 +153,7 @@ pub fn applies(step: &Step, roles: &[RoutineRole]) -> bool {
 /// Where a phase stands in an outage's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Timing {
     /// What to do now.
     Now,
@@ -182,6 +186,7 @@ pub fn timing(status: OutageStatus) -> Vec<(Phase, Timing)> {
 
 /// One step of a person's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistStep {
     #[serde(flatten)]
     pub step: Step,
@@ -202,6 +207,7 @@ impl ChecklistStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ChecklistSection))]
 pub struct Section {
     pub phase: Phase,
     pub timing: Timing,
@@ -210,6 +216,7 @@ pub struct Section {
 
 /// A person's checklist for one outage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checklist {
     pub system: SystemId,
     pub status: OutageStatus,
@@ -315,6 +322,7 @@ pub struct Member {
 
 /// One step of a unit's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitStep {
     #[serde(flatten)]
     pub step: Step,
@@ -327,6 +335,7 @@ pub struct UnitStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitSection {
     pub phase: Phase,
     pub timing: Timing,
@@ -335,6 +344,7 @@ pub struct UnitSection {
 
 /// The checklist progress of one unit for one outage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitProgress {
     pub system: SystemId,
     pub status: OutageStatus,

@@ -197,6 +197,7 @@ fn short_numbers_written() -> &'static str {
 /// What sort of number a [`PhoneNumber`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NumberClass {
     /// With the area code: reachable from anywhere in Sweden.
     National,
@@ -1081,6 +1082,7 @@ fn is_number_like(s: &str) -> bool {
 /// One contact as shown: a contact of a file, or an organisation of the
 /// directory with its numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ContactEntry))]
 pub struct Entry {
     /// The contact's id, or `katalog:<org id>` for a directory entry.
     pub id: String,
@@ -1209,6 +1211,7 @@ impl Entry {
 
 /// The entries of one region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Group {
     pub region: String,
     pub entries: Vec<Entry>,
@@ -1216,6 +1219,7 @@ pub struct Group {
 
 /// What a search found, grouped by region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ContactSearch))]
 pub struct SearchResult {
     pub query: String,
     pub total: usize,
@@ -1337,6 +1341,7 @@ impl Serialize for SectionKind {
 
 /// One line of a phone list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PhoneListRow))]
 pub struct Row {
     #[serde(flatten)]
     pub entry: Entry,
@@ -1350,6 +1355,7 @@ pub struct Row {
 /// One part of a phone list: rules that apply to all its lines (`notes`),
 /// then the lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PhoneListSection))]
 pub struct Section {
     pub kind: SectionKind,
     pub notes: Vec<Row>,
@@ -1358,6 +1364,7 @@ pub struct Section {
 
 /// The one-page phone list of a unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneList {
     pub unit: OrgId,
     pub unit_name: String,

@@ -91,6 +91,21 @@ macro_rules! vocabulary {
                 f.write_str(self.key())
             }
         }
+
+        /// In the OpenAPI document: a string, one of the keys.
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($key),+]))
+                    .description(Some(concat!("A ", $what_en, ", by its key.")))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::ToSchema for $name {}
     };
 }
 pub(crate) use vocabulary;

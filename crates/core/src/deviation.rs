@@ -40,6 +40,7 @@ pub const REFERENCE_MAX_CHARS: usize = 100;
 /// What a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Subject {
     /// The breakdown itself (själva haveriet).
     Outage,
@@ -50,6 +51,7 @@ pub enum Subject {
 /// The kind of incident: a small closed list, so reports can be counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DeviationCategory))]
 pub enum Category {
     Medication,
     InformationTransfer,
@@ -61,6 +63,7 @@ pub enum Category {
 /// The consequence for the patient or care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     None,
     Minor,
@@ -124,6 +127,7 @@ labelled!(Severity, Field::Severity, [
 
 /// One deviation report, as recorded: never changed, only superseded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviationReport {
     pub id: EntryId,
     pub outage_id: OutageId,

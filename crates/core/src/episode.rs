@@ -27,6 +27,7 @@ pub const COMMENT_MAX_CHARS: usize = 2000;
 /// One change to an episode. The first entry of every timeline is `Registered`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EpisodeChange {
     Registered {
         patient: PatientId,
@@ -61,6 +62,7 @@ pub enum EpisodeChange {
 
 /// An immutable episode timeline entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpisodeEvent {
     pub id: EntryId,
     pub episode_id: EpisodeId,
@@ -73,6 +75,7 @@ pub struct EpisodeEvent {
 
 /// An episode's current facts, folded from its timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Episode {
     pub id: EpisodeId,
     pub patient: PatientId,
@@ -270,6 +273,7 @@ pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeCh
 /// How a contact was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CallChannel))]
 pub enum Channel {
     Phone,
     InPerson,
@@ -278,6 +282,7 @@ pub enum Channel {
 
 /// One line of the handover log: a call, signed by the person who logged it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogEntry {
     pub id: EntryId,
     pub episode_id: EpisodeId,

@@ -17,6 +17,7 @@ use crate::org::WardType;
 /// The parties of the chain of care around one episode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Party {
     /// The inpatient ward (slutenvården).
     Ward,
@@ -49,6 +50,7 @@ impl Party {
 /// The messages of coordinated discharge that a call can carry (glossary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MessageType {
     Admission,
     EstimatedDischargeDate,
@@ -114,6 +116,7 @@ impl MessageType {
 /// Whether the logging party gave or received the information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Direction {
     Given,
     Received,
@@ -121,6 +124,7 @@ pub enum Direction {
 
 /// The facts of one care episode that the rules need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpisodeFacts {
     pub ward: OrgId,
     pub ward_type: WardType,
@@ -385,6 +389,7 @@ pub fn routine_for_system(system: &str) -> Option<&'static Routine> {
 
 /// Information that has not reached a party yet.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gap {
     /// When it fell due; the ward view lists the oldest first.
     pub due_since: Timestamp,

@@ -53,6 +53,7 @@ const FIELD: Field = Field::PatientId;
 /// Which kind of number identifies the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PatientIdKind {
     /// A personnummer from Skatteverket.
     Personnummer,

@@ -20,6 +20,8 @@ pub mod handover;
 pub mod identity;
 pub mod ids;
 pub mod notify;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod org;
 pub mod outage;
 pub mod outbox;

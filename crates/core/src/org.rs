@@ -10,6 +10,7 @@ use crate::ids::OrgId;
 /// What kind of organisation a directory entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrgKind {
     Region,
     Hospital,
@@ -64,6 +65,7 @@ pub enum Principal {
 /// outpatient psychiatry (seed 000, "Slutenvårdens ansvar").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum WardType {
     Somatic,
     Psychiatric,
@@ -71,6 +73,7 @@ pub enum WardType {
 
 /// One entry of the organisation directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: OrgId,
     pub kind: OrgKind,
@@ -90,6 +93,7 @@ pub struct Organisation {
 /// What a person may do is decided by their role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Clinician,
     UnitManager,

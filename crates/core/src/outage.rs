@@ -30,6 +30,7 @@ const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OutageKind {
     Planned,
     Unplanned,
@@ -56,6 +57,7 @@ impl OutageKind {
 /// municipalities log in through the internet link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Scope {
     Region,
     Municipalities,
@@ -82,6 +84,7 @@ impl Scope {
 
 /// Who made a change, as recorded on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub user_id: Option<UserId>,
     pub name: String,
@@ -90,6 +93,7 @@ pub struct Actor {
 /// One change to an outage. The first entry of every timeline is `Declared`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OutageChange {
     Declared {
         system: SystemId,
@@ -124,6 +128,7 @@ pub enum OutageChange {
 
 /// An immutable timeline entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutageEvent {
     pub id: EntryId,
     pub outage_id: OutageId,
@@ -138,6 +143,7 @@ pub struct OutageEvent {
 
 /// The current state of an outage, folded from its timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outage {
     pub id: OutageId,
     pub system: SystemId,
@@ -234,6 +240,7 @@ impl Outage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OutageStatus {
     Upcoming,
     Ongoing,
@@ -244,6 +251,7 @@ pub enum OutageStatus {
 /// while no end is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DurationClass {
     Short,
     Long,
@@ -253,6 +261,7 @@ pub enum DurationClass {
 /// Why Reserv says what it says about an outage; each cites its seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AssessmentNote {
     /// 000/001: a short outage is judged to affect care negligibly.
     ShortNegligible,
@@ -269,6 +278,7 @@ pub enum AssessmentNote {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub class: DurationClass,
     /// Whether the downtime routine must be used.

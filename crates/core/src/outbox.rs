@@ -54,6 +54,7 @@ use crate::ids::{EntryId, OutageId, UserId};
 /// How a message is delivered. The keys match the notification planner's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DeliveryChannel))]
 pub enum Channel {
     Sms,
     Email,
@@ -332,6 +333,7 @@ pub fn expand(
 /// How an acknowledgement was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AckVia {
     /// The link in the message (no login).
     Link,
@@ -396,6 +398,7 @@ pub enum DeliveryChange {
 /// A message's delivery status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     Queued,
     Sending,

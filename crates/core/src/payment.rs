@@ -52,6 +52,7 @@ impl Default for PaymentAgreement {
 
 /// When payment responsibility starts for one episode, and for how long it ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentStart {
     /// The logged ready-for-discharge notice to the municipality.
     pub notice_at: Timestamp,

@@ -125,6 +125,7 @@ vocabulary!(
 /// Whether and by whom a routine document was approved (fastställd).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "by", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Approval {
     Approved(String),
     /// Seed 001: "Fastställd av: EJ BESLUTAD".
@@ -146,6 +147,7 @@ impl Approval {
 
 /// One instruction of a routine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// Stable id, unique across the set (checklist ticks refer to it).
     pub id: String,

@@ -21,6 +21,7 @@ use crate::worklist::{WorkLine, WorkState};
 /// What a row counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = StatisticsCategory))]
 pub enum Category {
     /// Calls logged during the outage that carried this message type.
     Message,
@@ -30,6 +31,7 @@ pub enum Category {
 
 /// One row: a municipality, a category and a code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// Calls (for `message` rows).
     pub contacts: usize,
@@ -43,6 +45,7 @@ pub struct Counts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = StatisticsRow))]
 pub struct Row {
     pub municipality: OrgId,
     pub category: Category,
@@ -53,6 +56,7 @@ pub struct Row {
 
 /// The totals of one municipality.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub episodes: usize,
     /// Calls logged during the outage.
@@ -69,6 +73,7 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
     pub rows: Vec<Row>,
     pub municipalities: BTreeMap<OrgId, Summary>,

@@ -82,6 +82,7 @@ impl<'de> Deserialize<'de> for ItemKey {
 /// One change to a work item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum WorkChange {
     /// Someone takes the item (or is given it).
     Assigned { to: String },
@@ -98,6 +99,7 @@ pub enum WorkChange {
 
 /// An immutable entry of an item's history: who, when, what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkEvent {
     pub id: EntryId,
     pub outage_id: OutageId,
@@ -111,6 +113,7 @@ pub struct WorkEvent {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum WorkState {
     Open,
     Done,
@@ -119,6 +122,7 @@ pub enum WorkState {
 
 /// An item's state, folded from its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkStatus {
     pub state: WorkState,
     pub assigned_to: Option<String>,
@@ -220,6 +224,7 @@ pub fn tracked(kind: ItemKind) -> bool {
 
 /// One item on a worklist line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkItem {
     pub key: ItemKey,
     #[serde(flatten)]
@@ -230,6 +235,7 @@ pub struct WorkItem {
 
 /// One party's decision about one episode, with the work on its items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkLine {
     pub episode: EpisodeId,
     pub party: Party,
@@ -289,6 +295,7 @@ pub fn build(decisions: &[Decision], episodes: &[EpisodeInput], events: &[WorkEv
 
 /// Counts of tracked items.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub total: usize,
     pub done: usize,

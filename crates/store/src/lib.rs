@@ -91,6 +91,7 @@ pub struct SessionRecord {
 
 /// One append-only audit record: who, when, what, from where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub id: EntryId,
     pub at: Timestamp,

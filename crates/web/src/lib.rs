@@ -23,10 +23,13 @@ pub use kit::respond::status_of;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::routing::{get, post};
-use axum::{Router, middleware};
+use axum::{Json, Router, middleware};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use reserv_app::App;
 
@@ -38,43 +41,69 @@ pub struct AppState {
     pub secure_cookies: bool,
 }
 
-/// The API routes: (method, path) as the OpenAPI document names them.
+/// The API's routes, each with its OpenAPI operation: `routes!` takes the
+/// method and path from the handler's `#[utoipa::path]`, so the router and
+/// the document come from one place. Nothing is routed here any other way.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(accounts::api::create_token, accounts::api::revoke_token))
+        .routes(routes!(accounts::api::me))
+        .routes(routes!(outages::api::systems))
+        .routes(routes!(outages::api::organisations))
+        .routes(routes!(outages::api::outages, outages::api::declare))
+        .routes(routes!(outages::api::outage, outages::api::amend))
+        .routes(routes!(outages::api::end))
+        .routes(routes!(backentry::api::worklist, backentry::api::work_on_item))
+        .routes(routes!(backentry::api::backentry_report))
+        .routes(routes!(drills::api::drill_report))
+        .routes(routes!(backentry::api::statistics_csv))
+        .routes(routes!(public::api::public_status))
+        .routes(routes!(subscriptions::api::api_subscribe))
+        .routes(routes!(subscriptions::api::api_unsubscribe_get, subscriptions::api::api_unsubscribe))
+        .routes(routes!(accounts::api::users, accounts::api::create_user))
+        .routes(routes!(accounts::api::audit))
+        .routes(routes!(handover::api::episodes, handover::api::register_episode))
+        .routes(routes!(handover::api::episode, handover::api::update_episode))
+        .routes(routes!(handover::api::log_call))
+        .routes(routes!(handover::api::gaps))
+        .routes(routes!(deviations::api::deviations, deviations::api::report))
+        .routes(routes!(deviations::api::deviations_csv))
+        .routes(routes!(checklists::api::checklist, checklists::api::tick))
+        .routes(routes!(checklists::api::unit))
+        .routes(routes!(contacts::api::contacts))
+        .routes(routes!(contacts::api::phone_list))
+        .routes(routes!(notifications::api::messages))
+        .routes(routes!(notifications::api::acknowledge))
+        .routes(routes!(notifications::api::requeue))
+        .routes(routes!(routines::api::routines))
+        .routes(routes!(routines::api::routine))
+        .routes(routes!(openapi_json))
+}
+
+/// The API as mounted under `/api/v1`: [`api_routes`], the fallback (404
+/// `not_found`) and error messages in the request's language.
 pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/token", post(accounts::api::create_token).delete(accounts::api::revoke_token))
-        .route("/me", get(accounts::api::me))
-        .route("/systems", get(outages::api::systems))
-        .route("/organisations", get(outages::api::organisations))
-        .route("/outages", get(outages::api::outages).post(outages::api::declare))
-        .route("/outages/{id}", get(outages::api::outage).patch(outages::api::amend))
-        .route("/outages/{id}/end", post(outages::api::end))
-        .route("/outages/{id}/worklist", get(backentry::api::worklist).post(backentry::api::work_on_item))
-        .route("/outages/{id}/backentry-report", get(backentry::api::backentry_report))
-        .route("/outages/{id}/drill-report", get(drills::api::drill_report))
-        .route("/outages/{id}/statistics.csv", get(backentry::api::statistics_csv))
-        .route("/public/status", get(public::api::public_status))
-        .route("/public/subscriptions", post(subscriptions::api::api_subscribe))
-        .route(
-            "/public/subscriptions/unsubscribe/{token}",
-            get(subscriptions::api::api_unsubscribe_get).post(subscriptions::api::api_unsubscribe),
-        )
-        .route("/users", get(accounts::api::users).post(accounts::api::create_user))
-        .route("/audit", get(accounts::api::audit))
-        .route("/episodes", get(handover::api::episodes).post(handover::api::register_episode))
-        .route("/episodes/{id}", get(handover::api::episode).patch(handover::api::update_episode))
-        .route("/episodes/{id}/entries", post(handover::api::log_call))
-        .route("/gaps", get(handover::api::gaps))
-        .route("/outages/{id}/deviations", get(deviations::api::deviations).post(deviations::api::report))
-        .route("/outages/{id}/deviations.csv", get(deviations::api::deviations_csv))
-        .route("/outages/{id}/checklist", get(checklists::api::checklist).post(checklists::api::tick))
-        .route("/outages/{id}/checklist/unit", get(checklists::api::unit))
-        .route("/contacts", get(contacts::api::contacts))
-        .route("/contacts/phone-list", get(contacts::api::phone_list))
-        .route("/outages/{id}/messages", get(notifications::api::messages))
-        .route("/messages/{id}/acknowledge", post(notifications::api::acknowledge))
-        .route("/messages/{id}/requeue", post(notifications::api::requeue))
-        .route("/openapi.json", get(kit::api::openapi))
-        .fallback(kit::api::api_not_found)
+    let (routes, _) = api_routes().split_for_parts();
+    routes.fallback(kit::api::api_not_found).layer(middleware::from_fn(kit::api::localize))
+}
+
+/// The OpenAPI 3.1 document of the API, generated from [`api_routes`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = OpenApiRouter::<AppState>::with_openapi(kit::api::ApiDoc::openapi())
+        .nest("/api/v1", api_routes())
+        .into_openapi();
+    kit::api::finish(&mut doc);
+    doc
+}
+
+/// This document.
+#[utoipa::path(
+    get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = serde_json::Value))
+)]
+async fn openapi_json() -> Json<&'static serde_json::Value> {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    Json(DOC.get_or_init(|| serde_json::to_value(openapi()).unwrap_or_default()))
 }
 
 /// The whole application, testable without a socket.

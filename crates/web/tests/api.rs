@@ -179,7 +179,7 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
     cases.push((v, 422, "in_future", Some("start")));
     let mut v = good.clone();
     v["colour"] = json!("red");
-    cases.push((v, 400, "malformed_json", None));
+    cases.push((v, 400, "unknown_field", Some("colour")));
     for (body, status, code, field) in cases {
         let r = t.send_json("POST", "/api/v1/outages", Some(&it), &body).await;
         assert_eq!((r.status, r.error_code().as_str()), (status, code), "{body}: {}", r.body);
@@ -296,24 +296,247 @@ async fn users_are_created_by_administrators_only() {
     assert_eq!(r.status, 201);
 }
 
+/// The body of `fn name` in the web crate's `lib.rs`.
+fn lib_fn_body(name: &str) -> String {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
+    let start = src.find(&format!("pub fn {name}(")).unwrap_or_else(|| panic!("fn {name} in lib.rs"));
+    let end = start + src[start..].find("\n}\n").unwrap();
+    src[start..end].to_owned()
+}
+
+/// Both ways: every documented operation is routed, every route of the API
+/// is documented. The router and the document both come from
+/// `api_routes()`, an `OpenApiRouter` built only from `routes!(..)`; this
+/// test checks that (1) the served document is that router's, (2) every
+/// documented (method, path) reaches a handler (not the API fallback, not
+/// 405), (3) every method not documented on a documented path is 405, so
+/// no undocumented method hides there, and (4) nothing is routed in
+/// `api_routes`/`api_router` except through `routes!` (no `.route(`,
+/// `.nest(`, `.merge(`).
 #[tokio::test]
-async fn every_documented_operation_is_routed() {
+async fn every_route_is_documented_and_every_documented_operation_is_routed() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use reserv_web::kit::api::NoRoute;
+    use tower::ServiceExt;
+
     let t = spawn_app().await;
-    let doc: Value = t.get("/api/v1/openapi.json", None).await.json();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths = doc["paths"].as_object().expect("paths");
-    assert!(paths.len() >= 10, "the document lists the API");
-    for (path, item) in paths {
-        for method in
-            item.as_object().unwrap().keys().filter(|m| ["get", "post", "patch", "delete", "put"].contains(&m.as_str()))
-        {
-            let p = path.replace("{id}", &uuid_like());
-            let r = t.request(&method.to_uppercase(), &p, &[("Content-Type", "application/json")], b"{}").await;
-            // Unauthenticated, so a routed operation answers 401 (or 2xx/4xx for
-            // public ones) before looking anything up; 404/405 means no route.
-            assert!(r.status != 404 && r.status != 405, "{method} {path} is documented but not routed ({})", r.status);
+    let served: Value = t.get("/api/v1/openapi.json", None).await.json();
+    assert!(served["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(&served, openapi(), "the served document is the generated one");
+    // (1) The document's operations are exactly the router's.
+    let own: Value = serde_json::to_value(reserv_web::api_routes().into_openapi()).unwrap();
+    let own_paths: Vec<String> = own["paths"].as_object().unwrap().keys().map(|p| format!("/api/v1{p}")).collect();
+    let doc_paths: Vec<String> = served["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(own_paths, doc_paths);
+    assert!(doc_paths.len() >= 30, "the document lists the API");
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_over(Arc::new(SqliteStore::open(dir.path()).unwrap()));
+    let router = reserv_web::router(reserv_web::AppState { app: Arc::new(app), secure_cookies: false });
+    let methods = ["get", "post", "put", "patch", "delete"];
+    let mut operations = 0;
+    for (path, item) in served["paths"].as_object().unwrap() {
+        let concrete = path.replace("{id}", &uuid_like()).replace("{token}", "x").replace("{system}", "elvis");
+        for method in methods {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let r = router.clone().oneshot(req).await.unwrap();
+            let status = r.status().as_u16();
+            if item[method].is_object() {
+                operations += 1;
+                // (2) Unauthenticated, a routed operation answers 401 (or
+                // 2xx/4xx for public ones) before looking anything up.
+                assert!(r.extensions().get::<NoRoute>().is_none(), "{method} {path} is documented but not routed");
+                assert_ne!(status, 405, "{method} {path} is documented but not routed");
+            } else {
+                // (3)
+                assert_eq!(status, 405, "{method} {path} is routed but not documented");
+            }
         }
     }
+    assert!(operations >= 35, "{operations} operations");
+    // The fallback is what (2) tells apart.
+    let req = Request::builder().uri("/api/v1/no-such-thing").body(Body::empty()).unwrap();
+    let r = router.clone().oneshot(req).await.unwrap();
+    assert!(r.extensions().get::<NoRoute>().is_some() && r.status() == 404);
+    // (4)
+    let routes = lib_fn_body("api_routes");
+    for line in routes.lines().map(str::trim).filter(|l| l.starts_with('.')) {
+        assert!(line.starts_with(".routes(routes!("), "api_routes adds a route outside routes!: {line}");
+    }
+    let api_router = lib_fn_body("api_router");
+    for forbidden in [".route(", ".route_service(", ".nest(", ".nest_service(", ".merge("] {
+        assert!(!api_router.contains(forbidden), "api_router routes with {forbidden}");
+    }
+}
+
+/// The harness's check is real: an answer that does not match its schema,
+/// or a status the operation does not document, fails the test.
+#[test]
+fn the_harness_refuses_answers_the_document_does_not_describe() {
+    let json = Some("application/json");
+    let missing_fields = std::panic::catch_unwind(|| check_api_response("GET", "/api/v1/me", 200, json, "{}"));
+    assert!(missing_fields.is_err());
+    let wrong_type =
+        std::panic::catch_unwind(|| check_api_response("GET", "/api/v1/outages", 200, json, r#"{"a": 1}"#));
+    assert!(wrong_type.is_err());
+    let undocumented_status = std::panic::catch_unwind(|| {
+        check_api_response("GET", "/api/v1/me", 418, json, r#"{"error": {"code": "x", "message": "y"}}"#)
+    });
+    assert!(undocumented_status.is_err());
+    let error_shape = std::panic::catch_unwind(|| check_api_response("GET", "/api/v1/me", 401, json, r#"{"code": 1}"#));
+    assert!(error_shape.is_err());
+    check_api_response("GET", "/api/v1/me", 401, json, r#"{"error": {"code": "unauthenticated", "message": "…"}}"#);
+    assert_eq!(path_template("/api/v1/outages/abc/worklist?x=1"), Some("/api/v1/outages/{id}/worklist"));
+}
+
+/// Bodies: an unknown field is a 400 `unknown_field` naming it (in `field`
+/// and the message, Swedish or English); another media type is 415; a
+/// malformed id in the path is simply not found.
+#[tokio::test]
+async fn unknown_fields_media_types_and_malformed_ids() {
+    let t = spawn_app().await;
+    let it = t.token("demo-it").await;
+    let ward = t.token("demo-clinician").await;
+    let admin = t.token("demo-admin").await;
+    let now = Timestamp::now();
+    let mut declare = declaration(now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(1));
+    declare["colour"] = json!("red");
+    let cases = [
+        ("POST", "/api/v1/outages".to_owned(), it.as_str(), declare, "colour"),
+        (
+            "POST",
+            "/api/v1/users".to_owned(),
+            admin.as_str(),
+            json!({"username": "a.b", "org": "kommun-timra", "role": "clinician", "password": "x", "is_admin": true}),
+            "is_admin",
+        ),
+        ("POST", "/api/v1/episodes".to_owned(), ward.as_str(), json!({"patient_id": "x", "ward": "y"}), "ward"),
+        ("PATCH", format!("/api/v1/episodes/{}", uuid_like()), ward.as_str(), json!({"nickname": "x"}), "nickname"),
+        ("POST", "/api/v1/public/subscriptions".to_owned(), "", json!({"email": "a@b.se", "phone": "1"}), "phone"),
+    ];
+    for (method, path, token, body, field) in cases {
+        let token = Some(token).filter(|t| !t.is_empty());
+        let r = t.send_json(method, &path, token, &body).await;
+        assert_eq!(r.error(), (400, "unknown_field".into(), Some(field.into())), "{method} {path}: {}", r.body);
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains(field), "{}", r.body);
+    }
+    // In English on request.
+    let auth = format!("Bearer {it}");
+    let r = t
+        .request(
+            "POST",
+            "/api/v1/outages",
+            &[("Content-Type", "application/json"), ("Authorization", &auth), ("Accept-Language", "en")],
+            br#"{"system": "elvis", "colour": "red"}"#,
+        )
+        .await;
+    assert_eq!(r.json()["error"]["message"], "Unknown field: colour.");
+    // Other media types.
+    let r = t
+        .request(
+            "POST",
+            "/api/v1/outages",
+            &[("Content-Type", "Application/JSON; charset=utf-8"), ("Authorization", &auth)],
+            br#"{"colour": "red"}"#,
+        )
+        .await;
+    assert_eq!(r.error().1, "unknown_field", "parameters and case do not matter");
+    for ct in ["text/plain", "application/x-www-form-urlencoded", "application/jsonp"] {
+        let r = t.request("POST", "/api/v1/outages", &[("Content-Type", ct), ("Authorization", &auth)], b"a=b").await;
+        assert_eq!(r.error(), (415, "unsupported_media_type".into(), None));
+    }
+    let r = t.request("POST", "/api/v1/auth/token", &[], b"{}").await;
+    assert_eq!(r.error().0, 415);
+    // Malformed ids are not found, wherever they are.
+    for (method, path, token) in [
+        ("GET", "/api/v1/outages/not-a-uuid", &it),
+        ("GET", "/api/v1/outages/42/worklist", &it),
+        ("GET", "/api/v1/outages/%zz/checklist", &ward),
+        ("GET", "/api/v1/episodes/not-a-uuid", &ward),
+        ("POST", "/api/v1/messages/not-a-uuid/acknowledge", &ward),
+        ("POST", "/api/v1/messages/0190-x/requeue", &it),
+    ] {
+        let auth = format!("Bearer {token}");
+        let r = t.request(method, path, &[("Authorization", &auth)], b"").await;
+        assert_eq!(r.error(), (404, "not_found".into(), None), "{method} {path}");
+    }
+    // Malformed JSON stays malformed_json.
+    let r = t
+        .request("POST", "/api/v1/outages", &[("Content-Type", "application/json"), ("Authorization", &auth)], b"[")
+        .await;
+    assert_eq!(r.error(), (400, "malformed_json".into(), None));
+}
+
+/// Reference data as documented (the harness validates each answer).
+#[tokio::test]
+async fn reference_data_through_the_api() {
+    let t = spawn_app().await;
+    let nurse = t.token("demo-clinician").await;
+    let systems = t.get("/api/v1/systems", Some(&nurse)).await.json();
+    assert!(systems.as_array().unwrap().iter().any(|s| s["system"]["id"] == "elvis"), "{systems}");
+    let orgs = t.get("/api/v1/organisations", Some(&nurse)).await.json();
+    assert!(orgs.as_array().unwrap().iter().any(|o| o["id"] == "kommun-timra"));
+    assert_eq!(t.get("/api/v1/systems", None).await.error().0, 401);
+}
+
+/// Routines in the API: the systems with routines, and one system's routine
+/// for a role, as the page shows it.
+#[tokio::test]
+async fn routines_through_the_api() {
+    let t = spawn_app().await;
+    let nurse = t.token("demo-clinician").await;
+    assert_eq!(t.get("/api/v1/routines", None).await.status, 401);
+    let list = t.get("/api/v1/routines", Some(&nurse)).await;
+    assert_eq!(list.status, 200);
+    let list = list.json();
+    let elvis = list.as_array().unwrap().iter().find(|s| s["system"] == "elvis").expect("elvis has routines");
+    assert!(!elvis["name"].as_str().unwrap().is_empty());
+    let routines = elvis["routines"].as_array().unwrap();
+    assert!(
+        !routines.is_empty() && routines.iter().all(|r| r["steps"].as_u64().unwrap() > 0 && r["title"].is_string())
+    );
+
+    let steps = |v: &Value| -> usize {
+        v["routines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["phases"].as_array().unwrap())
+            .flat_map(|p| p["areas"].as_array().unwrap())
+            .map(|a| a["steps"].as_array().unwrap().len())
+            .sum()
+    };
+    let all = t.get("/api/v1/routines/elvis", Some(&nurse)).await.json();
+    assert_eq!(all["system"], "elvis");
+    assert!(all["role"].is_null());
+    let total: u64 = routines.iter().map(|r| r["steps"].as_u64().unwrap()).sum();
+    assert_eq!(steps(&all) as u64, total, "without a role, every step");
+    let for_nurse = t.get("/api/v1/routines/elvis?role=nurse", Some(&nurse)).await.json();
+    assert_eq!(for_nurse["role"], "nurse");
+    assert!(steps(&for_nurse) > 0 && steps(&for_nurse) < steps(&all));
+    for r in for_nurse["routines"].as_array().unwrap() {
+        for p in r["phases"].as_array().unwrap() {
+            for a in p["areas"].as_array().unwrap() {
+                for s in a["steps"].as_array().unwrap() {
+                    let roles = s["roles"].as_array().unwrap();
+                    assert!(roles.contains(&json!("nurse")) || roles.contains(&json!("all_staff")), "{s}");
+                }
+            }
+        }
+    }
+    // Seed 001 is not yet approved, and says so.
+    let sp = t.get("/api/v1/routines/lifecare-sp", Some(&nurse)).await.json();
+    assert_eq!(sp["routines"][0]["approval"]["status"], "not_yet_approved");
+    let r = t.get("/api/v1/routines/elvis?role=astronaut", Some(&nurse)).await;
+    assert_eq!(r.error(), (422, "unknown_value".into(), Some("role".into())));
+    assert_eq!(t.get("/api/v1/routines/cosmos", Some(&nurse)).await.error().0, 404);
+    assert_eq!(t.get("/api/v1/routines/NOT%20A%20SLUG", Some(&nurse)).await.error().0, 404);
 }
 
 #[tokio::test]
@@ -1028,7 +1251,7 @@ async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
     assert_eq!((r.status, r.error_code().as_str()), (422, "required"));
     assert_eq!(r.json()["error"]["field"], "reason");
     let r = t.send_json("POST", &path, Some(&ward), &json!({"key": key, "action": "done", "extra": 1})).await;
-    assert_eq!((r.status, r.error_code().as_str()), (400, "malformed_json"));
+    assert_eq!((r.status, r.error_code().as_str()), (400, "unknown_field"));
     let r = t.send_json("POST", &path, Some(&ward), &json!({"key": "nonsense", "action": "done"})).await;
     assert_eq!((r.status, r.error_code().as_str()), (422, "invalid_id"));
     let r = t.send_json("POST", &path, Some(&kommun), &json!({"key": key, "action": "done"})).await;

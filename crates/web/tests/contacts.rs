@@ -208,6 +208,7 @@ async fn the_printable_routine_page() {
 async fn the_contacts_api_is_documented() {
     let t = spawn_app().await;
     let doc = t.get("/api/v1/openapi.json", None).await.json();
+    assert_eq!(&doc, openapi(), "the generated document");
     for path in ["/api/v1/contacts", "/api/v1/contacts/phone-list"] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
     }

@@ -20,6 +20,9 @@ use reserv_core::outbox::{Failure, RetryPolicy};
 use reserv_store_sqlite::SqliteStore;
 use reserv_web::AppState;
 
+mod support;
+use support::check_api_response;
+
 const CATALOGUE: &str = include_str!("../../../data/systems.toml");
 const DIRECTORY: &str = include_str!("../../../data/directory/region-vasternorrland.toml");
 
@@ -87,8 +90,12 @@ impl T {
             .await
             .unwrap();
         let status = resp.status().as_u16();
+        let content_type = resp.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
         let headers = resp.headers().clone();
         let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        if path.starts_with("/api/v1/") {
+            check_api_response(method, path, status, content_type.as_deref(), &body);
+        }
         Resp { status, headers, body }
     }
 

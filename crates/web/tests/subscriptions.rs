@@ -19,6 +19,9 @@ use reserv_core::outbox::{Failure, RetryPolicy};
 use reserv_store_sqlite::SqliteStore;
 use reserv_web::AppState;
 
+mod support;
+use support::check_api_response;
+
 const CATALOGUE: &str = include_str!("../../../data/systems.toml");
 
 #[derive(Default)]
@@ -70,9 +73,13 @@ impl T {
             .await
             .unwrap();
         let status = resp.status().as_u16();
+        let content_type = resp.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned());
         let cookie =
             resp.headers().get(header::SET_COOKIE).map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
         let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        if path.starts_with("/api/v1/") {
+            check_api_response(method, path, status, content_type.as_deref(), &body);
+        }
         Resp { status, body, cookie }
     }
     async fn api_subscribe(&self, body: &str) -> Resp {

@@ -1,115 +1,187 @@
 //! The accounts API: bearer tokens, `/me`, users and the audit log.
 
-use axum::body::Bytes;
+use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
-use serde::Deserialize;
-use serde_json::json;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use reserv_app::users::NewUserInput;
-use reserv_core::ids::EntryId;
-use reserv_store::{AuditQuery, SessionKind};
+use reserv_core::ids::{EntryId, OrgId, UserId};
+use reserv_core::org::Role;
+use reserv_core::routine::RoutineRole;
+use reserv_store::{AuditQuery, AuditRecord, SessionKind, UserRecord};
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiLang, ApiResult, ApiUser, Parts2, bad_request, ok, parse_json};
-use crate::kit::i18n::Lang;
+use crate::kit::api::{
+    ApiError, ApiErrorBody, ApiJson, ApiOrigin, ApiResult, ApiUser, Created, created, invalid_query,
+};
 
 // ---- auth ----
 
-#[derive(Deserialize)]
+/// A username and password for a bearer token.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TokenRequest {
+pub struct TokenRequest {
     username: String,
     password: String,
 }
 
-pub async fn create_token(State(st): State<AppState>, ApiLang(lang): ApiLang, parts: Parts2, body: Bytes) -> ApiResult {
-    let req: TokenRequest = parse_json(lang, &parts.0, &body)?;
-    let s = st
-        .app
-        .login(&req.username, &req.password, SessionKind::Api, &parts.1)
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
-    ok(
-        StatusCode::CREATED,
-        json!({ "token": s.token, "token_type": "Bearer", "expires_at": s.session.expires_at, "user": user_json(&s.user) }),
+/// A bearer token and its account.
+#[derive(Serialize, ToSchema)]
+pub struct Token {
+    /// Send as `Authorization: Bearer <token>`.
+    token: String,
+    /// Always `Bearer`.
+    token_type: &'static str,
+    expires_at: Timestamp,
+    user: User,
+}
+
+/// An account as the API shows it (never its password).
+#[derive(Serialize, ToSchema)]
+pub struct User {
+    id: UserId,
+    username: String,
+    display_name: String,
+    org: OrgId,
+    role: Role,
+    created_at: Timestamp,
+    /// The routine roles that choose the person's checklist; empty: the organisation's default.
+    routine_roles: Vec<RoutineRole>,
+}
+
+impl From<&UserRecord> for User {
+    fn from(u: &UserRecord) -> User {
+        User {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            org: u.org.clone(),
+            role: u.role,
+            created_at: u.created_at,
+            routine_roles: u.routine_roles.clone(),
+        }
+    }
+}
+
+/// Logs in and returns a bearer token.
+#[utoipa::path(
+    post, path = "/auth/token", tag = "auth",
+    request_body = TokenRequest,
+    responses(
+        (status = 201, description = "A new token", body = Token),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 429, description = "Too many failed logins; the account is locked for a while", body = ApiErrorBody),
     )
+)]
+pub async fn create_token(
+    State(st): State<AppState>,
+    ApiOrigin(origin): ApiOrigin,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> ApiResult<Created<Token>> {
+    let s = st.app.login(&req.username, &req.password, SessionKind::Api, &origin).await?;
+    Ok(created(Token {
+        token: s.token,
+        token_type: "Bearer",
+        expires_at: s.session.expires_at,
+        user: User::from(&s.user),
+    }))
 }
 
-pub async fn revoke_token(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    st.app.logout(&p).await.map_err(|e| ApiError::new(lang, &e))?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+/// Revokes the token the request is made with.
+#[utoipa::path(
+    delete, path = "/auth/token", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "The token no longer works"))
+)]
+pub async fn revoke_token(State(st): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<StatusCode> {
+    st.app.logout(&p).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-fn user_json(u: &reserv_store::UserRecord) -> serde_json::Value {
-    json!({ "id": u.id, "username": u.username, "display_name": u.display_name, "org": u.org, "role": u.role, "created_at": u.created_at, "routine_roles": u.routine_roles })
-}
-
-pub async fn me(ApiUser(p, _): ApiUser) -> ApiResult {
-    ok(StatusCode::OK, user_json(&p.user))
+/// The caller's account.
+#[utoipa::path(
+    get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The caller", body = User))
+)]
+pub async fn me(ApiUser(p): ApiUser) -> Json<User> {
+    Json(User::from(&p.user))
 }
 
 // ---- users and audit ----
 
-pub async fn users(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    let users = st.app.users(&p).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, users.iter().map(user_json).collect::<Vec<_>>())
+/// Every account (system administrators).
+#[utoipa::path(
+    get, path = "/users", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The accounts", body = Vec<User>),
+        (status = 403, description = "Not a system administrator", body = ApiErrorBody),
+    )
+)]
+pub async fn users(State(st): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<User>>> {
+    let users = st.app.users(&p).await?;
+    Ok(Json(users.iter().map(User::from).collect()))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UserBody {
-    username: String,
-    #[serde(default)]
-    display_name: String,
-    org: String,
-    role: String,
-    password: String,
-    /// Routine role keys; unknown ones are a 422 naming `routine_roles`.
-    #[serde(default)]
-    routine_roles: Vec<String>,
-}
-
+/// Creates an account (system administrators).
+#[utoipa::path(
+    post, path = "/users", tag = "users", security(("bearer" = [])),
+    request_body = NewUserInput,
+    responses(
+        (status = 201, description = "The new account", body = User),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 403, description = "Not a system administrator", body = ApiErrorBody),
+        (status = 409, description = "The username is taken", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ApiErrorBody),
+    )
+)]
 pub async fn create_user(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    let b: UserBody = parse_json(lang, &headers, &body)?;
-    let input = NewUserInput {
-        username: b.username,
-        display_name: b.display_name,
-        org: b.org,
-        role: b.role,
-        password: b.password,
-        routine_roles: b.routine_roles,
-    };
-    let u = st.app.create_user(Some(&p), input, &p.origin).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::CREATED, user_json(&u))
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> ApiResult<Created<User>> {
+    let u = st.app.create_user(Some(&p), input, &p.origin).await?;
+    Ok(created(User::from(&u)))
 }
 
-#[derive(Deserialize)]
+/// The audit log's query.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
+    /// At most this many records (1-1000, default 100).
     limit: Option<u32>,
+    /// Only records older than this record id (for paging).
     before: Option<String>,
+    /// Only actions starting with this (`login`, `outage.`, …).
     action: Option<String>,
 }
 
-pub async fn audit(State(st): State<AppState>, ApiUser(p, lang): ApiUser, RawQuery(raw): RawQuery) -> ApiResult {
-    let q: AuditParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| {
-        let msg = match lang {
-            Lang::Sv => format!("Ogiltig parameter i adressen: {e}"),
-            Lang::En => format!("Malformed query parameter: {e}"),
-        };
-        bad_request("invalid_query", msg)
-    })?;
+/// The audit log, newest first.
+#[utoipa::path(
+    get, path = "/audit", tag = "audit", security(("bearer" = [])), params(AuditParams),
+    responses(
+        (status = 200, description = "Audit records, newest first", body = Vec<AuditRecord>),
+        (status = 400, description = "A malformed query parameter (`invalid_query`, `invalid_id`)", body = ApiErrorBody),
+        (status = 403, description = "May not read the audit log", body = ApiErrorBody),
+    )
+)]
+pub async fn audit(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<AuditRecord>>> {
+    let q: AuditParams = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(invalid_query)?;
     let before = match q.before {
-        Some(b) => Some(EntryId(b.parse().map_err(|_| bad_request("invalid_id", "before: ogiltigt id".into()))?)),
+        Some(b) => Some(EntryId(b.parse().map_err(|_| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_id", "before: ogiltigt id", "before: invalid id")
+                .with_field("before")
+        })?)),
         None => None,
     };
     let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action };
-    let records = st.app.audit_log(&p, query).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, records)
+    Ok(Json(st.app.audit_log(&p, query).await?))
 }

@@ -1,60 +1,87 @@
 //! The back-entry API: worklists, work on items, the report and its CSV.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
+use axum::Json;
+use axum::extract::State;
+
+use reserv_app::worklists::{BackEntryReport, WorkInput, WorklistView};
+use reserv_core::worklist::WorkStatus;
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiResult, ApiUser, ok, outage_id, parse_json};
+use crate::kit::api::{ApiErrorBody, ApiJson, ApiResult, ApiUser, OutageIdPath};
 
-// ---- back-entry worklists ----
-
-pub async fn worklist(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
-    let v = st.app.worklist(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+/// The back-entry worklist of an outage, as the caller may see it.
+#[utoipa::path(
+    get, path = "/outages/{id}/worklist", tag = "backentry", security(("bearer" = [])), params(OutageIdPath),
+    responses(
+        (status = 200, description = "The worklist", body = WorklistView),
+        (status = 404, description = "No such outage", body = ApiErrorBody),
+        (status = 422, description = "The outage is not over, or no policy applies", body = ApiErrorBody),
+    )
+)]
+pub async fn worklist(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    OutageIdPath(id): OutageIdPath,
+) -> ApiResult<Json<WorklistView>> {
+    Ok(Json(st.app.worklist(&p, id).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WorkBody {
-    key: String,
-    action: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    assignee: String,
-}
-
+/// Works on one line: assign, done, skip (with a reason) or reopen.
+#[utoipa::path(
+    post, path = "/outages/{id}/worklist", tag = "backentry", security(("bearer" = [])), params(OutageIdPath),
+    request_body = WorkInput,
+    responses(
+        (status = 200, description = "The line's new state", body = WorkStatus),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 403, description = "The line is not the caller's organisation's", body = ApiErrorBody),
+        (status = 404, description = "No such outage", body = ApiErrorBody),
+        (status = 409, description = "A concurrent change; read and try again", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "An invalid action, key or missing reason; `field` names it", body = ApiErrorBody),
+    )
+)]
 pub async fn work_on_item(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    let id = outage_id(lang, &id)?;
-    let b: WorkBody = parse_json(lang, &headers, &body)?;
-    let input =
-        reserv_app::worklists::WorkInput { key: b.key, action: b.action, reason: b.reason, assignee: b.assignee };
-    let v = st.app.work_on_item(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+    ApiUser(p): ApiUser,
+    OutageIdPath(id): OutageIdPath,
+    ApiJson(input): ApiJson<WorkInput>,
+) -> ApiResult<Json<WorkStatus>> {
+    Ok(Json(st.app.work_on_item(&p, id, input).await?))
 }
 
+/// The back-entry report of an outage: progress and statistics.
+#[utoipa::path(
+    get, path = "/outages/{id}/backentry-report", tag = "backentry", security(("bearer" = [])), params(OutageIdPath),
+    responses(
+        (status = 200, description = "The report", body = BackEntryReport),
+        (status = 403, description = "May not read reports", body = ApiErrorBody),
+        (status = 404, description = "No such outage", body = ApiErrorBody),
+        (status = 422, description = "The outage is not over, or no policy applies", body = ApiErrorBody),
+    )
+)]
 pub async fn backentry_report(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let r = st.app.backentry_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, r)
+    ApiUser(p): ApiUser,
+    OutageIdPath(id): OutageIdPath,
+) -> ApiResult<Json<BackEntryReport>> {
+    Ok(Json(st.app.backentry_report(&p, id).await?))
 }
 
+/// The report's statistics as CSV.
+#[utoipa::path(
+    get, path = "/outages/{id}/statistics.csv", tag = "backentry", security(("bearer" = [])), params(OutageIdPath),
+    responses(
+        (status = 200, description = "CSV (semicolon-separated, UTF-8)", content_type = "text/csv", body = String),
+        (status = 403, description = "May not read reports", body = ApiErrorBody),
+        (status = 404, description = "No such outage", body = ApiErrorBody),
+        (status = 422, description = "The outage is not over, or no policy applies", body = ApiErrorBody),
+    )
+)]
 pub async fn statistics_csv(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    Path(id): Path<String>,
+    ApiUser(p): ApiUser,
+    OutageIdPath(id): OutageIdPath,
 ) -> ApiResult {
-    let r = st.app.backentry_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
+    let r = st.app.backentry_report(&p, id).await?;
     Ok(crate::backentry::pages::csv_response(&r))
 }

@@ -5,41 +5,41 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+
+use reserv_core::contacts::{PhoneList, SearchResult};
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiUser};
+use crate::kit::api::{ApiErrorBody, ApiResult, ApiUser, query_param};
 
-/// The value of one query parameter (the last one wins); lenient, so a
-/// malformed query string is read as far as it can be.
-fn param(raw: Option<&str>, name: &str) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
-        .unwrap_or_default()
-        .into_iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-/// `GET /api/v1/contacts?q=`.
+/// Searches the contact book (every region's), grouped by region.
+#[utoipa::path(
+    get, path = "/contacts", tag = "reference data", security(("bearer" = [])),
+    params(("q" = Option<String>, Query, description = "Words to search for; empty: everything")),
+    responses((status = 200, description = "The matches", body = SearchResult))
+)]
 pub async fn contacts(
     State(st): State<AppState>,
-    ApiUser(_, lang): ApiUser,
+    ApiUser(_): ApiUser,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
-    let q = param(raw.as_deref(), "q").unwrap_or_default();
-    let result = st.app.search_contacts(&q).await.map_err(|e| ApiError::new(lang, &e))?;
-    Ok((StatusCode::OK, Json(result)).into_response())
+) -> ApiResult<Json<SearchResult>> {
+    let q = query_param(raw.as_deref(), "q").unwrap_or_default();
+    Ok(Json(st.app.search_contacts(&q).await?))
 }
 
-/// `GET /api/v1/contacts/phone-list?unit=`.
+/// The phone list of a unit.
+#[utoipa::path(
+    get, path = "/contacts/phone-list", tag = "reference data", security(("bearer" = [])),
+    params(("unit" = Option<String>, Query, description = "An organisation id; default the caller's")),
+    responses(
+        (status = 200, description = "The phone list", body = PhoneList),
+        (status = 422, description = "An unknown unit (`unknown_value`, field `organisation`)", body = ApiErrorBody),
+    )
+)]
 pub async fn phone_list(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
+    ApiUser(p): ApiUser,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
-    let unit = param(raw.as_deref(), "unit").filter(|u| !u.trim().is_empty()).unwrap_or_else(|| p.user.org.to_string());
-    let list = st.app.phone_list(&unit).await.map_err(|e| ApiError::new(lang, &e))?;
-    Ok((StatusCode::OK, Json(list)).into_response())
+) -> ApiResult<Json<PhoneList>> {
+    let unit = query_param(raw.as_deref(), "unit").unwrap_or_else(|| p.user.org.to_string());
+    Ok(Json(st.app.phone_list(&unit).await?))
 }

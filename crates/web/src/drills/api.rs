@@ -1,12 +1,26 @@
 //! The drill report API.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::Json;
+use axum::extract::State;
+
+use reserv_app::drills::DrillReport;
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiResult, ApiUser, ok, outage_id};
+use crate::kit::api::{ApiErrorBody, ApiResult, ApiUser, OutageIdPath};
 
-pub async fn drill_report(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
-    let r = st.app.drill_report(&p, outage_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, r)
+/// What a drill (a practice outage) showed.
+#[utoipa::path(
+    get, path = "/outages/{id}/drill-report", tag = "outages", security(("bearer" = [])), params(OutageIdPath),
+    responses(
+        (status = 200, description = "The drill report", body = DrillReport),
+        (status = 403, description = "May not read reports", body = ApiErrorBody),
+        (status = 404, description = "No such outage", body = ApiErrorBody),
+    )
+)]
+pub async fn drill_report(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    OutageIdPath(id): OutageIdPath,
+) -> ApiResult<Json<DrillReport>> {
+    Ok(Json(st.app.drill_report(&p, id).await?))
 }

@@ -1,135 +1,110 @@
 //! The handover-log API: episodes, logged calls and gaps.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
+use axum::Json;
+use axum::extract::State;
+
+use reserv_app::episodes::{EntryInput, EpisodeView, OpenGap, RegisterInput, UpdateInput};
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiResult, ApiUser, episode_id, ok, parse_json};
+use crate::kit::api::{ApiErrorBody, ApiJson, ApiResult, ApiUser, Created, EpisodeIdPath, created};
 
-// ---- the handover log ----
-
-pub async fn episodes(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    let v = st.app.episodes(&p).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+/// The episodes the caller may see (their organisation is in the chain of care).
+#[utoipa::path(
+    get, path = "/episodes", tag = "handover log", security(("bearer" = [])),
+    responses((status = 200, description = "The episodes", body = Vec<EpisodeView>))
+)]
+pub async fn episodes(State(st): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<EpisodeView>>> {
+    Ok(Json(st.app.episodes(&p).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegisterBody {
-    patient_id: String,
-    #[serde(default)]
-    reserve_number: bool,
-    municipality: String,
-    primary_care: String,
-    #[serde(default)]
-    outpatient_psychiatry: Option<String>,
-    admitted_at: String,
-    #[serde(default)]
-    expected_discharge: Option<String>,
-    #[serde(default)]
-    existed_before_outage: bool,
-}
-
+/// Registers a care episode on the caller's ward.
+#[utoipa::path(
+    post, path = "/episodes", tag = "handover log", security(("bearer" = [])),
+    request_body = RegisterInput,
+    responses(
+        (status = 201, description = "The new episode", body = EpisodeView),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 403, description = "The caller is not on a ward", body = ApiErrorBody),
+        (status = 409, description = "The patient already has an open episode", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ApiErrorBody),
+    )
+)]
 pub async fn register_episode(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    let b: RegisterBody = parse_json(lang, &headers, &body)?;
-    let input = reserv_app::episodes::RegisterInput {
-        patient_id: b.patient_id,
-        reserve_number: b.reserve_number,
-        municipality: b.municipality,
-        primary_care: b.primary_care,
-        outpatient_psychiatry: b.outpatient_psychiatry,
-        admitted_at: b.admitted_at,
-        expected_discharge: b.expected_discharge,
-        existed_before_outage: b.existed_before_outage,
-    };
-    let v = st.app.register_episode(&p, input).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::CREATED, v)
+    ApiUser(p): ApiUser,
+    ApiJson(input): ApiJson<RegisterInput>,
+) -> ApiResult<Created<EpisodeView>> {
+    Ok(created(st.app.register_episode(&p, input).await?))
 }
 
-pub async fn episode(State(st): State<AppState>, ApiUser(p, lang): ApiUser, Path(id): Path<String>) -> ApiResult {
-    let v = st.app.episode(&p, episode_id(lang, &id)?).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+/// One episode with its log and gaps.
+#[utoipa::path(
+    get, path = "/episodes/{id}", tag = "handover log", security(("bearer" = [])), params(EpisodeIdPath),
+    responses(
+        (status = 200, description = "The episode", body = EpisodeView),
+        (status = 404, description = "No such episode, or not the caller's to see", body = ApiErrorBody),
+    )
+)]
+pub async fn episode(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    EpisodeIdPath(id): EpisodeIdPath,
+) -> ApiResult<Json<EpisodeView>> {
+    Ok(Json(st.app.episode(&p, id).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UpdateBody {
-    expected_discharge: Option<String>,
-    ready_for_discharge_at: Option<String>,
-    discharged_at: Option<String>,
-    designated_care_contact: Option<String>,
-}
-
+/// Changes an episode's facts; absent or empty fields keep their value.
+#[utoipa::path(
+    patch, path = "/episodes/{id}", tag = "handover log", security(("bearer" = [])), params(EpisodeIdPath),
+    request_body = UpdateInput,
+    responses(
+        (status = 200, description = "The episode", body = EpisodeView),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 403, description = "Not the episode's ward", body = ApiErrorBody),
+        (status = 404, description = "No such episode, or not the caller's to see", body = ApiErrorBody),
+        (status = 409, description = "A concurrent change; read and try again", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ApiErrorBody),
+    )
+)]
 pub async fn update_episode(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    let id = episode_id(lang, &id)?;
-    let b: UpdateBody = parse_json(lang, &headers, &body)?;
-    let input = reserv_app::episodes::UpdateInput {
-        expected_discharge: b.expected_discharge,
-        ready_for_discharge_at: b.ready_for_discharge_at,
-        discharged_at: b.discharged_at,
-        designated_care_contact: b.designated_care_contact,
-    };
-    let v = st.app.update_episode(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+    ApiUser(p): ApiUser,
+    EpisodeIdPath(id): EpisodeIdPath,
+    ApiJson(input): ApiJson<UpdateInput>,
+) -> ApiResult<Json<EpisodeView>> {
+    Ok(Json(st.app.update_episode(&p, id, input).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EntryBody {
-    #[serde(default)]
-    at: Option<String>,
-    counterpart_name: String,
-    #[serde(default)]
-    counterpart_role: String,
-    counterpart_org: String,
-    direction: String,
-    #[serde(default)]
-    channel: Option<String>,
-    messages: Vec<String>,
-    #[serde(default)]
-    comment: String,
-    #[serde(default)]
-    supersedes: Option<String>,
-}
-
+/// Logs a call (or a correction of one, `supersedes`).
+#[utoipa::path(
+    post, path = "/episodes/{id}/entries", tag = "handover log", security(("bearer" = [])), params(EpisodeIdPath),
+    request_body = EntryInput,
+    responses(
+        (status = 201, description = "The episode with the new entry", body = EpisodeView),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 403, description = "May not log calls on this episode", body = ApiErrorBody),
+        (status = 404, description = "No such episode, or not the caller's to see", body = ApiErrorBody),
+        (status = 409, description = "The entry is already corrected", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it", body = ApiErrorBody),
+    )
+)]
 pub async fn log_call(
     State(st): State<AppState>,
-    ApiUser(p, lang): ApiUser,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    let id = episode_id(lang, &id)?;
-    let b: EntryBody = parse_json(lang, &headers, &body)?;
-    let input = reserv_app::episodes::EntryInput {
-        at: b.at,
-        counterpart_name: b.counterpart_name,
-        counterpart_role: b.counterpart_role,
-        counterpart_org: b.counterpart_org,
-        direction: b.direction,
-        channel: b.channel,
-        messages: b.messages,
-        comment: b.comment,
-        supersedes: b.supersedes,
-    };
-    let v = st.app.log_call(&p, id, input).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::CREATED, v)
+    ApiUser(p): ApiUser,
+    EpisodeIdPath(id): EpisodeIdPath,
+    ApiJson(input): ApiJson<EntryInput>,
+) -> ApiResult<Created<EpisodeView>> {
+    Ok(created(st.app.log_call(&p, id, input).await?))
 }
 
-pub async fn gaps(State(st): State<AppState>, ApiUser(p, lang): ApiUser) -> ApiResult {
-    let v = st.app.open_gaps(&p).await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, v)
+/// The handover gaps still open: who has not yet been told.
+#[utoipa::path(
+    get, path = "/gaps", tag = "handover log", security(("bearer" = [])),
+    responses((status = 200, description = "The open gaps", body = Vec<OpenGap>))
+)]
+pub async fn gaps(State(st): State<AppState>, ApiUser(p): ApiUser) -> ApiResult<Json<Vec<OpenGap>>> {
+    Ok(Json(st.app.open_gaps(&p).await?))
 }

@@ -4,15 +4,32 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
+
+use reserv_app::outages::PublicOutage;
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiLang, ApiResult, ok};
-use crate::kit::i18n::Lang;
+use crate::kit::api::{ApiError, ApiResult};
 
-pub async fn public_status(State(st): State<AppState>, ApiLang(lang): ApiLang) -> ApiResult {
-    let v = st.app.public_status().await.map_err(|e| ApiError::new(lang, &e))?;
-    ok(StatusCode::OK, json!({ "generated_at": st.app.now(), "outages": v }))
+/// What the public status page shows.
+#[derive(Serialize, ToSchema)]
+pub struct PublicStatus {
+    generated_at: Timestamp,
+    /// Ongoing outages and those that ended in the last 24 hours.
+    outages: Vec<PublicOutage>,
+}
+
+/// The public status: which systems are down (no login, nothing personal).
+#[utoipa::path(
+    get, path = "/public/status", tag = "public",
+    responses((status = 200, description = "The status", body = PublicStatus))
+)]
+pub async fn public_status(State(st): State<AppState>) -> ApiResult<Json<PublicStatus>> {
+    let outages = st.app.public_status().await?;
+    Ok(Json(PublicStatus { generated_at: st.app.now(), outages }))
 }
 
 pub async fn healthz(State(st): State<AppState>) -> Response {
@@ -20,7 +37,7 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed: the store is not writable");
-            ApiError::new(Lang::Sv, &e).into_response()
+            ApiError::from(e).into_response()
         }
     }
 }

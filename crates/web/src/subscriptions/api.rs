@@ -2,74 +2,106 @@
 //! one-click unsubscribe.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use reserv_app::AppError;
 use reserv_app::subscriptions::LinkResult;
 use reserv_core::outbox::is_ack_token;
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiLang, parse_json};
-use crate::kit::i18n::Lang;
+use crate::kit::api::{ApiError, ApiErrorBody, ApiJson, ApiResult};
 use crate::kit::respond::see_other;
 
-#[derive(Deserialize)]
+/// A subscription to outage notices by e-mail.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SubscribeBody {
+pub struct SubscribeRequest {
     #[serde(default)]
     email: String,
+    /// System ids; empty: every system.
     #[serde(default)]
     systems: Vec<String>,
 }
 
-/// `POST /api/v1/public/subscriptions` `{email, systems?}` → 202: a
-/// confirmation mail is on its way (the same answer for any valid address).
+/// Where a subscription stands.
+#[derive(Serialize, ToSchema)]
+pub struct SubscriptionStatus {
+    status: SubscriptionState,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionState {
+    ConfirmationSent,
+    Unsubscribed,
+    AlreadyUnsubscribed,
+}
+
+/// Subscribes an address: a confirmation mail is on its way (the same answer
+/// for any valid address).
+#[utoipa::path(
+    post, path = "/public/subscriptions", tag = "public",
+    request_body = SubscribeRequest,
+    responses(
+        (status = 202, description = "A confirmation mail is on its way", body = SubscriptionStatus),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "An invalid address or system; `field` names it", body = ApiErrorBody),
+        (status = 429, description = "Too many subscriptions from here for now", body = ApiErrorBody),
+    )
+)]
 pub async fn api_subscribe(
     State(st): State<AppState>,
-    ApiLang(lang): ApiLang,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let b: SubscribeBody = parse_json(lang, &headers, &body)?;
-    st.app
-        .subscribe(&b.email, &b.systems, &reserv_app::Origin("api".into()))
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "status": "confirmation_sent" }))).into_response())
+    ApiJson(b): ApiJson<SubscribeRequest>,
+) -> ApiResult<(StatusCode, Json<SubscriptionStatus>)> {
+    st.app.subscribe(&b.email, &b.systems, &reserv_app::Origin("api".into())).await?;
+    Ok((StatusCode::ACCEPTED, Json(SubscriptionStatus { status: SubscriptionState::ConfirmationSent })))
 }
 
-fn bad_link(lang: Lang) -> ApiError {
-    ApiError::new(lang, &AppError::NotFound).with_status(StatusCode::BAD_REQUEST, "invalid_link")
+fn bad_link() -> ApiError {
+    ApiError::from(AppError::NotFound).with_status(StatusCode::BAD_REQUEST, "invalid_link")
 }
 
-/// `POST /api/v1/public/subscriptions/unsubscribe/{token}`: RFC 8058 one-click
-/// unsubscribe (the mail client posts `List-Unsubscribe=One-Click`; no form, no CSRF: the token is the secret).
+/// RFC 8058 one-click unsubscribe: the mail client posts
+/// `List-Unsubscribe=One-Click`; no form, no CSRF: the token is the secret.
+#[utoipa::path(
+    post, path = "/public/subscriptions/unsubscribe/{token}", tag = "public",
+    params(("token" = String, Path, description = "The token of the unsubscribe link")),
+    responses(
+        (status = 200, description = "Unsubscribed (or already)", body = SubscriptionStatus),
+        (status = 400, description = "Not a link token (`invalid_link`)", body = ApiErrorBody),
+        (status = 404, description = "No such link", body = ApiErrorBody),
+    )
+)]
 pub async fn api_unsubscribe(
     State(st): State<AppState>,
-    ApiLang(lang): ApiLang,
     Path(token): Path<String>,
-) -> Result<Response, ApiError> {
+) -> ApiResult<Json<SubscriptionStatus>> {
     if !is_ack_token(&token) {
-        return Err(bad_link(lang));
+        return Err(bad_link());
     }
-    let (r, _) = st
-        .app
-        .unsubscribe_by_link(&token, &reserv_app::Origin("one-click".into()))
-        .await
-        .map_err(|e| ApiError::new(lang, &e))?;
-    let status = if r == LinkResult::Done { "unsubscribed" } else { "already_unsubscribed" };
-    Ok((StatusCode::OK, Json(json!({ "status": status }))).into_response())
+    let (r, _) = st.app.unsubscribe_by_link(&token, &reserv_app::Origin("one-click".into())).await?;
+    let status =
+        if r == LinkResult::Done { SubscriptionState::Unsubscribed } else { SubscriptionState::AlreadyUnsubscribed };
+    Ok(Json(SubscriptionStatus { status }))
 }
 
 /// `GET` of the one-click address (a client that does not post): to the page with the button.
-pub async fn api_unsubscribe_get(ApiLang(lang): ApiLang, Path(token): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get, path = "/public/subscriptions/unsubscribe/{token}", tag = "public",
+    params(("token" = String, Path, description = "The token of the unsubscribe link")),
+    responses(
+        (status = 303, description = "To the unsubscribe page (`Location`)"),
+        (status = 400, description = "Not a link token (`invalid_link`)", body = ApiErrorBody),
+    )
+)]
+pub async fn api_unsubscribe_get(Path(token): Path<String>) -> ApiResult<Response> {
     if !is_ack_token(&token) {
-        return Err(bad_link(lang));
+        return Err(bad_link());
     }
     Ok(see_other(&format!("/subscriptions/unsubscribe/{token}")))
 }

@@ -2,10 +2,16 @@
 //! fresh SQLite file, built as `reserv serve --demo` builds it (routines,
 //! contacts, demo data), and a minimal HTTP/1.1 client. Each test binary
 //! uses part of it.
+//!
+//! Every answer to an `/api/v1/...` request is checked against the generated
+//! OpenAPI document ([`check_api_response`]): its status must be documented
+//! for the operation, and a JSON body must validate against the documented
+//! schema. A test fails on the first answer that does not.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -119,7 +125,11 @@ impl TestApp {
             lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
         let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
         let body = if chunked { dechunk(body) } else { body.to_owned() };
-        Resp { status, headers, body }
+        let resp = Resp { status, headers, body };
+        if path.starts_with("/api/v1/") {
+            check_api_response(method, path, resp.status, resp.header("content-type"), &resp.body);
+        }
+        resp
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
@@ -169,6 +179,95 @@ impl TestApp {
     pub async fn page(&self, path: &str, cookies: &str) -> Resp {
         self.request("GET", path, &[("Cookie", cookies)], b"").await
     }
+}
+
+// ---- answers against the document ----
+
+/// The generated document (as `/api/v1/openapi.json` serves it).
+pub fn openapi() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(reserv_web::openapi()).unwrap())
+}
+
+/// The documented path template that `path` (without its query) matches:
+/// `{param}` matches one segment; literal segments win over parameters.
+pub fn path_template(path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segs: Vec<&str> = path.split('/').collect();
+    openapi()["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|t| {
+            let ts: Vec<&str> = t.split('/').collect();
+            ts.len() == segs.len()
+                && ts
+                    .iter()
+                    .zip(&segs)
+                    .all(|(t, s)| (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s)
+        })
+        .max_by_key(|t| t.split('/').filter(|s| !s.starts_with('{')).count())
+        .map(String::as_str)
+}
+
+/// Panics unless the answer is documented: the status for the operation of
+/// (method, path template), and a JSON body valid against its schema. A path
+/// no template matches must be the API's 404 in the error shape.
+pub fn check_api_response(method: &str, path: &str, status: u16, content_type: Option<&str>, body: &str) {
+    let doc = openapi();
+    let (template, response) = match path_template(path) {
+        Some(t) => {
+            let op = &doc["paths"][t][method.to_ascii_lowercase()];
+            if op.is_null() {
+                assert_eq!(status, 405, "{method} {path}: undocumented method answered {status}: {body}");
+                return;
+            }
+            let r = &op["responses"][status.to_string()];
+            let r = if r.is_null() { &op["responses"]["default"] } else { r };
+            assert!(!r.is_null(), "{method} {t}: status {status} is not documented (body: {body})");
+            (t, r.clone())
+        }
+        None => {
+            assert_eq!(status, 404, "{method} {path}: no documented path, yet {status}");
+            ("(no route)", json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}))
+        }
+    };
+    let is_json = content_type.is_some_and(|c| c.starts_with("application/json"));
+    let content = &response["content"];
+    if !is_json {
+        if let Some(ct) = content_type.filter(|_| !body.is_empty()) {
+            let media = ct.split(';').next().unwrap().trim();
+            assert!(!content[media].is_null(), "{method} {template} {status}: `{ct}` is not documented");
+        }
+        return;
+    }
+    let schema = &content["application/json"]["schema"];
+    assert!(!schema.is_null(), "{method} {template} {status}: a JSON body is not documented: {body}");
+    let instance: Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {path} {status}: not JSON ({e}): {body}"));
+    let key = format!("{method} {template} {status}");
+    let validator = validator_for(&key, schema);
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|e| format!("  at {}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{key}: the answer does not match its schema:\n{}\nbody: {body}", errors.join("\n"));
+}
+
+/// A validator for one documented schema; `#/components/...` references
+/// resolve locally, in the document's components carried at the root.
+fn validator_for(key: &str, schema: &Value) -> Arc<jsonschema::Validator> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
+    cache
+        .entry(key.to_owned())
+        .or_insert_with(|| {
+            let root = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "components": openapi()["components"],
+                "allOf": [schema],
+            });
+            Arc::new(jsonschema::draft202012::new(&root).unwrap_or_else(|e| panic!("{key}: invalid schema: {e}")))
+        })
+        .clone()
 }
 
 fn dechunk(mut s: &str) -> String {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use reserv_core::catalogue::Catalogue;
 use reserv_core::error::{DomainError, Field};
 use reserv_core::ids::SystemId;
-use reserv_core::routine::{Approval, Area, Phase, Routine, RoutineRole, Step};
+use reserv_core::routine::{Approval, Area, Phase, Routine, RoutineRole, RoutineSet, Step};
 
 use crate::{App, AppError};
 
@@ -192,16 +192,28 @@ impl App {
         let role = parse_role(role)?;
         let id = SystemId::parse(system.trim()).map_err(|_| AppError::NotFound)?;
         let set = self.routines().ok_or(AppError::NotFound)?;
-        let routines = set.routines_for(&id);
-        if routines.is_empty() {
-            return Err(AppError::NotFound);
-        }
-        let catalogue = self.catalogue();
-        Ok(SystemRoutines {
-            system_name: system_ref(catalogue, id.as_str()).name,
-            role,
-            routines: routines.iter().map(|r| routine_doc(catalogue, &id, r, role)).collect(),
-            system: id,
-        })
+        system_routines_of(&set, self.catalogue(), &id, role).ok_or(AppError::NotFound)
     }
+}
+
+/// The routines of `system` in `set` with the steps of `role` (and
+/// everyone's), or every step; `None` when the system has no routines. The
+/// one rule behind the page, the API and `reserv print routine` (which reads
+/// a routine directory without a running service).
+pub fn system_routines_of(
+    set: &RoutineSet,
+    catalogue: &Catalogue,
+    system: &SystemId,
+    role: Option<RoutineRole>,
+) -> Option<SystemRoutines> {
+    let routines = set.routines_for(system);
+    if routines.is_empty() {
+        return None;
+    }
+    Some(SystemRoutines {
+        system_name: system_ref(catalogue, system.as_str()).name,
+        role,
+        routines: routines.iter().map(|r| routine_doc(catalogue, system, r, role)).collect(),
+        system: system.clone(),
+    })
 }

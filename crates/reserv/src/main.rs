@@ -536,7 +536,8 @@ async fn print_phone_list(cfg: &Config, unit: &str, out: &Path) -> Result<(), St
 
 /// `reserv print routine --system SYSTEM [--role ROLE] --out FILE`.
 fn print_routine(cfg: &Config, system: &str, role: Option<&str>, out: &Path) -> Result<(), String> {
-    use reserv_web::routines::view::{parse_role, routine_view};
+    use reserv_app::routines::{parse_role, system_routines_of};
+    use reserv_web::routines::view::routine_view;
     let catalogue = load_catalogue(cfg)?;
     let set = load_routines(cfg, &catalogue)?;
     let role = parse_role(role).map_err(|e| {
@@ -544,8 +545,9 @@ fn print_routine(cfg: &Config, system: &str, role: Option<&str>, out: &Path) -> 
         format!("--role: {} Giltiga roller: {}.", e.message_sv(), keys.join(", "))
     })?;
     let id = catalogue.resolve(system).map_err(|e| format!("--system: {}", e.message_sv()))?.id.clone();
-    let view = routine_view(reserv_web::i18n::Lang::Sv, &set, &catalogue, &id, role)
+    let routines = system_routines_of(&set, &catalogue, &id, role)
         .ok_or_else(|| format!("--system: inga rutiner för {system}"))?;
+    let view = routine_view(reserv_web::i18n::Lang::Sv, &routines);
     let printed = reserv_core::time::format_local(jiff::Timestamp::now());
     write_pdf(out, &print::routine_document(&view, &printed))?;
     println!("Rutinen för {} ({} steg) skrevs till {}.", view.system_name, view.step_count(), out.display());

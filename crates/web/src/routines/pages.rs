@@ -7,8 +7,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use reserv_app::AppError;
-use reserv_core::ids::SystemId;
 use reserv_core::routine::RoutineRole;
 use reserv_core::time::format_local;
 
@@ -42,14 +40,9 @@ pub async fn routine(
     if ctx.principal.is_none() {
         return see_other("/login");
     }
-    let role = match parse_role(q.role.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return fail(&ctx, AppError::Invalid(e)),
-    };
-    let Ok(id) = SystemId::parse(system.trim()) else { return fail(&ctx, AppError::NotFound) };
-    let Some(set) = st.app.routines() else { return fail(&ctx, AppError::NotFound) };
-    let Some(v) = routine_view(ctx.lang, &set, st.app.catalogue(), &id, role) else {
-        return fail(&ctx, AppError::NotFound);
+    let v = match st.app.system_routines(&system, q.role.as_deref()) {
+        Ok(r) => routine_view(ctx.lang, &r),
+        Err(e) => return fail(&ctx, e),
     };
     let page = RoutinePage {
         l: Layout::new(&ctx, &st.app).await,

@@ -3,10 +3,8 @@
 //! dependencies on other systems, and the page's texts in both languages
 //! ([`RoutineTexts`]). The page and `reserv print routine` both render it.
 
-use reserv_core::catalogue::Catalogue;
-use reserv_core::error::{DomainError, Field};
-use reserv_core::ids::SystemId;
-use reserv_core::routine::{Approval, Area, Phase, RoutineRole, RoutineSet};
+use reserv_app::routines::SystemRoutines;
+use reserv_core::routine::Approval;
 
 use crate::kit::i18n::Lang;
 
@@ -175,45 +173,40 @@ fn approval(lang: Lang, a: &Approval) -> String {
     }
 }
 
-/// The routines of `system` as shown, only the steps of `role` (and
-/// everyone's) when given; `None` if the system has no routine.
-pub fn routine_view(
-    lang: Lang,
-    set: &RoutineSet,
-    catalogue: &Catalogue,
-    system: &SystemId,
-    role: Option<RoutineRole>,
-) -> Option<RoutineDocView> {
+/// The page's (and the printout's) view of a system's routines, as the
+/// service chose them: labels in `lang`, "ej angivet" for what the source
+/// does not state.
+pub fn routine_view(lang: Lang, v: &SystemRoutines) -> RoutineDocView {
     let t = texts(lang);
-    let routines = set.routines_for(system);
-    if routines.is_empty() {
-        return None;
-    }
-    let name = |id: &str| {
-        SystemId::parse(id)
-            .ok()
-            .and_then(|s| catalogue.get(&s).map(|x| x.name.clone()))
-            .unwrap_or_else(|| id.to_owned())
-    };
-    let or_not_stated = |v: Option<String>| v.unwrap_or_else(|| t.not_stated.to_owned());
-    let views = routines
+    let or_not_stated = |x: Option<String>| x.unwrap_or_else(|| t.not_stated.to_owned());
+    let routines = v
+        .routines
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            let phases = Phase::ALL
+        .map(|(i, r)| RoutineView {
+            anchor: format!("routine-{i}"),
+            title: r.title.clone(),
+            document_type: r.document_type.clone(),
+            approved_by: approval(lang, &r.approval),
+            date: or_not_stated(r.date.map(|d| d.to_string())),
+            version: or_not_stated(r.version.clone()),
+            owner: r.owner.clone(),
+            source: r.source.clone(),
+            applies_to: r.applies_to.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", "),
+            phases: r
+                .phases
                 .iter()
-                .map(|phase| PhaseView {
-                    key: phase.key(),
-                    label: pick(lang, phase.label_sv(), phase.label_en()),
-                    areas: Area::ALL
+                .map(|p| PhaseView {
+                    key: p.phase.key(),
+                    label: pick(lang, p.phase.label_sv(), p.phase.label_en()),
+                    areas: p
+                        .areas
                         .iter()
-                        .map(|area| AreaView {
-                            label: pick(lang, area.label_sv(), area.label_en()),
-                            steps: r
+                        .map(|a| AreaView {
+                            label: pick(lang, a.area.label_sv(), a.area.label_en()),
+                            steps: a
                                 .steps
                                 .iter()
-                                .filter(|s| s.phase == *phase && s.area == *area)
-                                .filter(|s| role.is_none_or(|x| s.is_for(x)))
                                 .map(|s| StepView {
                                     id: s.id.clone(),
                                     roles: s
@@ -228,55 +221,26 @@ pub fn routine_view(
                                 })
                                 .collect(),
                         })
-                        .filter(|a| !a.steps.is_empty())
                         .collect(),
                 })
-                .filter(|p| !p.areas.is_empty())
-                .collect();
-            RoutineView {
-                anchor: format!("routine-{i}"),
-                title: r.title.clone(),
-                document_type: r.document_type.clone(),
-                approved_by: approval(lang, &r.approval),
-                date: or_not_stated(r.date.map(|d| d.to_string())),
-                version: or_not_stated(r.version.clone()),
-                owner: r.owner.clone(),
-                source: r.source.clone(),
-                applies_to: if r.systems.len() > 1 {
-                    r.systems.iter().map(|s| name(s.as_str())).collect::<Vec<_>>().join(", ")
-                } else {
-                    String::new()
-                },
-                phases,
-                dependencies: r
-                    .dependencies
-                    .iter()
-                    .filter(|d| d.from == system.as_str() || d.to == system.as_str())
-                    .map(|d| DependencyView {
-                        from: name(&d.from),
-                        to: name(&d.to),
-                        consequence: d.consequence.clone(),
-                        cite: d.cite.clone(),
-                    })
-                    .collect(),
-            }
+                .collect(),
+            dependencies: r
+                .dependencies
+                .iter()
+                .map(|d| DependencyView {
+                    from: d.from.name.clone(),
+                    to: d.to.name.clone(),
+                    consequence: d.consequence.clone(),
+                    cite: d.cite.clone(),
+                })
+                .collect(),
         })
         .collect();
-    Some(RoutineDocView {
-        system: system.to_string(),
-        system_name: name(system.as_str()),
-        role: role.map(|r| r.key().to_owned()).unwrap_or_default(),
-        role_label: role.map(|r| pick(lang, r.label_sv(), r.label_en()).to_owned()).unwrap_or_default(),
-        routines: views,
-    })
-}
-
-/// Parses `?role=`: empty means every role.
-pub fn parse_role(raw: Option<&str>) -> Result<Option<RoutineRole>, DomainError> {
-    match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(r) => RoutineRole::parse(r)
-            .map(Some)
-            .ok_or_else(|| DomainError::UnknownValue { field: Field::Role, value: r.chars().take(40).collect() }),
+    RoutineDocView {
+        system: v.system.to_string(),
+        system_name: v.system_name.clone(),
+        role: v.role.map(|r| r.key().to_owned()).unwrap_or_default(),
+        role_label: v.role.map(|r| pick(lang, r.label_sv(), r.label_en()).to_owned()).unwrap_or_default(),
+        routines,
     }
 }

@@ -28,8 +28,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, line_of_entry};
 use crate::episode::Episode;
-use crate::error::{DomainError, Field};
 use crate::handover::{self, Contact, Direction, EpisodeFacts, MessageType, Party};
 use crate::ids::{EpisodeId, OrgId};
 use crate::time::local;
@@ -295,8 +295,182 @@ struct RawItem {
     set: BTreeMap<String, String>,
 }
 
-fn err(file: &str, message: String) -> DomainError {
-    DomainError::Invalid { field: Field::File, message: format!("{file}: {message}") }
+/// What only a back-entry policy can get wrong (the reasons every data
+/// file shares are in [`Reason`]). `row` is the id of a `[[rule]]` row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyProblem {
+    /// A parameter that is neither a date, a date-time nor a text.
+    BadParameter {
+        key: String,
+        value: String,
+    },
+    NoRules,
+    UnknownSubject {
+        row: String,
+        value: String,
+    },
+    DuplicateRow {
+        row: String,
+    },
+    EmptyCite {
+        row: String,
+    },
+    UnknownCondition {
+        row: String,
+        key: String,
+    },
+    ConditionNotForSubject {
+        row: String,
+        key: String,
+        subject: Subject,
+    },
+    ConditionWithoutValue {
+        row: String,
+        key: String,
+    },
+    UnknownConditionValue {
+        row: String,
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    UnknownParty {
+        row: String,
+        key: String,
+    },
+    /// The items of a party are not a list of `{ kind, item, cite, set }`.
+    BadItems {
+        row: String,
+        party: String,
+        message: String,
+    },
+    UnknownItemKind {
+        row: String,
+        party: String,
+        value: String,
+    },
+    UnknownItem {
+        row: String,
+        party: String,
+        value: String,
+    },
+    /// `created` is tested but a date parameter it needs is missing.
+    MissingDateParameter(&'static str),
+    NoEpisodeRows,
+    /// A possible case no row covers (`case` as `dimension=value, …`).
+    Incomplete {
+        sip: bool,
+        case: String,
+    },
+    /// Two or more rows match one possible case.
+    Ambiguous {
+        sip: bool,
+        rows: Vec<String>,
+        case: String,
+    },
+}
+
+impl PolicyProblem {
+    /// The stable code, after `policy_`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyProblem::BadParameter { .. } => "bad_parameter",
+            PolicyProblem::NoRules => "no_rules",
+            PolicyProblem::UnknownSubject { .. } => "unknown_subject",
+            PolicyProblem::DuplicateRow { .. } => "duplicate_row",
+            PolicyProblem::EmptyCite { .. } => "empty_cite",
+            PolicyProblem::UnknownCondition { .. } => "unknown_condition",
+            PolicyProblem::ConditionNotForSubject { .. } => "condition_not_for_subject",
+            PolicyProblem::ConditionWithoutValue { .. } => "condition_without_value",
+            PolicyProblem::UnknownConditionValue { .. } => "unknown_condition_value",
+            PolicyProblem::UnknownParty { .. } => "unknown_party",
+            PolicyProblem::BadItems { .. } => "bad_items",
+            PolicyProblem::UnknownItemKind { .. } => "unknown_item_kind",
+            PolicyProblem::UnknownItem { .. } => "unknown_item",
+            PolicyProblem::MissingDateParameter(_) => "missing_date_parameter",
+            PolicyProblem::NoEpisodeRows => "no_episode_rows",
+            PolicyProblem::Incomplete { .. } => "incomplete",
+            PolicyProblem::Ambiguous { .. } => "ambiguous",
+        }
+    }
+
+    pub fn message_sv(&self) -> String {
+        match self {
+            PolicyProblem::BadParameter { key, value } => {
+                format!("parametern {key}: värdet {value} stöds inte (ange ett datum ÅÅÅÅ-MM-DD eller en text)")
+            }
+            PolicyProblem::NoRules => "policyn har inga regler ([[rule]])".into(),
+            PolicyProblem::UnknownSubject { row, value } => {
+                format!("regeln {row}: okänt subject {value} (giltiga: episode, sip)")
+            }
+            PolicyProblem::DuplicateRow { row } => format!("regeln {row}: id:t finns redan"),
+            PolicyProblem::EmptyCite { row } => format!("regeln {row}: cite är tom; citera rutinens mening"),
+            PolicyProblem::UnknownCondition { row, key } => format!("regeln {row}: okänt villkor {key}"),
+            PolicyProblem::ConditionNotForSubject { row, key, subject } => {
+                format!("regeln {row}: villkoret {key} gäller inte rader om {}", subject.key())
+            }
+            PolicyProblem::ConditionWithoutValue { row, key } => {
+                format!("regeln {row}: villkoret {key} tillåter inget värde")
+            }
+            PolicyProblem::UnknownConditionValue { row, key, value, allowed } => {
+                format!("regeln {row}: okänt värde {key}={value} (giltiga: {allowed})")
+            }
+            PolicyProblem::UnknownParty { row, key } => format!("regeln {row}: okänd part eller nyckel {key}"),
+            PolicyProblem::BadItems { row, party, message } => format!("regeln {row}: part {party}: {message}"),
+            PolicyProblem::UnknownItemKind { row, party, value } => format!("regeln {row}: {party}: okänd typ {value}"),
+            PolicyProblem::UnknownItem { row, party, value } => format!("regeln {row}: {party}: okänd post {value}"),
+            PolicyProblem::MissingDateParameter(p) => format!("villkoret created kräver datumparametern {p}"),
+            PolicyProblem::NoEpisodeRows => "policyn har inga regler om vårdtillfällen".into(),
+            PolicyProblem::Incomplete { sip, case } => {
+                let what = if *sip { "SIP-fallet" } else { "fallet" };
+                format!("ofullständig: ingen regel täcker {what} {case}")
+            }
+            PolicyProblem::Ambiguous { sip, rows, case } => {
+                let what = if *sip { "SIP-fallet" } else { "fallet" };
+                format!("tvetydig: reglerna {} matchar alla {what} {case}", rows.join(", "))
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            PolicyProblem::BadParameter { key, value } => format!("parameter {key}: unsupported value {value}"),
+            PolicyProblem::NoRules => "the policy has no [[rule]] rows".into(),
+            PolicyProblem::UnknownSubject { row, value } => {
+                format!("row {row}: unknown subject {value} (allowed: episode, sip)")
+            }
+            PolicyProblem::DuplicateRow { row } => format!("row {row}: duplicate row id"),
+            PolicyProblem::EmptyCite { row } => format!("row {row}: cite is empty; quote the sentence of the routine"),
+            PolicyProblem::UnknownCondition { row, key } => format!("row {row}: unknown condition {key}"),
+            PolicyProblem::ConditionNotForSubject { row, key, subject } => {
+                format!("row {row}: condition {key} does not apply to rows about {}", subject.key())
+            }
+            PolicyProblem::ConditionWithoutValue { row, key } => format!("row {row}: condition {key} allows no value"),
+            PolicyProblem::UnknownConditionValue { row, key, value, allowed } => {
+                format!("row {row}: unknown value {key}={value} (allowed: {allowed})")
+            }
+            PolicyProblem::UnknownParty { row, key } => format!("row {row}: unknown party or key {key}"),
+            PolicyProblem::BadItems { row, party, message } => format!("row {row}: party {party}: {message}"),
+            PolicyProblem::UnknownItemKind { row, party, value } => format!("row {row}: {party}: unknown kind {value}"),
+            PolicyProblem::UnknownItem { row, party, value } => format!("row {row}: {party}: unknown item {value}"),
+            PolicyProblem::MissingDateParameter(p) => format!("condition created needs the date parameter {p}"),
+            PolicyProblem::NoEpisodeRows => "the policy has no rows about episodes".into(),
+            PolicyProblem::Incomplete { sip, case } => {
+                let what = if *sip { "the SIP case" } else { "the case" };
+                format!("incomplete: no row covers {what} {case}")
+            }
+            PolicyProblem::Ambiguous { sip, rows, case } => {
+                let what = if *sip { "the SIP case" } else { "the case" };
+                format!("ambiguous: rows {} all match {what} {case}", rows.join(", "))
+            }
+        }
+    }
+}
+
+impl Kind for Policy {
+    const KIND: FileKind = FileKind::BackEntryPolicy;
+    const MAX_TEXT: usize = 2000;
+    type Problem = PolicyProblem;
 }
 
 /// One possible case: a value per dimension (parallel to `Policy::dimensions`).
@@ -342,9 +516,12 @@ fn rule_matches(rule: &Rule, dims: &[Dimension], case: &[&str]) -> bool {
 }
 
 /// Loads and checks a policy file. `file` is only used to name it in messages.
-pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| vec![err(file, format!("malformed TOML: {e}"))])?;
-    let mut errors = Vec::new();
+pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DataFileError>> {
+    let raw: RawFile = FileCheck::<Policy>::toml(file, text)?;
+    let mut check = FileCheck::<Policy>::new(file, text);
+    // Rows are read whole (their parties are free keys), so a row's problems
+    // point at the line of its `id`.
+    let row_line = |row: &str| line_of_entry(text, "id", row);
     let mut dates = BTreeMap::new();
     let mut parameters = BTreeMap::new();
     for (k, v) in &raw.parameters {
@@ -355,7 +532,10 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
                     Ok(date) => {
                         dates.insert(k.clone(), date);
                     }
-                    Err(e) => errors.push(err(file, format!("parameter {k}: {e}"))),
+                    Err(_) => {
+                        let value = d.to_string();
+                        check.push(None, Some("parameters"), PolicyProblem::BadParameter { key: k.clone(), value })
+                    }
                 }
             }
             toml::Value::Datetime(dt) => {
@@ -364,42 +544,44 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
             toml::Value::String(s) => {
                 parameters.insert(k.clone(), s.clone());
             }
-            other => errors.push(err(file, format!("parameter {k}: unsupported value {other}"))),
+            other => {
+                let value = other.to_string();
+                check.push(None, Some("parameters"), PolicyProblem::BadParameter { key: k.clone(), value })
+            }
         }
     }
     let mut rules = Vec::new();
     let mut ids = BTreeSet::new();
     let mut used: BTreeMap<Subject, BTreeSet<Dimension>> = BTreeMap::new();
     if raw.rule.is_empty() {
-        errors.push(err(file, "the policy has no [[rule]] rows".into()));
+        check.push(None, Some("rule"), PolicyProblem::NoRules);
     }
     for r in raw.rule {
         let row = &r.id;
+        let line = row_line(row);
+        let mut problem = |field: &'static str, p: PolicyProblem| check.push(line, Some(field), p);
         let subject = match r.subject.as_deref() {
             None | Some("episode") => Subject::Episode,
             Some("sip") => Subject::Sip,
             Some(other) => {
-                errors.push(err(file, format!("row {row}: unknown subject {other} (allowed: episode, sip)")));
+                problem("subject", PolicyProblem::UnknownSubject { row: row.clone(), value: other.to_owned() });
                 Subject::Episode
             }
         };
         if !ids.insert(r.id.clone()) {
-            errors.push(err(file, format!("row {row}: duplicate row id")));
+            problem("id", PolicyProblem::DuplicateRow { row: row.clone() });
         }
         if r.cite.trim().is_empty() {
-            errors.push(err(file, format!("row {row}: cite is empty; quote the sentence of the routine")));
+            problem("cite", PolicyProblem::EmptyCite { row: row.clone() });
         }
         let mut when = BTreeMap::new();
         for (k, v) in r.when {
             let Some(d) = Dimension::parse(&k) else {
-                errors.push(err(file, format!("row {row}: unknown condition {k}")));
+                problem("when", PolicyProblem::UnknownCondition { row: row.clone(), key: k.clone() });
                 continue;
             };
             if !d.applies_to(subject) {
-                errors.push(err(
-                    file,
-                    format!("row {row}: condition {k} does not apply to rows about {}", subject.key()),
-                ));
+                problem("when", PolicyProblem::ConditionNotForSubject { row: row.clone(), key: k.clone(), subject });
                 continue;
             }
             let values = match v {
@@ -407,14 +589,13 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
                 OneOrMany::Many(v) => v,
             };
             if values.is_empty() {
-                errors.push(err(file, format!("row {row}: condition {k} allows no value")));
+                problem("when", PolicyProblem::ConditionWithoutValue { row: row.clone(), key: k.clone() });
             }
             for v in &values {
                 if !d.values().contains(&v.as_str()) {
-                    errors.push(err(
-                        file,
-                        format!("row {row}: unknown value {k}={v} (allowed: {})", d.values().join(", ")),
-                    ));
+                    let allowed = d.values().join(", ");
+                    let (row, key, value) = (row.clone(), k.clone(), v.clone());
+                    problem("when", PolicyProblem::UnknownConditionValue { row, key, value, allowed });
                 }
             }
             used.entry(subject).or_default().insert(d);
@@ -426,13 +607,14 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
             let party = PARTIES.iter().find(|(name, _)| *name == k).map(|(_, p)| *p);
             let is_initiator = k == "initiator" && subject == Subject::Sip;
             if party.is_none() && !is_initiator {
-                errors.push(err(file, format!("row {row}: unknown party or key {k}")));
+                problem("rule", PolicyProblem::UnknownParty { row: row.clone(), key: k.clone() });
                 continue;
             }
             let items: Vec<RawItem> = match v.try_into() {
                 Ok(items) => items,
                 Err(e) => {
-                    errors.push(err(file, format!("row {row}: party {k}: {e}")));
+                    let message = e.message().trim().to_owned();
+                    problem("rule", PolicyProblem::BadItems { row: row.clone(), party: k.clone(), message });
                     continue;
                 }
             };
@@ -441,10 +623,12 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
                 let kind = ItemKind::parse(&it.kind);
                 let code = ItemCode::parse(&it.item);
                 if kind.is_none() {
-                    errors.push(err(file, format!("row {row}: {k}: unknown kind {}", it.kind)));
+                    let (row, party, value) = (row.clone(), k.clone(), it.kind.clone());
+                    problem("kind", PolicyProblem::UnknownItemKind { row, party, value });
                 }
                 if code.is_none() || code == Some(ItemCode::Contradiction) {
-                    errors.push(err(file, format!("row {row}: {k}: unknown item {}", it.item)));
+                    let (row, party, value) = (row.clone(), k.clone(), it.item.clone());
+                    problem("item", PolicyProblem::UnknownItem { row, party, value });
                 }
                 if let (Some(kind), Some(code)) = (kind, code) {
                     out.push(RuleItem { kind, code, cite: it.cite.unwrap_or_else(|| r.cite.clone()), set: it.set });
@@ -462,17 +646,17 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
     if used.values().any(|u| u.contains(&Dimension::Created)) {
         for p in ["period_start", "cutover"] {
             if !dates.contains_key(p) {
-                errors.push(err(file, format!("condition created needs the date parameter {p}")));
+                check.push(None, Some("parameters"), PolicyProblem::MissingDateParameter(p));
             }
         }
     }
     let dimensions: Vec<Dimension> = used.remove(&Subject::Episode).unwrap_or_default().into_iter().collect();
     let sip_dimensions: Vec<Dimension> = used.remove(&Subject::Sip).unwrap_or_default().into_iter().collect();
     if !rules.iter().any(|r| r.subject == Subject::Episode) {
-        errors.push(err(file, "the policy has no rows about episodes".into()));
+        check.push(None, Some("rule"), PolicyProblem::NoEpisodeRows);
     }
     for (subject, dimensions) in [(Subject::Episode, &dimensions), (Subject::Sip, &sip_dimensions)] {
-        if !errors.is_empty() || !rules.iter().any(|r| r.subject == subject) {
+        if !check.errors.is_empty() || !rules.iter().any(|r| r.subject == subject) {
             continue;
         }
         for case in all_cases(dimensions) {
@@ -481,23 +665,19 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DomainError>> 
                 .filter(|r| r.subject == subject && rule_matches(r, dimensions, &case))
                 .map(|r| r.id.as_str())
                 .collect();
-            let what = if subject == Subject::Sip { "the SIP case" } else { "the case" };
+            let sip = subject == Subject::Sip;
             match hits.len() {
-                0 => {
-                    errors.push(err(file, format!("incomplete: no row covers {what} {}", describe(dimensions, &case))))
-                }
+                0 => check.push(None, None, PolicyProblem::Incomplete { sip, case: describe(dimensions, &case) }),
                 1 => {}
-                _ => errors.push(err(
-                    file,
-                    format!("ambiguous: rows {} all match {what} {}", hits.join(", "), describe(dimensions, &case)),
-                )),
+                _ => {
+                    let rows = hits.iter().map(|h| (*h).to_owned()).collect();
+                    let line = row_line(hits[1]);
+                    check.push(line, None, PolicyProblem::Ambiguous { sip, rows, case: describe(dimensions, &case) });
+                }
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Policy {
+    check.finish(Policy {
         id: raw.policy.id,
         name: raw.policy.name,
         version: raw.policy.version,
@@ -1485,7 +1665,7 @@ mod tests {
     #[test]
     fn malformed_toml_is_rejected() {
         let m = messages("[policy\nid = ");
-        assert!(m[0].contains("bad.toml: malformed TOML"), "{m:?}");
+        assert!(m[0].starts_with("bad.toml, line 1: not a back-entry policy: "), "{m:?}");
     }
 
     #[test]

@@ -38,15 +38,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::ops::Range;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of, vocabulary};
-use crate::error::{DomainError, Field};
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, Reason, is_slug, sorted, vocabulary};
 use crate::ids::{OrgId, SystemId};
 use crate::org::{OrgKind, Organisation, Principal};
 use crate::routine::{Approval, NOT_YET_APPROVED};
@@ -341,26 +339,16 @@ impl Serialize for Phone {
 // Problems
 // ---------------------------------------------------------------------------
 
-/// What is wrong in a contact file.
+/// What only a contact file can get wrong (the reasons every data file
+/// shares are in [`Reason`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactProblem {
-    /// Not TOML, or a key missing, unknown or of the wrong type.
-    Syntax(String),
-    Required(&'static str),
-    TooLong {
-        key: &'static str,
-        len: usize,
-    },
     InvalidId(String),
     DuplicateId {
         id: String,
         first_file: String,
         first_line: usize,
     },
-    UnknownCategory(String),
-    UnknownWhen(String),
-    UnknownPhoneKind(String),
-    UnknownOrgKind(String),
     InvalidPhone {
         number: String,
         problem: PhoneProblem,
@@ -373,61 +361,37 @@ pub enum ContactProblem {
     InvalidOrgId(String),
     UnknownOrganisation(String),
     RegionOrgNotARegion(String),
-    InvalidSystemId(String),
-    UnknownSystem(String),
-    InvalidDate(String),
     InvalidEmail(String),
     InvalidUrl(String),
     NoContacts,
-    DuplicateFile,
 }
 
 impl ContactProblem {
-    /// A stable machine-readable code.
+    /// The stable code, after `contact_`.
     pub fn code(&self) -> &'static str {
         match self {
-            ContactProblem::Syntax(_) => "contact_syntax",
-            ContactProblem::Required(_) => "contact_required",
-            ContactProblem::TooLong { .. } => "contact_text_too_long",
-            ContactProblem::InvalidId(_) => "contact_invalid_id",
-            ContactProblem::DuplicateId { .. } => "contact_duplicate_id",
-            ContactProblem::UnknownCategory(_) => "contact_unknown_category",
-            ContactProblem::UnknownWhen(_) => "contact_unknown_when",
-            ContactProblem::UnknownPhoneKind(_) => "contact_unknown_phone_kind",
-            ContactProblem::UnknownOrgKind(_) => "contact_unknown_org_kind",
-            ContactProblem::InvalidPhone { .. } => "contact_invalid_phone",
-            ContactProblem::DuplicatePhone(_) => "contact_duplicate_phone",
-            ContactProblem::NoWayToReach => "contact_no_way_to_reach",
-            ContactProblem::OrgAndKind => "contact_org_and_kind",
-            ContactProblem::InvalidOrgId(_) => "contact_invalid_org_id",
-            ContactProblem::UnknownOrganisation(_) => "contact_unknown_organisation",
-            ContactProblem::RegionOrgNotARegion(_) => "contact_region_org_not_a_region",
-            ContactProblem::InvalidSystemId(_) => "contact_invalid_system_id",
-            ContactProblem::UnknownSystem(_) => "contact_unknown_system",
-            ContactProblem::InvalidDate(_) => "contact_invalid_date",
-            ContactProblem::InvalidEmail(_) => "contact_invalid_email",
-            ContactProblem::InvalidUrl(_) => "contact_invalid_url",
-            ContactProblem::NoContacts => "contact_none",
-            ContactProblem::DuplicateFile => "contact_duplicate_file",
+            ContactProblem::InvalidId(_) => "invalid_id",
+            ContactProblem::DuplicateId { .. } => "duplicate_id",
+            ContactProblem::InvalidPhone { .. } => "invalid_phone",
+            ContactProblem::DuplicatePhone(_) => "duplicate_phone",
+            ContactProblem::NoWayToReach => "no_way_to_reach",
+            ContactProblem::OrgAndKind => "org_and_kind",
+            ContactProblem::InvalidOrgId(_) => "invalid_org_id",
+            ContactProblem::UnknownOrganisation(_) => "unknown_organisation",
+            ContactProblem::RegionOrgNotARegion(_) => "region_org_not_a_region",
+            ContactProblem::InvalidEmail(_) => "invalid_email",
+            ContactProblem::InvalidUrl(_) => "invalid_url",
+            ContactProblem::NoContacts => "none",
         }
     }
 
     pub fn message_sv(&self) -> String {
         match self {
-            ContactProblem::Syntax(m) => format!("filen kan inte läsas som en kontaktfil: {m}"),
-            ContactProblem::Required(key) => format!("”{key}” måste fyllas i"),
-            ContactProblem::TooLong { key, len } => format!("”{key}” är för lång ({len} tecken, högst {MAX_TEXT})"),
             ContactProblem::InvalidId(v) => {
                 format!("kontakt-id ”{v}” är ogiltigt (1–64 tecken: små bokstäver a–z, siffror och bindestreck)")
             }
             ContactProblem::DuplicateId { id, first_file, first_line } => {
                 format!("kontakt-id ”{id}” används redan i {first_file}, rad {first_line}")
-            }
-            ContactProblem::UnknownCategory(v) => Category::unknown_sv(v),
-            ContactProblem::UnknownWhen(v) => When::unknown_sv(v),
-            ContactProblem::UnknownPhoneKind(v) => PhoneKind::unknown_sv(v),
-            ContactProblem::UnknownOrgKind(v) => {
-                format!("okänd organisationstyp ”{v}” (giltiga: {})", org_kind_keys())
             }
             ContactProblem::InvalidPhone { number, problem } => {
                 format!("”{number}” är inget telefonnummer: {}", problem.message_sv())
@@ -447,34 +411,19 @@ impl ContactProblem {
             ContactProblem::RegionOrgNotARegion(v) => {
                 format!("region_org ”{v}” är ingen region i organisationskatalogen")
             }
-            ContactProblem::InvalidSystemId(v) => format!("”{v}” är inget giltigt system-id"),
-            ContactProblem::UnknownSystem(v) => format!("systemet ”{v}” finns inte i systemkatalogen"),
-            ContactProblem::InvalidDate(v) => format!("datumet ”{v}” är ogiltigt (ange ÅÅÅÅ-MM-DD)"),
             ContactProblem::InvalidEmail(v) => format!("”{v}” är ingen e-postadress"),
             ContactProblem::InvalidUrl(v) => format!("”{v}” är ingen webbadress (https://…)"),
             ContactProblem::NoContacts => "filen har inga kontakter ([[contact]])".into(),
-            ContactProblem::DuplicateFile => "filnamnet förekommer två gånger".into(),
         }
     }
 
     pub fn message_en(&self) -> String {
         match self {
-            ContactProblem::Syntax(m) => format!("not a contact file: {m}"),
-            ContactProblem::Required(key) => format!("`{key}` is required"),
-            ContactProblem::TooLong { key, len } => {
-                format!("`{key}` is too long ({len} characters, at most {MAX_TEXT})")
-            }
             ContactProblem::InvalidId(v) => {
                 format!("contact id `{v}` is invalid (1–64 characters: lowercase a–z, digits and dashes)")
             }
             ContactProblem::DuplicateId { id, first_file, first_line } => {
                 format!("contact id `{id}` is already used in {first_file}:{first_line}")
-            }
-            ContactProblem::UnknownCategory(v) => Category::unknown_en(v),
-            ContactProblem::UnknownWhen(v) => When::unknown_en(v),
-            ContactProblem::UnknownPhoneKind(v) => PhoneKind::unknown_en(v),
-            ContactProblem::UnknownOrgKind(v) => {
-                format!("unknown organisation kind `{v}` (valid: {})", org_kind_keys())
             }
             ContactProblem::InvalidPhone { number, problem } => {
                 format!("`{number}` is not a phone number: {}", problem.message_en())
@@ -493,58 +442,10 @@ impl ContactProblem {
             ContactProblem::RegionOrgNotARegion(v) => {
                 format!("region_org `{v}` is not a region of the organisation directory")
             }
-            ContactProblem::InvalidSystemId(v) => format!("`{v}` is not a valid system id"),
-            ContactProblem::UnknownSystem(v) => format!("system `{v}` is not in the system catalogue"),
-            ContactProblem::InvalidDate(v) => format!("date `{v}` is invalid (use YYYY-MM-DD)"),
             ContactProblem::InvalidEmail(v) => format!("`{v}` is not an e-mail address"),
             ContactProblem::InvalidUrl(v) => format!("`{v}` is not a web address (https://…)"),
             ContactProblem::NoContacts => "the file has no contacts ([[contact]])".into(),
-            ContactProblem::DuplicateFile => "the file name occurs twice".into(),
         }
-    }
-}
-
-/// A problem in a contact file, with the file and (where known) the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub problem: ContactProblem,
-}
-
-impl ContactError {
-    fn new(file: &str, line: Option<usize>, problem: ContactProblem) -> ContactError {
-        ContactError { file: file.to_owned(), line, problem }
-    }
-
-    pub fn code(&self) -> &'static str {
-        self.problem.code()
-    }
-
-    /// "001-vasternorrland.toml, rad 12: ”ring” är inget telefonnummer: …"
-    pub fn message_sv(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}, rad {line}: {}", self.file, self.problem.message_sv()),
-            None => format!("{}: {}", self.file, self.problem.message_sv()),
-        }
-    }
-}
-
-/// `file:line: reason`, as compilers print it.
-impl fmt::Display for ContactError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file, self.problem.message_en()),
-            None => write!(f, "{}: {}", self.file, self.problem.message_en()),
-        }
-    }
-}
-
-impl std::error::Error for ContactError {}
-
-impl From<ContactError> for DomainError {
-    fn from(e: ContactError) -> DomainError {
-        DomainError::Invalid { field: Field::File, message: e.message_sv() }
     }
 }
 
@@ -676,67 +577,33 @@ struct RawPhone {
     label: Option<Spanned<String>>,
 }
 
-struct FileCheck<'a> {
-    file: &'a str,
-    text: &'a str,
-    errors: Vec<ContactError>,
+impl Kind for ContactFile {
+    const KIND: FileKind = FileKind::Contacts;
+    const MAX_TEXT: usize = MAX_TEXT;
+    type Problem = ContactProblem;
 }
 
-impl FileCheck<'_> {
-    fn line(&self, span: Range<usize>) -> usize {
-        line_of(self.text, span.start)
-    }
-
-    fn error(&mut self, span: Range<usize>, problem: ContactProblem) {
-        let line = self.line(span);
-        self.errors.push(ContactError::new(self.file, Some(line), problem));
-    }
-
-    fn text(&mut self, key: &'static str, value: &Spanned<String>) -> String {
-        let t = value.get_ref().trim();
-        if t.is_empty() {
-            self.error(value.span(), ContactProblem::Required(key));
-        }
-        let len = t.chars().count();
-        if len > MAX_TEXT {
-            self.error(value.span(), ContactProblem::TooLong { key, len });
-        }
-        t.to_owned()
-    }
-
-    fn optional_text(&mut self, key: &'static str, value: &Option<Spanned<String>>) -> Option<String> {
-        value.as_ref().map(|v| self.text(key, v))
-    }
-
+impl FileCheck<'_, ContactFile> {
     fn contact(&mut self, raw: &RawContact, region: &str, ids: &mut HashMap<String, usize>) -> Option<Contact> {
         let line = self.line(raw.id.span());
         let id = raw.id.get_ref().trim().to_owned();
         if !is_slug(&id) {
-            self.error(raw.id.span(), ContactProblem::InvalidId(id.clone()));
+            self.at(raw.id.span(), "id", ContactProblem::InvalidId(id.clone()));
         } else if let Some(first_line) = ids.get(&id) {
             let problem = ContactProblem::DuplicateId {
                 id: id.clone(),
                 first_file: self.file.to_owned(),
                 first_line: *first_line,
             };
-            self.error(raw.id.span(), problem);
+            self.at(raw.id.span(), "id", problem);
         } else {
             ids.insert(id.clone(), line);
         }
         let name = self.text("name", &raw.name);
-        let category = Category::parse(raw.category.get_ref().trim());
-        if category.is_none() {
-            self.error(raw.category.span(), ContactProblem::UnknownCategory(raw.category.get_ref().clone()));
-        }
+        let category = self.vocabulary::<Category>("category", raw.category.get_ref(), raw.category.span());
         let when = match &raw.when {
             None => Some(When::NotStated),
-            Some(w) => {
-                let found = When::parse(w.get_ref().trim());
-                if found.is_none() {
-                    self.error(w.span(), ContactProblem::UnknownWhen(w.get_ref().clone()));
-                }
-                found
-            }
+            Some(w) => self.vocabulary::<When>("when", w.get_ref(), w.span()),
         };
         let mut org_line = 0;
         let org = raw.org.as_ref().and_then(|o| {
@@ -744,7 +611,7 @@ impl FileCheck<'_> {
             match OrgId::parse(o.get_ref().trim()) {
                 Ok(id) => Some(id),
                 Err(_) => {
-                    self.error(o.span(), ContactProblem::InvalidOrgId(o.get_ref().clone()));
+                    self.at(o.span(), "org", ContactProblem::InvalidOrgId(o.get_ref().clone()));
                     None
                 }
             }
@@ -752,44 +619,41 @@ impl FileCheck<'_> {
         let orgs_of_kind = raw.orgs_of_kind.as_ref().and_then(|k| {
             let found = org_kind(k.get_ref().trim());
             if found.is_none() {
-                self.error(k.span(), ContactProblem::UnknownOrgKind(k.get_ref().clone()));
+                let (what_sv, what_en) = ("organisationstyp", "organisation kind");
+                let value = k.get_ref().chars().take(40).collect();
+                self.at(k.span(), "orgs_of_kind", Reason::unknown(value, what_sv, what_en, org_kind_keys()));
             }
             found
         });
         if let (Some(o), Some(_)) = (&raw.org, &raw.orgs_of_kind) {
-            self.error(o.span(), ContactProblem::OrgAndKind);
+            self.at(o.span(), "org", ContactProblem::OrgAndKind);
         }
         let mut systems = Vec::new();
         let mut system_lines = Vec::new();
         for s in &raw.systems {
-            match SystemId::parse(s.get_ref().trim()) {
-                Ok(id) => {
-                    systems.push(id);
-                    system_lines.push(self.line(s.span()));
-                }
-                Err(_) => self.error(s.span(), ContactProblem::InvalidSystemId(s.get_ref().clone())),
+            if let Some(id) = self.system_id("systems", s.get_ref(), s.span()) {
+                systems.push(id);
+                system_lines.push(self.line(s.span()));
             }
         }
         let hours = self.optional_text("hours", &raw.hours);
         let mut phones: Vec<Phone> = Vec::new();
         for p in &raw.phone {
-            let kind = PhoneKind::parse(p.kind.get_ref().trim());
-            if kind.is_none() {
-                self.error(p.kind.span(), ContactProblem::UnknownPhoneKind(p.kind.get_ref().clone()));
-            }
+            let kind = self.vocabulary::<PhoneKind>("kind", p.kind.get_ref(), p.kind.span());
             let label = self.optional_text("label", &p.label);
             let raw_number = p.number.get_ref();
             match PhoneNumber::parse(raw_number, kind == Some(PhoneKind::Internal)) {
                 Ok(number) => {
                     if phones.iter().any(|x| x.number.digits() == number.digits()) {
-                        self.error(p.number.span(), ContactProblem::DuplicatePhone(raw_number.trim().to_owned()));
+                        let problem = ContactProblem::DuplicatePhone(raw_number.trim().to_owned());
+                        self.at(p.number.span(), "number", problem);
                     } else if let Some(kind) = kind {
                         phones.push(Phone { number, kind, label });
                     }
                 }
                 Err(problem) => {
                     let number = raw_number.trim().to_owned();
-                    self.error(p.number.span(), ContactProblem::InvalidPhone { number, problem });
+                    self.at(p.number.span(), "number", ContactProblem::InvalidPhone { number, problem });
                 }
             }
         }
@@ -798,14 +662,14 @@ impl FileCheck<'_> {
             let ok = e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
                 && !e.chars().any(char::is_whitespace);
             if !ok {
-                self.error(raw_e.span(), ContactProblem::InvalidEmail(e.clone()));
+                self.at(raw_e.span(), "email", ContactProblem::InvalidEmail(e.clone()));
             }
         }
         let url = self.optional_text("url", &raw.url);
         if let (Some(u), Some(raw_u)) = (&url, &raw.url)
             && (!(u.starts_with("https://") || u.starts_with("http://")) || u.chars().any(char::is_whitespace))
         {
-            self.error(raw_u.span(), ContactProblem::InvalidUrl(u.clone()));
+            self.at(raw_u.span(), "url", ContactProblem::InvalidUrl(u.clone()));
         }
         let note = self.optional_text("note", &raw.note);
         if raw.phone.is_empty() && note.as_deref().is_none_or(str::is_empty) {
@@ -838,7 +702,7 @@ impl FileCheck<'_> {
 /// Parses one contact file. Checks everything that needs no other file:
 /// TOML shape, vocabularies, required texts, ids, phone numbers, the date.
 /// Returns every problem found, each with file and line.
-pub fn parse_contacts(file: &str, text: &str) -> Result<ContactFile, Vec<ContactError>> {
+pub fn parse_contacts(file: &str, text: &str) -> Result<ContactFile, Vec<DataFileError>> {
     match parse_partial(file, text) {
         (Some(f), errors) if errors.is_empty() => Ok(f),
         (_, errors) => Err(errors),
@@ -847,16 +711,12 @@ pub fn parse_contacts(file: &str, text: &str) -> Result<ContactFile, Vec<Contact
 
 /// Parses a file as far as it can: the contacts that could be read (for
 /// [`load`] to check against the directory too) and every problem found.
-fn parse_partial(file: &str, text: &str) -> (Option<ContactFile>, Vec<ContactError>) {
-    let raw: RawFile = match toml::from_str(text) {
+fn parse_partial(file: &str, text: &str) -> (Option<ContactFile>, Vec<DataFileError>) {
+    let raw: RawFile = match FileCheck::<ContactFile>::toml(file, text) {
         Ok(raw) => raw,
-        Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start));
-            let problem = ContactProblem::Syntax(e.message().trim().to_owned());
-            return (None, vec![ContactError::new(file, line, problem)]);
-        }
+        Err(errors) => return (None, errors),
     };
-    let mut check = FileCheck { file, text, errors: Vec::new() };
+    let mut check = FileCheck::<ContactFile>::new(file, text);
     let region = check.text("region", &raw.region);
     let mut region_org_line = 0;
     let region_org = raw.region_org.as_ref().and_then(|o| {
@@ -864,7 +724,7 @@ fn parse_partial(file: &str, text: &str) -> (Option<ContactFile>, Vec<ContactErr
         match OrgId::parse(o.get_ref().trim()) {
             Ok(id) => Some(id),
             Err(_) => {
-                check.error(o.span(), ContactProblem::InvalidOrgId(o.get_ref().clone()));
+                check.at(o.span(), "region_org", ContactProblem::InvalidOrgId(o.get_ref().clone()));
                 None
             }
         }
@@ -879,19 +739,9 @@ fn parse_partial(file: &str, text: &str) -> (Option<ContactFile>, Vec<ContactErr
         Some(a) if NOT_YET_APPROVED.iter().any(|n| a.eq_ignore_ascii_case(n)) => Approval::NotYetApproved,
         Some(a) => Approval::Approved(a),
     };
-    let date = raw.date.as_ref().and_then(|d| {
-        let v = d.get_ref().trim();
-        let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
-        match v.parse::<jiff::civil::Date>() {
-            Ok(date) if ok => Some(date),
-            _ => {
-                check.error(d.span(), ContactProblem::InvalidDate(v.to_owned()));
-                None
-            }
-        }
-    });
+    let date = check.date("date", &raw.date);
     if raw.contact.is_empty() {
-        check.errors.push(ContactError::new(file, None, ContactProblem::NoContacts));
+        check.push(None, Some("contact"), ContactProblem::NoContacts);
     }
     let mut ids = HashMap::new();
     let contacts: Vec<Contact> = raw.contact.iter().filter_map(|c| check.contact(c, &region, &mut ids)).collect();
@@ -929,7 +779,7 @@ pub fn validate(
     mut files: Vec<ContactFile>,
     orgs: &[Organisation],
     catalogue: &Catalogue,
-) -> Result<ContactBook, Vec<ContactError>> {
+) -> Result<ContactBook, Vec<DataFileError>> {
     files.sort_by(|a, b| a.file.cmp(&b.file));
     let by_id: HashMap<&OrgId, &Organisation> = orgs.iter().map(|o| (&o.id, o)).collect();
     let mut errors = Vec::new();
@@ -937,17 +787,17 @@ pub fn validate(
     let mut ids: HashMap<&str, (&str, usize)> = HashMap::new();
     for f in &files {
         if !names.insert(f.file.as_str()) {
-            errors.push(ContactError::new(&f.file, None, ContactProblem::DuplicateFile));
+            errors.push(FileCheck::<ContactFile>::problem(&f.file, None, Reason::DuplicateFile));
         }
         if let Some(r) = &f.region_org {
             match by_id.get(r) {
                 Some(o) if o.kind == OrgKind::Region => {}
-                Some(_) => errors.push(ContactError::new(
+                Some(_) => errors.push(FileCheck::<ContactFile>::problem(
                     &f.file,
                     Some(f.region_org_line),
                     ContactProblem::RegionOrgNotARegion(r.to_string()),
                 )),
-                None => errors.push(ContactError::new(
+                None => errors.push(FileCheck::<ContactFile>::problem(
                     &f.file,
                     Some(f.region_org_line),
                     ContactProblem::UnknownOrganisation(r.to_string()),
@@ -962,7 +812,7 @@ pub fn validate(
                         first_file: (*first_file).to_owned(),
                         first_line: *first_line,
                     };
-                    errors.push(ContactError::new(&f.file, Some(c.line), problem));
+                    errors.push(FileCheck::<ContactFile>::problem(&f.file, Some(c.line), problem));
                 }
                 Some(_) => {} // reported by parse_contacts
                 None => {
@@ -972,7 +822,7 @@ pub fn validate(
             if let Some(o) = &c.org
                 && !by_id.contains_key(o)
             {
-                errors.push(ContactError::new(
+                errors.push(FileCheck::<ContactFile>::problem(
                     &f.file,
                     Some(c.org_line),
                     ContactProblem::UnknownOrganisation(o.to_string()),
@@ -980,7 +830,8 @@ pub fn validate(
             }
             for (s, line) in c.systems.iter().zip(&c.system_lines) {
                 if catalogue.get(s).is_none() {
-                    errors.push(ContactError::new(&f.file, Some(*line), ContactProblem::UnknownSystem(s.to_string())));
+                    let problem = Reason::UnknownSystem(s.to_string());
+                    errors.push(FileCheck::<ContactFile>::problem(&f.file, Some(*line), problem));
                 }
             }
         }
@@ -996,7 +847,7 @@ pub fn load<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     orgs: &[Organisation],
     catalogue: &Catalogue,
-) -> Result<ContactBook, Vec<ContactError>> {
+) -> Result<ContactBook, Vec<DataFileError>> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (file, text) in files {
@@ -1012,11 +863,6 @@ pub fn load<'a>(
             Err(sorted(errors))
         }
     }
-}
-
-fn sorted(mut errors: Vec<ContactError>) -> Vec<ContactError> {
-    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    errors
 }
 
 // ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@
 //!
 //! Every vocabulary is closed: an unknown channel, sender, trigger, group or
 //! placeholder is an error naming the file, the line and the reason
-//! ([`NotifyError`]). Addresses are not in policy files (they are personal
+//! ([`DataFileError`]). Addresses are not in policy files (they are personal
 //! data): a separate recipients file, kept by the region outside git,
 //! lists the people of each group in the outbox's `[[person]]` format;
 //! [`parse_recipients`] checks it against a policy (example:
@@ -84,17 +84,16 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::ops::Range;
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Span, Timestamp};
-use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of, vocabulary};
-use crate::error::{DomainError, Field};
+use crate::datafile::{
+    DataFileError, FileCheck, FileKind, Kind, OneOrMany, Reason, Vocabulary, is_slug, sorted, vocabulary,
+};
 use crate::ids::SystemId;
 use crate::outage::{Amendment, Outage, OutageChange, OutageKind};
 use crate::time::{format_local, is_office_hours, is_working_day, local, stockholm};
@@ -631,18 +630,10 @@ impl Policy {
 // Errors
 // ---------------------------------------------------------------------------
 
-/// What is wrong in a policy or recipients file.
+/// What only a notification policy or its recipients file can get wrong
+/// (the reasons every data file shares are in [`Reason`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotifyProblem {
-    /// Not TOML, or a key missing, unknown or of the wrong type (the TOML
-    /// parser's own message).
-    Syntax(String),
-    Required(&'static str),
-    TooLong {
-        key: &'static str,
-        len: usize,
-        max: usize,
-    },
     /// A subject must be one line.
     MultilineSubject,
     /// An id that is not a slug (`key` says which: `id`, a group, a rule).
@@ -657,12 +648,6 @@ pub enum NotifyProblem {
     DuplicateRule {
         id: String,
         first_line: usize,
-    },
-    /// A value outside its closed vocabulary; `key` is the TOML key
-    /// (`channel`, `sender`, `trigger`, `time`, `kind`, `when_late`).
-    UnknownValue {
-        key: &'static str,
-        value: String,
     },
     /// A recipient that is no `[[recipient_group]]` of the policy.
     UnknownGroup(String),
@@ -687,13 +672,10 @@ pub enum NotifyProblem {
     /// A wave followed by another must have exactly one group.
     EscalationNeedsOneGroup,
     NoSystem,
-    InvalidSystemId(String),
-    UnknownSystem(String),
     /// A rule names a system its policy does not cover.
     SystemNotInPolicy(String),
     NoGroups,
     NoRules,
-    InvalidDate(String),
     /// A recipients file lists a person id twice.
     DuplicatePerson {
         id: String,
@@ -715,82 +697,42 @@ pub enum NotifyProblem {
     InvalidEmail(String),
 }
 
-fn unknown_sv(key: &str, value: &str) -> String {
-    let (what, valid) = vocabulary_of(key);
-    format!("okänd {} ”{value}” (giltiga: {valid})", what.0)
-}
-
-fn unknown_en(key: &str, value: &str) -> String {
-    let (what, valid) = vocabulary_of(key);
-    format!("unknown {} `{value}` (valid: {valid})", what.1)
-}
-
-/// (Swedish and English name, valid keys) of the vocabulary behind a TOML key.
-fn vocabulary_of(key: &str) -> ((&'static str, &'static str), String) {
-    match key {
-        "channel" => ((Channel::what_sv(), Channel::what_en()), Channel::keys()),
-        "sender" => ((SenderRole::what_sv(), SenderRole::what_en()), SenderRole::keys()),
-        "trigger" => ((TriggerKind::what_sv(), TriggerKind::what_en()), TriggerKind::keys()),
-        "time" => ((TimeCondition::what_sv(), TimeCondition::what_en()), TimeCondition::keys()),
-        "kind" => ((KindFilter::what_sv(), KindFilter::what_en()), KindFilter::keys()),
-        "when_late" => ((WhenLate::what_sv(), WhenLate::what_en()), WhenLate::keys()),
-        _ => (("värde", "value"), String::new()),
-    }
-}
-
 impl NotifyProblem {
-    /// A stable machine-readable code.
+    /// The stable code, after `notification_` (or `recipients_`).
     pub fn code(&self) -> &'static str {
         match self {
-            NotifyProblem::Syntax(_) => "notification_syntax",
-            NotifyProblem::Required(_) => "notification_required",
-            NotifyProblem::TooLong { .. } => "notification_text_too_long",
-            NotifyProblem::MultilineSubject => "notification_multiline_subject",
-            NotifyProblem::InvalidId { .. } => "notification_invalid_id",
-            NotifyProblem::DuplicateGroup { .. } => "notification_duplicate_group",
-            NotifyProblem::DuplicateRule { .. } => "notification_duplicate_rule",
-            NotifyProblem::UnknownValue { key, .. } => match *key {
-                "channel" => "notification_unknown_channel",
-                "sender" => "notification_unknown_sender",
-                "trigger" => "notification_unknown_trigger",
-                "time" => "notification_unknown_time",
-                "kind" => "notification_unknown_kind",
-                _ => "notification_unknown_value",
-            },
-            NotifyProblem::UnknownGroup(_) => "notification_unknown_group",
-            NotifyProblem::DuplicateRecipient(_) => "notification_duplicate_recipient",
-            NotifyProblem::NoRecipients => "notification_no_recipients",
-            NotifyProblem::UnknownPlaceholder(_) => "notification_unknown_placeholder",
-            NotifyProblem::UnclosedPlaceholder => "notification_unclosed_placeholder",
-            NotifyProblem::StrayBrace => "notification_stray_brace",
-            NotifyProblem::RestoredAtNotKnown => "notification_restored_at_not_known",
-            NotifyProblem::InvalidDuration(_) => "notification_invalid_duration",
-            NotifyProblem::BeforeMissing => "notification_before_missing",
-            NotifyProblem::BeforeNotAllowed => "notification_before_not_allowed",
-            NotifyProblem::WhenLateNotAllowed => "notification_when_late_not_allowed",
-            NotifyProblem::BeforeStartNeedsPlanned => "notification_before_start_needs_planned",
-            NotifyProblem::CannotEscalate(_) => "notification_cannot_escalate",
-            NotifyProblem::EscalationNeedsOneGroup => "notification_escalation_needs_one_group",
-            NotifyProblem::NoSystem => "notification_no_system",
-            NotifyProblem::InvalidSystemId(_) => "notification_invalid_system_id",
-            NotifyProblem::UnknownSystem(_) => "notification_unknown_system",
-            NotifyProblem::SystemNotInPolicy(_) => "notification_system_not_in_policy",
-            NotifyProblem::NoGroups => "notification_no_groups",
-            NotifyProblem::NoRules => "notification_no_rules",
-            NotifyProblem::InvalidDate(_) => "notification_invalid_date",
-            NotifyProblem::DuplicatePerson { .. } => "recipients_duplicate_person",
-            NotifyProblem::MissingAddress { .. } => "recipients_missing_address",
-            NotifyProblem::NobodyInGroup { .. } => "recipients_nobody_in_group",
-            NotifyProblem::InvalidPhone(_) => "recipients_invalid_phone",
-            NotifyProblem::InvalidEmail(_) => "recipients_invalid_email",
+            NotifyProblem::MultilineSubject => "multiline_subject",
+            NotifyProblem::InvalidId { .. } => "invalid_id",
+            NotifyProblem::DuplicateGroup { .. } => "duplicate_group",
+            NotifyProblem::DuplicateRule { .. } => "duplicate_rule",
+            NotifyProblem::UnknownGroup(_) => "unknown_group",
+            NotifyProblem::DuplicateRecipient(_) => "duplicate_recipient",
+            NotifyProblem::NoRecipients => "no_recipients",
+            NotifyProblem::UnknownPlaceholder(_) => "unknown_placeholder",
+            NotifyProblem::UnclosedPlaceholder => "unclosed_placeholder",
+            NotifyProblem::StrayBrace => "stray_brace",
+            NotifyProblem::RestoredAtNotKnown => "restored_at_not_known",
+            NotifyProblem::InvalidDuration(_) => "invalid_duration",
+            NotifyProblem::BeforeMissing => "before_missing",
+            NotifyProblem::BeforeNotAllowed => "before_not_allowed",
+            NotifyProblem::WhenLateNotAllowed => "when_late_not_allowed",
+            NotifyProblem::BeforeStartNeedsPlanned => "before_start_needs_planned",
+            NotifyProblem::CannotEscalate(_) => "cannot_escalate",
+            NotifyProblem::EscalationNeedsOneGroup => "escalation_needs_one_group",
+            NotifyProblem::NoSystem => "no_system",
+            NotifyProblem::SystemNotInPolicy(_) => "system_not_in_policy",
+            NotifyProblem::NoGroups => "no_groups",
+            NotifyProblem::NoRules => "no_rules",
+            NotifyProblem::DuplicatePerson { .. } => "duplicate_person",
+            NotifyProblem::MissingAddress { .. } => "missing_address",
+            NotifyProblem::NobodyInGroup { .. } => "nobody_in_group",
+            NotifyProblem::InvalidPhone(_) => "invalid_phone",
+            NotifyProblem::InvalidEmail(_) => "invalid_email",
         }
     }
 
     pub fn message_sv(&self) -> String {
         match self {
-            NotifyProblem::Syntax(m) => format!("filen kan inte läsas: {m}"),
-            NotifyProblem::Required(key) => format!("”{key}” måste fyllas i"),
-            NotifyProblem::TooLong { key, len, max } => format!("”{key}” är för lång ({len} tecken, högst {max})"),
             NotifyProblem::MultilineSubject => "”subject” ska vara en enda rad".into(),
             NotifyProblem::InvalidId { key, value } => {
                 format!("”{key}” = ”{value}” är ogiltigt (1–64 tecken: små bokstäver a–z, siffror och bindestreck)")
@@ -799,7 +741,6 @@ impl NotifyProblem {
                 format!("mottagargruppen ”{id}” finns redan (rad {first_line})")
             }
             NotifyProblem::DuplicateRule { id, first_line } => format!("regeln ”{id}” finns redan (rad {first_line})"),
-            NotifyProblem::UnknownValue { key, value } => unknown_sv(key, value),
             NotifyProblem::UnknownGroup(g) => {
                 format!("okänd mottagargrupp ”{g}” (ange en grupp som finns under [[recipient_group]])")
             }
@@ -833,14 +774,9 @@ impl NotifyProblem {
                     .into()
             }
             NotifyProblem::NoSystem => "”systems” måste ange minst ett system eller \"all\"".into(),
-            NotifyProblem::InvalidSystemId(v) => {
-                format!("”{v}” är inget giltigt system-id (små bokstäver a–z, siffror och bindestreck)")
-            }
-            NotifyProblem::UnknownSystem(v) => format!("systemet ”{v}” finns inte i systemkatalogen"),
             NotifyProblem::SystemNotInPolicy(v) => format!("systemet ”{v}” ingår inte i policyns ”systems”"),
             NotifyProblem::NoGroups => "policyn har inga mottagargrupper ([[recipient_group]])".into(),
             NotifyProblem::NoRules => "policyn har inga regler ([[rule]])".into(),
-            NotifyProblem::InvalidDate(v) => format!("datumet ”{v}” är ogiltigt (ange ÅÅÅÅ-MM-DD)"),
             NotifyProblem::DuplicatePerson { id, first_line } => {
                 format!("personen ”{id}” finns redan (rad {first_line})")
             }
@@ -857,9 +793,6 @@ impl NotifyProblem {
 
     pub fn message_en(&self) -> String {
         match self {
-            NotifyProblem::Syntax(m) => format!("cannot read the file: {m}"),
-            NotifyProblem::Required(key) => format!("`{key}` is required"),
-            NotifyProblem::TooLong { key, len, max } => format!("`{key}` is too long ({len} characters, at most {max})"),
             NotifyProblem::MultilineSubject => "`subject` must be a single line".into(),
             NotifyProblem::InvalidId { key, value } => {
                 format!("`{key}` = `{value}` is invalid (1–64 characters: lowercase a–z, digits and dashes)")
@@ -870,7 +803,6 @@ impl NotifyProblem {
             NotifyProblem::DuplicateRule { id, first_line } => {
                 format!("rule `{id}` already exists (line {first_line})")
             }
-            NotifyProblem::UnknownValue { key, value } => unknown_en(key, value),
             NotifyProblem::UnknownGroup(g) => {
                 format!("unknown recipient group `{g}` (name a group defined under [[recipient_group]])")
             }
@@ -898,14 +830,9 @@ impl NotifyProblem {
                 "a wave followed by an escalation must have exactly one recipient group (the acknowledgement is that group's)".into()
             }
             NotifyProblem::NoSystem => "`systems` must name at least one system or \"all\"".into(),
-            NotifyProblem::InvalidSystemId(v) => {
-                format!("`{v}` is not a valid system id (lowercase a–z, digits and dashes)")
-            }
-            NotifyProblem::UnknownSystem(v) => format!("system `{v}` is not in the system catalogue"),
             NotifyProblem::SystemNotInPolicy(v) => format!("system `{v}` is not among the policy's `systems`"),
             NotifyProblem::NoGroups => "the policy has no recipient groups ([[recipient_group]])".into(),
             NotifyProblem::NoRules => "the policy has no rules ([[rule]])".into(),
-            NotifyProblem::InvalidDate(v) => format!("date `{v}` is invalid (use YYYY-MM-DD)"),
             NotifyProblem::DuplicatePerson { id, first_line } => format!("person `{id}` already exists (line {first_line})"),
             NotifyProblem::MissingAddress { group, channel, key } => format!(
                 "group `{group}` is reached by {} but the person has no `{key}`",
@@ -920,97 +847,9 @@ impl NotifyProblem {
     }
 }
 
-/// A problem in a policy or recipients file, with the file and (where
-/// known) the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotifyError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub problem: NotifyProblem,
-}
-
-impl NotifyError {
-    fn new(file: &str, line: Option<usize>, problem: NotifyProblem) -> NotifyError {
-        NotifyError { file: file.to_owned(), line, problem }
-    }
-
-    pub fn code(&self) -> &'static str {
-        self.problem.code()
-    }
-
-    /// `003-gavleborg.toml:42: okänd kanal …`, as compilers print it.
-    pub fn message_sv(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}:{line}: {}", self.file, self.problem.message_sv()),
-            None => format!("{}: {}", self.file, self.problem.message_sv()),
-        }
-    }
-
-    /// `003-gavleborg.toml:42: unknown channel …`
-    pub fn message_en(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}:{line}: {}", self.file, self.problem.message_en()),
-            None => format!("{}: {}", self.file, self.problem.message_en()),
-        }
-    }
-}
-
-impl fmt::Display for NotifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message_en())
-    }
-}
-
-impl std::error::Error for NotifyError {}
-
-impl From<NotifyError> for DomainError {
-    fn from(e: NotifyError) -> DomainError {
-        DomainError::Invalid { field: Field::File, message: e.message_sv() }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Parsing a policy
 // ---------------------------------------------------------------------------
-
-/// A string or a list of strings, each list item with its own span.
-enum OneOrMany {
-    One(String),
-    Many(Vec<Spanned<String>>),
-}
-
-impl<'de> Deserialize<'de> for OneOrMany {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or a list of strings")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany::One(v.to_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Spanned<String>>()? {
-                    items.push(item);
-                }
-                Ok(OneOrMany::Many(items))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl OneOrMany {
-    /// The items with their spans; a single string takes the span of the value.
-    fn items(outer: &Spanned<OneOrMany>) -> Vec<(String, Range<usize>)> {
-        match outer.get_ref() {
-            OneOrMany::One(s) => vec![(s.clone(), outer.span())],
-            OneOrMany::Many(items) => items.iter().map(|i| (i.get_ref().clone(), i.span())).collect(),
-        }
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1078,51 +917,35 @@ struct RawEscalation {
     body: Option<Spanned<String>>,
 }
 
-/// Collects the problems of one file while it is parsed.
-struct Check<'a> {
-    file: &'a str,
-    text: &'a str,
-    errors: Vec<NotifyError>,
+impl Kind for Policy {
+    const KIND: FileKind = FileKind::NotificationPolicy;
+    const MAX_TEXT: usize = MAX_TEXT;
+    type Problem = NotifyProblem;
 }
 
+/// The recipients file, as a kind of data file.
+struct RecipientsFile;
+
+impl Kind for RecipientsFile {
+    const KIND: FileKind = FileKind::Recipients;
+    const MAX_TEXT: usize = MAX_SUBJECT;
+    type Problem = NotifyProblem;
+}
+
+type Check<'a> = FileCheck<'a, Policy>;
+
 impl Check<'_> {
-    fn line(&self, span: Range<usize>) -> usize {
-        line_of(self.text, span.start)
-    }
-
-    fn error(&mut self, span: Range<usize>, problem: NotifyProblem) {
-        let line = self.line(span);
-        self.errors.push(NotifyError::new(self.file, Some(line), problem));
-    }
-
-    /// A trimmed, non-empty text of at most `max` characters.
-    fn text(&mut self, key: &'static str, value: &Spanned<String>, max: usize) -> String {
-        let t = value.get_ref().trim();
-        if t.is_empty() {
-            self.error(value.span(), NotifyProblem::Required(key));
-        }
-        let len = t.chars().count();
-        if len > max {
-            self.error(value.span(), NotifyProblem::TooLong { key, len, max });
-        }
-        t.to_owned()
-    }
-
     fn slug(&mut self, key: &'static str, value: &Spanned<String>) -> String {
         let v = value.get_ref().trim().to_owned();
         if !is_slug(&v) {
-            self.error(value.span(), NotifyProblem::InvalidId { key, value: v.chars().take(80).collect() });
+            self.at(value.span(), key, NotifyProblem::InvalidId { key, value: v.chars().take(80).collect() });
         }
         v
     }
 
-    fn vocabulary<V>(&mut self, key: &'static str, value: &Spanned<String>, parse: fn(&str) -> Option<V>) -> Option<V> {
-        let found = parse(value.get_ref().trim());
-        if found.is_none() {
-            let value_text = value.get_ref().chars().take(40).collect();
-            self.error(value.span(), NotifyProblem::UnknownValue { key, value: value_text });
-        }
-        found
+    /// A key of the vocabulary `V`.
+    fn choice<V: Vocabulary>(&mut self, key: &'static str, value: &Spanned<String>) -> Option<V> {
+        self.vocabulary::<V>(key, value.get_ref(), value.span())
     }
 
     fn period(&mut self, value: &Spanned<String>) -> Option<Period> {
@@ -1137,7 +960,7 @@ impl Check<'_> {
     /// only where the restart is known.
     fn template(&mut self, key: &'static str, value: &Spanned<String>, restored: bool) -> Option<Template> {
         let max = if key == "subject" { MAX_SUBJECT } else { MAX_TEXT };
-        let text = self.text(key, value, max);
+        let text = self.text_max(key, value, max);
         if key == "subject" && text.contains('\n') {
             self.error(value.span(), NotifyProblem::MultilineSubject);
         }
@@ -1195,12 +1018,9 @@ impl Check<'_> {
         }
         let mut ids = Vec::new();
         for (v, span) in items {
-            match SystemId::parse(v.trim()) {
-                Ok(id) => {
-                    refs.push((id.clone(), self.line(span)));
-                    ids.push(id);
-                }
-                Err(_) => self.error(span, NotifyProblem::InvalidSystemId(v.chars().take(80).collect())),
+            if let Some(id) = self.system_id("systems", &v, span.clone()) {
+                refs.push((id.clone(), self.line(span)));
+                ids.push(id);
             }
         }
         SystemScope::Only(ids)
@@ -1215,7 +1035,7 @@ impl Check<'_> {
     ) -> Option<Rule> {
         let line = self.line(raw.id.span());
         let id = self.slug("id", &raw.id);
-        let kind = self.vocabulary("kind", &raw.kind, KindFilter::parse);
+        let kind = self.choice::<KindFilter>("kind", &raw.kind);
         let systems = raw.systems.as_ref().and_then(|s| match self.systems(s, refs) {
             SystemScope::All => None,
             SystemScope::Only(ids) => {
@@ -1228,11 +1048,11 @@ impl Check<'_> {
             }
         });
         let expected_longer_than = raw.expected_longer_than.as_ref().and_then(|p| self.period(p));
-        let trigger_kind = self.vocabulary("trigger", &raw.trigger, TriggerKind::parse);
-        let time = self.vocabulary("time", &raw.time, TimeCondition::parse);
-        let channel = self.vocabulary("channel", &raw.channel, Channel::parse);
-        let sender = self.vocabulary("sender", &raw.sender, SenderRole::parse);
-        let when_late = raw.when_late.as_ref().and_then(|w| self.vocabulary("when_late", w, WhenLate::parse));
+        let trigger_kind = self.choice::<TriggerKind>("trigger", &raw.trigger);
+        let time = self.choice::<TimeCondition>("time", &raw.time);
+        let channel = self.choice::<Channel>("channel", &raw.channel);
+        let sender = self.choice::<SenderRole>("sender", &raw.sender);
+        let when_late = raw.when_late.as_ref().and_then(|w| self.choice::<WhenLate>("when_late", w));
 
         let trigger = match trigger_kind {
             Some(TriggerKind::BeforeStart) => {
@@ -1268,7 +1088,7 @@ impl Check<'_> {
         let recipients = self.recipients(&raw.recipients, groups);
         let subject = self.template("subject", &raw.subject, restored);
         let body = self.template("body", &raw.body, restored);
-        let cite = self.text("cite", &raw.cite, MAX_TEXT);
+        let cite = self.text_max("cite", &raw.cite, MAX_TEXT);
 
         let mut escalations = Vec::new();
         let mut previous = (channel, sender, recipients.clone(), raw.recipients.span());
@@ -1284,11 +1104,11 @@ impl Check<'_> {
             }
             let after = self.period(&e.after);
             let e_channel = match &e.channel {
-                Some(c) => self.vocabulary("channel", c, Channel::parse),
+                Some(c) => self.choice::<Channel>("channel", c),
                 None => previous.0,
             };
             let e_sender = match &e.sender {
-                Some(s) => self.vocabulary("sender", s, SenderRole::parse),
+                Some(s) => self.choice::<SenderRole>("sender", s),
                 None => previous.1,
             };
             let (e_recipients, e_span) = match &e.recipients {
@@ -1342,41 +1162,28 @@ impl Check<'_> {
 /// TOML shape, vocabularies, group references, placeholders, durations, the
 /// combinations of trigger and options, escalation shapes. Returns every
 /// problem found, each with file and line. [`load`] adds the catalogue check.
-pub fn parse_policy(file: &str, text: &str) -> Result<Policy, Vec<NotifyError>> {
-    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        vec![NotifyError::new(file, line, NotifyProblem::Syntax(e.message().trim().to_owned()))]
-    })?;
-    let mut check = Check { file, text, errors: Vec::new() };
+pub fn parse_policy(file: &str, text: &str) -> Result<Policy, Vec<DataFileError>> {
+    let raw: RawPolicy = Check::toml(file, text)?;
+    let mut check = Check::new(file, text);
 
     let id = check.slug("id", &raw.id);
-    let title = check.text("title", &raw.title, MAX_TEXT);
-    let owner = check.text("owner", &raw.owner, MAX_TEXT);
-    let source = check.text("source", &raw.source, MAX_TEXT);
-    let version = raw.version.as_ref().map(|v| check.text("version", v, MAX_SUBJECT));
-    let date = raw.date.as_ref().and_then(|d| {
-        let v = d.get_ref().trim();
-        let shaped = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
-        match v.parse::<Date>() {
-            Ok(date) if shaped => Some(date),
-            _ => {
-                check.error(d.span(), NotifyProblem::InvalidDate(v.chars().take(40).collect()));
-                None
-            }
-        }
-    });
+    let title = check.text_max("title", &raw.title, MAX_TEXT);
+    let owner = check.text_max("owner", &raw.owner, MAX_TEXT);
+    let source = check.text_max("source", &raw.source, MAX_TEXT);
+    let version = raw.version.as_ref().map(|v| check.text_max("version", v, MAX_SUBJECT));
+    let date = check.date("date", &raw.date);
     let mut system_refs = Vec::new();
     let systems = check.systems(&raw.systems, &mut system_refs);
 
     if raw.recipient_group.is_empty() {
-        check.errors.push(NotifyError::new(file, None, NotifyProblem::NoGroups));
+        check.push(None, Some("recipient_group"), NotifyProblem::NoGroups);
     }
     let mut group_lines: HashMap<String, usize> = HashMap::new();
     let mut groups = Vec::new();
     for g in &raw.recipient_group {
         let line = check.line(g.id.span());
         let gid = check.slug("recipient_group.id", &g.id);
-        let name = check.text("name", &g.name, MAX_SUBJECT);
+        let name = check.text_max("name", &g.name, MAX_SUBJECT);
         if let Some(first_line) = group_lines.get(&gid) {
             let problem = NotifyProblem::DuplicateGroup { id: gid.clone(), first_line: *first_line };
             check.error(g.id.span(), problem);
@@ -1387,7 +1194,7 @@ pub fn parse_policy(file: &str, text: &str) -> Result<Policy, Vec<NotifyError>> 
     }
 
     if raw.rule.is_empty() {
-        check.errors.push(NotifyError::new(file, None, NotifyProblem::NoRules));
+        check.push(None, Some("rule"), NotifyProblem::NoRules);
     }
     let mut rule_lines: HashMap<String, usize> = HashMap::new();
     let mut rules = Vec::new();
@@ -1411,25 +1218,20 @@ pub fn parse_policy(file: &str, text: &str) -> Result<Policy, Vec<NotifyError>> 
 }
 
 /// Checks that every system a parsed policy names is in the catalogue.
-pub fn validate(policy: Policy, catalogue: &Catalogue) -> Result<Policy, Vec<NotifyError>> {
-    let errors: Vec<NotifyError> = policy
+pub fn validate(policy: Policy, catalogue: &Catalogue) -> Result<Policy, Vec<DataFileError>> {
+    let errors: Vec<DataFileError> = policy
         .system_refs
         .iter()
         .filter(|(id, _)| catalogue.get(id).is_none())
-        .map(|(id, line)| NotifyError::new(&policy.file, Some(*line), NotifyProblem::UnknownSystem(id.to_string())))
+        .map(|(id, line)| Check::problem(&policy.file, Some(*line), Reason::UnknownSystem(id.to_string())))
         .collect();
     if errors.is_empty() { Ok(policy) } else { Err(sorted(errors)) }
 }
 
 /// Parses and validates a policy file: what `reserv notifications check`
 /// and the server's loader call.
-pub fn load(file: &str, text: &str, catalogue: &Catalogue) -> Result<Policy, Vec<NotifyError>> {
+pub fn load(file: &str, text: &str, catalogue: &Catalogue) -> Result<Policy, Vec<DataFileError>> {
     validate(parse_policy(file, text)?, catalogue)
-}
-
-fn sorted(mut errors: Vec<NotifyError>) -> Vec<NotifyError> {
-    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    errors
 }
 
 // ---------------------------------------------------------------------------
@@ -1481,25 +1283,22 @@ pub fn parse_recipients(
     file: &str,
     text: &str,
     policy: &Policy,
-) -> Result<crate::outbox::Recipients, Vec<NotifyError>> {
+) -> Result<crate::outbox::Recipients, Vec<DataFileError>> {
     use crate::outbox::{Recipient, normalize_phone, valid_email};
 
-    let raw: RawRecipients = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        vec![NotifyError::new(file, line, NotifyProblem::Syntax(e.message().trim().to_owned()))]
-    })?;
-    let mut check = Check { file, text, errors: Vec::new() };
+    let raw: RawRecipients = FileCheck::<RecipientsFile>::toml(file, text)?;
+    let mut check = FileCheck::<RecipientsFile>::new(file, text);
     let mut out = crate::outbox::Recipients::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for p in &raw.person {
         let line = check.line(p.id.span());
-        let id = check.text("id", &p.id, MAX_SUBJECT);
+        let id = check.text_max("id", &p.id, MAX_SUBJECT);
         if let Some(first_line) = ids.get(&id) {
             check.error(p.id.span(), NotifyProblem::DuplicatePerson { id: id.clone(), first_line: *first_line });
         } else {
             ids.insert(id.clone(), line);
         }
-        let name = check.text("name", &p.name, MAX_SUBJECT);
+        let name = check.text_max("name", &p.name, MAX_SUBJECT);
         let email = p.email.as_ref().map(|e| {
             let v = e.get_ref().trim().to_owned();
             if !valid_email(&v) {
@@ -1514,7 +1313,7 @@ pub fn parse_recipients(
             }
             v
         });
-        let username = p.username.as_ref().map(|u| check.text("username", u, MAX_SUBJECT));
+        let username = p.username.as_ref().map(|u| check.text_max("username", u, MAX_SUBJECT));
         if p.groups.get_ref().is_empty() {
             check.error(p.groups.span(), NotifyProblem::NoRecipients);
         }
@@ -1539,12 +1338,12 @@ pub fn parse_recipients(
             let has = |r: &Recipient| if key == "phone" { r.phone.is_some() } else { r.email.is_some() };
             if people.is_empty() {
                 let problem = NotifyProblem::NobodyInGroup { group: group.id.clone(), channel };
-                check.errors.push(NotifyError::new(file, None, problem));
+                check.push(None, None, problem);
             }
             for r in people.iter().filter(|r| !has(r)) {
                 let line = ids.get(&r.id).copied();
                 let problem = NotifyProblem::MissingAddress { group: group.id.clone(), channel, key };
-                check.errors.push(NotifyError::new(file, line, problem));
+                check.push(line, None, problem);
             }
         }
     }
@@ -1824,6 +1623,7 @@ pub fn plan(policy: &Policy, facts: &OutageFacts) -> Vec<PlannedMessage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Field;
     use crate::outage::{Actor, Declaration, OutageEvent, Scope, amend, declare, end};
     use crate::time::parse_user_time;
 
@@ -2603,13 +2403,15 @@ cite = "003 §4.2"
         assert_eq!(e.len(), 1);
         assert!(
             e[0].starts_with(&format!(
-                "bad.toml:{}: cannot read the file: unknown field `colour`",
+                "bad.toml:{}: not a notification policy: unknown field `colour`",
                 line(&text, "colour")
             )),
             "{e:?}"
         );
         let text = with("subject = \"Stopp i {system}\"", "subject = \"Stopp i {system}");
-        assert!(errors(&text)[0].starts_with(&format!("bad.toml:{}: cannot read the file", line(&text, "subject ="))));
+        assert!(
+            errors(&text)[0].starts_with(&format!("bad.toml:{}: not a notification policy", line(&text, "subject =")))
+        );
         let e = errors("id = \"x\"\ntitle = \"t\"\nowner = \"o\"\nsource = \"s\"\nsystems = \"all\"\n");
         assert_eq!(
             e,
@@ -2655,7 +2457,7 @@ cite = "003 §4.2"
         assert_eq!(e[0].to_string(), "r.toml: group `vc` is reached by sms but nobody belongs to it");
         let text = "[[person]]\nid = \"a\"\nname = \"A\"\nphone = \"12\"\nemail = \"nope\"\ngroups = [\"vc\"]\n";
         let errs = parse_recipients("r.toml", text, &p).unwrap_err();
-        let codes: Vec<&str> = errs.iter().map(NotifyError::code).collect();
+        let codes: Vec<String> = errs.iter().map(DataFileError::code).collect();
         assert_eq!(codes, ["recipients_invalid_phone", "recipients_invalid_email"]);
     }
 }

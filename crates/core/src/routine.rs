@@ -35,16 +35,12 @@
 //! contacts live in the catalogue and the contact files.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
-use std::ops::Range;
 
-use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{is_slug, line_of, vocabulary};
-use crate::error::{DomainError, Field};
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, OneOrMany, Reason, is_slug, sorted, vocabulary};
 use crate::ids::SystemId;
 
 /// The longest step text, consequence or condition accepted: a step is one
@@ -210,27 +206,14 @@ pub struct Routine {
     system_lines: Vec<usize>,
 }
 
-/// What is wrong in a routine file.
+/// What only a routine file can get wrong (the reasons every data file
+/// shares are in [`Reason`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoutineProblem {
-    /// Not TOML, or a key missing, unknown or of the wrong type (the TOML
-    /// parser's own message).
-    Syntax(String),
-    /// A key that must have a text is empty.
-    Required(&'static str),
-    TooLong {
-        key: &'static str,
-        len: usize,
-    },
-    UnknownPhase(String),
-    UnknownRole(String),
-    UnknownArea(String),
     /// `all_staff` listed with other roles.
     AllStaffCombined,
     DuplicateRole(String),
     NoSystem,
-    InvalidSystemId(String),
-    UnknownSystem(String),
     NoSteps,
     InvalidStepId(String),
     DuplicateStepId {
@@ -238,7 +221,6 @@ pub enum RoutineProblem {
         first_file: String,
         first_line: usize,
     },
-    InvalidDate(String),
     SelfDependency(String),
     /// A dependency end that is not in the catalogue, without `external = true`.
     DependencyOnUnknownSystem(String),
@@ -257,56 +239,33 @@ pub enum RoutineProblem {
         from: String,
         to: String,
     },
-    DuplicateFile,
 }
 
 impl RoutineProblem {
-    /// A stable machine-readable code.
+    /// The stable code, after `routine_`.
     pub fn code(&self) -> &'static str {
         match self {
-            RoutineProblem::Syntax(_) => "routine_syntax",
-            RoutineProblem::Required(_) => "routine_required",
-            RoutineProblem::TooLong { .. } => "routine_text_too_long",
-            RoutineProblem::UnknownPhase(_) => "routine_unknown_phase",
-            RoutineProblem::UnknownRole(_) => "routine_unknown_role",
-            RoutineProblem::UnknownArea(_) => "routine_unknown_area",
-            RoutineProblem::AllStaffCombined => "routine_all_staff_combined",
-            RoutineProblem::DuplicateRole(_) => "routine_duplicate_role",
-            RoutineProblem::NoSystem => "routine_no_system",
-            RoutineProblem::InvalidSystemId(_) => "routine_invalid_system_id",
-            RoutineProblem::UnknownSystem(_) => "routine_unknown_system",
-            RoutineProblem::NoSteps => "routine_no_steps",
-            RoutineProblem::InvalidStepId(_) => "routine_invalid_step_id",
-            RoutineProblem::DuplicateStepId { .. } => "routine_duplicate_step_id",
-            RoutineProblem::InvalidDate(_) => "routine_invalid_date",
-            RoutineProblem::SelfDependency(_) => "routine_self_dependency",
-            RoutineProblem::DependencyOnUnknownSystem(_) => "routine_dependency_unknown_system",
-            RoutineProblem::ExternalButBothKnown { .. } => "routine_external_both_known",
-            RoutineProblem::NoKnownEnd { .. } => "routine_dependency_no_known_end",
-            RoutineProblem::DependencyOutsideFile { .. } => "routine_dependency_outside_file",
-            RoutineProblem::DuplicateFile => "routine_duplicate_file",
+            RoutineProblem::AllStaffCombined => "all_staff_combined",
+            RoutineProblem::DuplicateRole(_) => "duplicate_role",
+            RoutineProblem::NoSystem => "no_system",
+            RoutineProblem::NoSteps => "no_steps",
+            RoutineProblem::InvalidStepId(_) => "invalid_step_id",
+            RoutineProblem::DuplicateStepId { .. } => "duplicate_step_id",
+            RoutineProblem::SelfDependency(_) => "self_dependency",
+            RoutineProblem::DependencyOnUnknownSystem(_) => "dependency_unknown_system",
+            RoutineProblem::ExternalButBothKnown { .. } => "external_both_known",
+            RoutineProblem::NoKnownEnd { .. } => "dependency_no_known_end",
+            RoutineProblem::DependencyOutsideFile { .. } => "dependency_outside_file",
         }
     }
 
     pub fn message_sv(&self) -> String {
         match self {
-            RoutineProblem::Syntax(m) => format!("filen kan inte läsas som en rutin: {m}"),
-            RoutineProblem::Required(key) => format!("”{key}” måste fyllas i"),
-            RoutineProblem::TooLong { key, len } => {
-                format!("”{key}” är för lång ({len} tecken, högst {MAX_TEXT}); dela upp steget")
-            }
-            RoutineProblem::UnknownPhase(v) => Phase::unknown_sv(v),
-            RoutineProblem::UnknownRole(v) => RoutineRole::unknown_sv(v),
-            RoutineProblem::UnknownArea(v) => Area::unknown_sv(v),
             RoutineProblem::AllStaffCombined => {
                 "”all_staff” gäller alla och kan inte kombineras med andra roller".into()
             }
             RoutineProblem::DuplicateRole(v) => format!("rollen ”{v}” står två gånger"),
             RoutineProblem::NoSystem => "”system” måste ange minst ett system".into(),
-            RoutineProblem::InvalidSystemId(v) => {
-                format!("”{v}” är inget giltigt system-id (små bokstäver a–z, siffror och bindestreck)")
-            }
-            RoutineProblem::UnknownSystem(v) => format!("systemet ”{v}” finns inte i systemkatalogen"),
             RoutineProblem::NoSteps => "rutinen har inga steg ([[step]])".into(),
             RoutineProblem::InvalidStepId(v) => {
                 format!("steg-id ”{v}” är ogiltigt (1–64 tecken: små bokstäver a–z, siffror och bindestreck)")
@@ -314,7 +273,6 @@ impl RoutineProblem {
             RoutineProblem::DuplicateStepId { id, first_file, first_line } => {
                 format!("steg-id ”{id}” används redan i {first_file}, rad {first_line}")
             }
-            RoutineProblem::InvalidDate(v) => format!("datumet ”{v}” är ogiltigt (ange ÅÅÅÅ-MM-DD)"),
             RoutineProblem::SelfDependency(v) => format!("systemet ”{v}” kan inte vara beroende av sig självt"),
             RoutineProblem::DependencyOnUnknownSystem(v) => format!(
                 "beroendet gäller ”{v}”, som inte finns i systemkatalogen (ange external = true om systemet ligger utanför katalogen)"
@@ -328,29 +286,16 @@ impl RoutineProblem {
             RoutineProblem::DependencyOutsideFile { from, to } => {
                 format!("beroendet ”{from}” → ”{to}” gäller inget av filens system")
             }
-            RoutineProblem::DuplicateFile => "filnamnet förekommer två gånger".into(),
         }
     }
 
     pub fn message_en(&self) -> String {
         match self {
-            RoutineProblem::Syntax(m) => format!("not a routine file: {m}"),
-            RoutineProblem::Required(key) => format!("`{key}` is required"),
-            RoutineProblem::TooLong { key, len } => {
-                format!("`{key}` is too long ({len} characters, at most {MAX_TEXT}); split the step")
-            }
-            RoutineProblem::UnknownPhase(v) => Phase::unknown_en(v),
-            RoutineProblem::UnknownRole(v) => RoutineRole::unknown_en(v),
-            RoutineProblem::UnknownArea(v) => Area::unknown_en(v),
             RoutineProblem::AllStaffCombined => {
                 "`all_staff` means everyone and cannot be combined with other roles".into()
             }
             RoutineProblem::DuplicateRole(v) => format!("role `{v}` is listed twice"),
             RoutineProblem::NoSystem => "`system` must name at least one system".into(),
-            RoutineProblem::InvalidSystemId(v) => {
-                format!("`{v}` is not a valid system id (lowercase a–z, digits and dashes)")
-            }
-            RoutineProblem::UnknownSystem(v) => format!("system `{v}` is not in the system catalogue"),
             RoutineProblem::NoSteps => "the routine has no steps ([[step]])".into(),
             RoutineProblem::InvalidStepId(v) => {
                 format!("step id `{v}` is invalid (1–64 characters: lowercase a–z, digits and dashes)")
@@ -358,7 +303,6 @@ impl RoutineProblem {
             RoutineProblem::DuplicateStepId { id, first_file, first_line } => {
                 format!("step id `{id}` is already used in {first_file}:{first_line}")
             }
-            RoutineProblem::InvalidDate(v) => format!("date `{v}` is invalid (use YYYY-MM-DD)"),
             RoutineProblem::SelfDependency(v) => format!("system `{v}` cannot depend on itself"),
             RoutineProblem::DependencyOnUnknownSystem(v) => format!(
                 "the dependency names `{v}`, which is not in the system catalogue (set external = true for a system outside it)"
@@ -372,105 +316,13 @@ impl RoutineProblem {
             RoutineProblem::DependencyOutsideFile { from, to } => {
                 format!("the dependency `{from}` → `{to}` concerns none of the file's systems")
             }
-            RoutineProblem::DuplicateFile => "the file name occurs twice".into(),
         }
-    }
-}
-
-/// A problem in a routine file, with the file and (where known) the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoutineError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub problem: RoutineProblem,
-}
-
-impl RoutineError {
-    fn new(file: &str, line: Option<usize>, problem: RoutineProblem) -> RoutineError {
-        RoutineError { file: file.to_owned(), line, problem }
-    }
-
-    pub fn code(&self) -> &'static str {
-        self.problem.code()
-    }
-
-    /// "003-melior.toml, rad 12: okänd roll …"
-    pub fn message_sv(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}, rad {line}: {}", self.file, self.problem.message_sv()),
-            None => format!("{}: {}", self.file, self.problem.message_sv()),
-        }
-    }
-
-    /// "003-melior.toml, line 12: unknown role …"
-    pub fn message_en(&self) -> String {
-        match self.line {
-            Some(line) => format!("{}, line {line}: {}", self.file, self.problem.message_en()),
-            None => format!("{}: {}", self.file, self.problem.message_en()),
-        }
-    }
-}
-
-/// `file:line: reason`, as compilers print it.
-impl fmt::Display for RoutineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{line}: {}", self.file, self.problem.message_en()),
-            None => write!(f, "{}: {}", self.file, self.problem.message_en()),
-        }
-    }
-}
-
-impl std::error::Error for RoutineError {}
-
-impl From<RoutineError> for DomainError {
-    fn from(e: RoutineError) -> DomainError {
-        DomainError::Invalid { field: Field::File, message: e.message_sv() }
     }
 }
 
 // ---------------------------------------------------------------------------
 // Parsing one file
 // ---------------------------------------------------------------------------
-
-/// A string or a list of strings, each list item with its own span.
-enum OneOrMany {
-    One(String),
-    Many(Vec<Spanned<String>>),
-}
-
-impl<'de> Deserialize<'de> for OneOrMany {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or a list of strings")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany::One(v.to_owned()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<Spanned<String>>()? {
-                    items.push(item);
-                }
-                Ok(OneOrMany::Many(items))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl OneOrMany {
-    /// The items with their spans; a single string takes the span of the value.
-    fn items(outer: &Spanned<OneOrMany>) -> Vec<(String, Range<usize>)> {
-        match outer.get_ref() {
-            OneOrMany::One(s) => vec![(s.clone(), outer.span())],
-            OneOrMany::Many(items) => items.iter().map(|i| (i.get_ref().clone(), i.span())).collect(),
-        }
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -516,72 +368,31 @@ struct RawDependency {
     cite: Spanned<String>,
 }
 
-/// Collects the problems of one file while it is parsed.
-struct FileCheck<'a> {
-    file: &'a str,
-    text: &'a str,
-    errors: Vec<RoutineError>,
+impl Kind for Routine {
+    const KIND: FileKind = FileKind::Routine;
+    const MAX_TEXT: usize = MAX_TEXT;
+    type Problem = RoutineProblem;
 }
 
-impl FileCheck<'_> {
-    fn line(&self, span: Range<usize>) -> usize {
-        line_of(self.text, span.start)
-    }
-
-    fn error(&mut self, span: Range<usize>, problem: RoutineProblem) {
-        let line = self.line(span);
-        self.errors.push(RoutineError::new(self.file, Some(line), problem));
-    }
-
-    /// A trimmed, non-empty text of at most [`MAX_TEXT`] characters.
-    fn text(&mut self, key: &'static str, value: &Spanned<String>) -> String {
-        let t = value.get_ref().trim();
-        if t.is_empty() {
-            self.error(value.span(), RoutineProblem::Required(key));
-        }
-        let len = t.chars().count();
-        if len > MAX_TEXT {
-            self.error(value.span(), RoutineProblem::TooLong { key, len });
-        }
-        t.to_owned()
-    }
-
-    fn optional_text(&mut self, key: &'static str, value: &Option<Spanned<String>>) -> Option<String> {
-        value.as_ref().map(|v| self.text(key, v))
-    }
-
-    fn vocabulary<V: Copy>(
-        &mut self,
-        value: &str,
-        span: Range<usize>,
-        parse: fn(&str) -> Option<V>,
-        unknown: fn(String) -> RoutineProblem,
-    ) -> Option<V> {
-        let found = parse(value.trim());
-        if found.is_none() {
-            self.error(span, unknown(value.to_owned()));
-        }
-        found
-    }
-
+impl FileCheck<'_, Routine> {
     fn roles(&mut self, role: &Spanned<OneOrMany>) -> Vec<RoutineRole> {
         let mut roles = Vec::new();
         let items = OneOrMany::items(role);
         if items.is_empty() {
-            self.error(role.span(), RoutineProblem::Required("role"));
+            self.at(role.span(), "role", Reason::Required);
         }
         for (value, span) in items {
-            let Some(r) = self.vocabulary(&value, span.clone(), RoutineRole::parse, RoutineProblem::UnknownRole) else {
+            let Some(r) = self.vocabulary::<RoutineRole>("role", &value, span.clone()) else {
                 continue;
             };
             if roles.contains(&r) {
-                self.error(span, RoutineProblem::DuplicateRole(value));
+                self.at(span, "role", RoutineProblem::DuplicateRole(value));
             } else {
                 roles.push(r);
             }
         }
         if roles.len() > 1 && roles.contains(&RoutineRole::AllStaff) {
-            self.error(role.span(), RoutineProblem::AllStaffCombined);
+            self.at(role.span(), "role", RoutineProblem::AllStaffCombined);
         }
         roles
     }
@@ -590,19 +401,19 @@ impl FileCheck<'_> {
         let line = self.line(raw.id.span());
         let id = raw.id.get_ref().trim().to_owned();
         if !is_slug(&id) {
-            self.error(raw.id.span(), RoutineProblem::InvalidStepId(id.clone()));
+            self.at(raw.id.span(), "id", RoutineProblem::InvalidStepId(id.clone()));
         } else if let Some(first_line) = ids.get(&id) {
             let problem = RoutineProblem::DuplicateStepId {
                 id: id.clone(),
                 first_file: self.file.to_owned(),
                 first_line: *first_line,
             };
-            self.error(raw.id.span(), problem);
+            self.at(raw.id.span(), "id", problem);
         } else {
             ids.insert(id.clone(), line);
         }
-        let phase = self.vocabulary(raw.phase.get_ref(), raw.phase.span(), Phase::parse, RoutineProblem::UnknownPhase);
-        let area = self.vocabulary(raw.area.get_ref(), raw.area.span(), Area::parse, RoutineProblem::UnknownArea);
+        let phase = self.vocabulary::<Phase>("phase", raw.phase.get_ref(), raw.phase.span());
+        let area = self.vocabulary::<Area>("area", raw.area.get_ref(), raw.area.span());
         let roles = self.roles(&raw.role);
         let condition = self.optional_text("condition", &raw.condition);
         let text = self.text("text", &raw.text);
@@ -614,7 +425,7 @@ impl FileCheck<'_> {
         let from = self.text("from", &raw.from);
         let to = self.text("to", &raw.to);
         if !from.is_empty() && from == to {
-            self.error(raw.to.span(), RoutineProblem::SelfDependency(from.clone()));
+            self.at(raw.to.span(), "to", RoutineProblem::SelfDependency(from.clone()));
         }
         Dependency {
             consequence: self.text("consequence", &raw.consequence),
@@ -631,26 +442,20 @@ impl FileCheck<'_> {
 /// Parses one routine file. Checks everything that needs no other file:
 /// TOML shape, vocabularies, required texts, step ids, the date, self
 /// dependencies. Returns every problem found, each with file and line.
-pub fn parse_routine(file: &str, text: &str) -> Result<Routine, Vec<RoutineError>> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        vec![RoutineError::new(file, line, RoutineProblem::Syntax(e.message().trim().to_owned()))]
-    })?;
-    let mut check = FileCheck { file, text, errors: Vec::new() };
+pub fn parse_routine(file: &str, text: &str) -> Result<Routine, Vec<DataFileError>> {
+    let raw: RawFile = FileCheck::<Routine>::toml(file, text)?;
+    let mut check = FileCheck::<Routine>::new(file, text);
 
     let mut systems = Vec::new();
     let mut system_lines = Vec::new();
     let items = OneOrMany::items(&raw.system);
     if items.is_empty() {
-        check.error(raw.system.span(), RoutineProblem::NoSystem);
+        check.at(raw.system.span(), "system", RoutineProblem::NoSystem);
     }
     for (value, span) in items {
-        match SystemId::parse(value.trim()) {
-            Ok(id) => {
-                systems.push(id);
-                system_lines.push(check.line(span));
-            }
-            Err(_) => check.error(span, RoutineProblem::InvalidSystemId(value)),
+        if let Some(id) = check.system_id("system", &value, span.clone()) {
+            systems.push(id);
+            system_lines.push(check.line(span));
         }
     }
 
@@ -664,29 +469,16 @@ pub fn parse_routine(file: &str, text: &str) -> Result<Routine, Vec<RoutineError
         Some(a) if NOT_YET_APPROVED.iter().any(|n| a.eq_ignore_ascii_case(n)) => Approval::NotYetApproved,
         Some(a) => Approval::Approved(a),
     };
-    let date = raw.date.as_ref().and_then(|d| {
-        let v = d.get_ref().trim();
-        let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
-        match v.parse::<jiff::civil::Date>() {
-            Ok(date) if ok => Some(date),
-            _ => {
-                check.error(d.span(), RoutineProblem::InvalidDate(v.to_owned()));
-                None
-            }
-        }
-    });
+    let date = check.date("date", &raw.date);
 
     if raw.step.is_empty() {
-        check.errors.push(RoutineError::new(file, None, RoutineProblem::NoSteps));
+        check.push(None, Some("step"), RoutineProblem::NoSteps);
     }
     let mut ids = HashMap::new();
     let steps: Vec<Step> = raw.step.iter().filter_map(|s| check.step(s, &mut ids)).collect();
     let dependencies = raw.dependency.iter().map(|d| check.dependency(d)).collect();
 
-    if !check.errors.is_empty() {
-        return Err(check.errors);
-    }
-    Ok(Routine {
+    check.finish(Routine {
         file: file.to_owned(),
         systems,
         title,
@@ -715,7 +507,7 @@ pub struct RoutineSet {
 /// Checks parsed routines against the catalogue and each other: systems
 /// exist, dependencies join known systems (or declare one end external) and
 /// concern a system of their file, step ids are unique across the set.
-pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<RoutineSet, Vec<RoutineError>> {
+pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<RoutineSet, Vec<DataFileError>> {
     routines.sort_by(|a, b| a.file.cmp(&b.file));
     let mut errors = Vec::new();
     let known = |s: &str| SystemId::parse(s).ok().is_some_and(|id| catalogue.get(&id).is_some());
@@ -723,11 +515,11 @@ pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<Rou
     let mut step_ids: HashMap<&str, (&str, usize)> = HashMap::new();
     for r in &routines {
         if !files.insert(r.file.as_str()) {
-            errors.push(RoutineError::new(&r.file, None, RoutineProblem::DuplicateFile));
+            errors.push(FileCheck::<Routine>::problem(&r.file, None, Reason::DuplicateFile));
         }
         for (id, line) in r.systems.iter().zip(&r.system_lines) {
             if catalogue.get(id).is_none() {
-                errors.push(RoutineError::new(&r.file, Some(*line), RoutineProblem::UnknownSystem(id.to_string())));
+                errors.push(FileCheck::<Routine>::problem(&r.file, Some(*line), Reason::UnknownSystem(id.to_string())));
             }
         }
         for s in &r.steps {
@@ -738,7 +530,7 @@ pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<Rou
                         first_file: (*first_file).to_owned(),
                         first_line: *first_line,
                     };
-                    errors.push(RoutineError::new(&r.file, Some(s.line), problem));
+                    errors.push(FileCheck::<Routine>::problem(&r.file, Some(s.line), problem));
                 }
                 Some(_) => {} // reported by parse_routine
                 None => {
@@ -747,7 +539,7 @@ pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<Rou
             }
         }
         for d in &r.dependencies {
-            let bad = |p| RoutineError::new(&r.file, Some(d.line), p);
+            let bad = |p: RoutineProblem| FileCheck::<Routine>::problem(&r.file, Some(d.line), p);
             let (kf, kt) = (known(&d.from), known(&d.to));
             if d.external {
                 if kf && kt {
@@ -759,7 +551,7 @@ pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<Rou
                 for (end, ok, line) in [(&d.from, kf, d.line), (&d.to, kt, d.to_line)] {
                     if !ok {
                         let problem = RoutineProblem::DependencyOnUnknownSystem(end.clone());
-                        errors.push(RoutineError::new(&r.file, Some(line), problem));
+                        errors.push(FileCheck::<Routine>::problem(&r.file, Some(line), problem));
                     }
                 }
             }
@@ -777,7 +569,7 @@ pub fn validate(mut routines: Vec<Routine>, catalogue: &Catalogue) -> Result<Rou
 pub fn load<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     catalogue: &Catalogue,
-) -> Result<RoutineSet, Vec<RoutineError>> {
+) -> Result<RoutineSet, Vec<DataFileError>> {
     let mut errors = Vec::new();
     let mut routines = Vec::new();
     for (file, text) in files {
@@ -794,11 +586,6 @@ pub fn load<'a>(
             Err(sorted(errors))
         }
     }
-}
-
-fn sorted(mut errors: Vec<RoutineError>) -> Vec<RoutineError> {
-    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    errors
 }
 
 // ---------------------------------------------------------------------------
@@ -937,6 +724,7 @@ impl RoutineSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DomainError;
 
     const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/routines");
     const SYSTEMS: &str = include_str!("../../../data/systems.toml");

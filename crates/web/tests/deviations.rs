@@ -248,7 +248,10 @@ async fn the_csv_export_has_one_row_per_report_with_superseded_ones_marked() {
     let disposition = r.header("content-disposition").unwrap();
     assert!(disposition.starts_with("attachment; filename=\"avvikelser-lifecare-sp-"), "{disposition}");
     let csv = &r.body;
-    assert!(csv.starts_with("\u{feff}Id;Status;Ersatt av;Rättar post;Rapporten gäller;Tidpunkt för händelsen;Enhet;"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}Id;Status;Ersatt av;Rättar post;Rapporten gäller;Tidpunkt för händelsen;Enhet;"),
+        "{csv}"
+    );
     assert!(csv.ends_with("\r\n"));
     // Four records: the header and three reports (one field spans two lines inside its quotes).
     let records = csv.split("\r\n").filter(|l| !l.is_empty()).count();

@@ -138,10 +138,10 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DataFileError>
         let row = &r.id;
         let line = row_line(row);
         let mut problem = |field: &'static str, p: PolicyProblem| check.push(line, Some(field), p);
-        let subject = match r.subject.as_deref() {
-            None | Some("episode") => Subject::Episode,
-            Some("sip") => Subject::Sip,
-            Some(other) => {
+        let subject = match r.subject.as_deref().map(|v| (v, Subject::parse(v))) {
+            None => Subject::Episode,
+            Some((_, Some(subject))) => subject,
+            Some((other, None)) => {
                 problem("subject", PolicyProblem::UnknownSubject { row: row.clone(), value: other.to_owned() });
                 Subject::Episode
             }
@@ -198,7 +198,8 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DataFileError>
             };
             let mut out = Vec::new();
             for it in items {
-                let kind = ItemKind::parse(&it.kind);
+                // `needs_review` is the engine's answer to contradictory facts, never a policy's.
+                let kind = ItemKind::parse(&it.kind).filter(|k| *k != ItemKind::NeedsReview);
                 let code = ItemCode::parse(&it.item);
                 if kind.is_none() {
                     let (row, party, value) = (row.clone(), k.clone(), it.kind.clone());

@@ -28,7 +28,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, line_of_entry};
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, line_of_entry, vocabulary};
 use crate::episode::Episode;
 use crate::handover::{self, Contact, Direction, EpisodeFacts, MessageType, Party};
 use crate::ids::{EpisodeId, OrgId};
@@ -46,64 +46,35 @@ pub use engine::*;
 pub use problems::*;
 pub use sip::*;
 
-/// What a row decides about: a care episode (the default) or a SIP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    Episode,
-    Sip,
-}
-
-impl Subject {
-    pub fn key(self) -> &'static str {
-        match self {
-            Subject::Episode => "episode",
-            Subject::Sip => "sip",
-        }
+vocabulary!(
+    /// What a row decides about: a care episode (the default) or a SIP.
+    Subject, "subject", "subject" {
+        Episode = "episode", "Vårdtillfälle", "Care episode";
+        Sip = "sip", "SIP", "Coordinated individual plan";
     }
-}
+);
 
-/// The facts a rule may test. Values are closed (see [`Dimension::values`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dimension {
-    /// Admission relative to the outage window: `before` | `during` | `after`.
-    Admitted,
-    /// Discharge relative to the window: `no` (still in) | `before` | `during` | `after`.
-    Discharged,
-    /// Whether a ready-for-discharge time is known: `no` | `yes`.
-    Ready,
-    /// Where the patient is now: `in_hospital` | `gone_home`.
-    Location,
-    /// When the episode was created (admitted), relative to the policy
-    /// parameters `period_start` and `cutover`: `before_period` | `in_period` | `from_cutover`.
-    /// For a SIP: when the SIP was created.
-    Created,
-    /// A SIP's state: `not_held` (meeting not held) | `plan_created` | `closed`.
-    SipState,
-}
+vocabulary!(
+    /// The facts a rule may test. Values are closed (see [`Dimension::values`]).
+    Dimension, "villkor", "condition" {
+        /// Admission relative to the outage window: `before` | `during` | `after`.
+        Admitted = "admitted", "Inskriven", "Admitted";
+        /// Discharge relative to the window: `no` (still in) | `before` | `during` | `after`.
+        Discharged = "discharged", "Utskriven", "Discharged";
+        /// Whether a ready-for-discharge time is known: `no` | `yes`.
+        Ready = "ready", "Utskrivningsklar", "Ready for discharge";
+        /// Where the patient is now: `in_hospital` | `gone_home`.
+        Location = "location", "Var patienten är", "Where the patient is";
+        /// When the episode was created (admitted), relative to the policy
+        /// parameters `period_start` and `cutover`: `before_period` | `in_period` | `from_cutover`.
+        /// For a SIP: when the SIP was created.
+        Created = "created", "Skapad", "Created";
+        /// A SIP's state: `not_held` (meeting not held) | `plan_created` | `closed`.
+        SipState = "sip_state", "SIP-status", "SIP state";
+    }
+);
 
 impl Dimension {
-    pub const ALL: [Dimension; 6] = [
-        Dimension::Admitted,
-        Dimension::Discharged,
-        Dimension::Ready,
-        Dimension::Location,
-        Dimension::Created,
-        Dimension::SipState,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Dimension::Admitted => "admitted",
-            Dimension::Discharged => "discharged",
-            Dimension::Ready => "ready",
-            Dimension::Location => "location",
-            Dimension::Created => "created",
-            Dimension::SipState => "sip_state",
-        }
-    }
-
     /// Whether rows about `subject` may test this dimension.
     pub fn applies_to(self, subject: Subject) -> bool {
         match self {
@@ -123,46 +94,21 @@ impl Dimension {
             Dimension::SipState => &["not_held", "plan_created", "closed"],
         }
     }
-
-    fn parse(s: &str) -> Option<Dimension> {
-        Dimension::ALL.into_iter().find(|d| d.key() == s)
-    }
 }
 
-/// What the party does with an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// Enter in the system afterwards.
-    Enter,
-    /// Deliberately not entered afterwards.
-    DoNotEnter,
-    /// Something else to do now that the system is back.
-    FollowUp,
-    /// The input contradicts itself: a person must look.
-    NeedsReview,
-}
-
-impl ItemKind {
-    /// The kind's name as the policy files and the API spell it.
-    pub fn key(self) -> &'static str {
-        match self {
-            ItemKind::Enter => "enter",
-            ItemKind::DoNotEnter => "do_not_enter",
-            ItemKind::FollowUp => "follow_up",
-            ItemKind::NeedsReview => "needs_review",
-        }
+vocabulary!(
+    /// What the party does with an item.
+    ItemKind, "typ", "kind" {
+        /// Enter in the system afterwards.
+        Enter = "enter", "Registrera", "Enter";
+        /// Deliberately not entered afterwards.
+        DoNotEnter = "do_not_enter", "Registrera inte", "Do not enter";
+        /// Something else to do now that the system is back.
+        FollowUp = "follow_up", "Följ upp", "Follow up";
+        /// The input contradicts itself: a person must look (never in a policy file).
+        NeedsReview = "needs_review", "Granska", "Review";
     }
-
-    fn parse(s: &str) -> Option<ItemKind> {
-        match s {
-            "enter" => Some(ItemKind::Enter),
-            "do_not_enter" => Some(ItemKind::DoNotEnter),
-            "follow_up" => Some(ItemKind::FollowUp),
-            _ => None,
-        }
-    }
-}
+);
 
 macro_rules! item_codes {
     ($($variant:ident => $key:literal),* $(,)?) => {

@@ -3,27 +3,16 @@
 
 use super::*;
 
-/// A SIP's state when the system is back (seed 002).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SipState {
-    /// Started, but the SIP meeting has not been held.
-    NotHeld,
-    /// Ongoing: a SIP plan has been created.
-    PlanCreated,
-    /// Closed.
-    Closed,
-}
-
-impl SipState {
-    fn key(self) -> &'static str {
-        match self {
-            SipState::NotHeld => "not_held",
-            SipState::PlanCreated => "plan_created",
-            SipState::Closed => "closed",
-        }
+vocabulary!(
+    /// A SIP's state when the system is back (seed 002).
+    SipState, "SIP-status", "SIP state" {
+        /// Started, but the SIP meeting has not been held.
+        NotHeld = "not_held", "SIP-mötet ej genomfört", "SIP meeting not held";
+        /// Ongoing: a SIP plan has been created.
+        PlanCreated = "plan_created", "SIP-plan skapad", "SIP plan created";
+        Closed = "closed", "Avslutad", "Closed";
     }
-}
+);
 
 /// What the engine needs of one SIP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,57 +3,17 @@
 
 use super::*;
 
-/// The parts of a unit's phone list, in the order they are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SectionKind {
-    OwnUnit,
-    Switchboards,
-    ItSupport,
-    Municipalities,
-    Hospitals,
-    PrimaryCare,
-}
-
-impl SectionKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            SectionKind::OwnUnit => "own_unit",
-            SectionKind::Switchboards => "switchboards",
-            SectionKind::ItSupport => "it_support",
-            SectionKind::Municipalities => "municipalities",
-            SectionKind::Hospitals => "hospitals",
-            SectionKind::PrimaryCare => "primary_care",
-        }
+vocabulary!(
+    /// The parts of a unit's phone list, in the order they are printed.
+    SectionKind, "del av telefonlistan", "phone list section" {
+        OwnUnit = "own_unit", "Egen enhet", "Own unit";
+        Switchboards = "switchboards", "Växlar", "Switchboards";
+        ItSupport = "it_support", "IT-support", "IT support";
+        Municipalities = "municipalities", "Kommuner", "Municipalities";
+        Hospitals = "hospitals", "Sjukhus", "Hospitals";
+        PrimaryCare = "primary_care", "Primärvård och psykiatrisk öppenvård", "Primary care and outpatient psychiatry";
     }
-
-    pub fn label_sv(self) -> &'static str {
-        match self {
-            SectionKind::OwnUnit => "Egen enhet",
-            SectionKind::Switchboards => "Växlar",
-            SectionKind::ItSupport => "IT-support",
-            SectionKind::Municipalities => "Kommuner",
-            SectionKind::Hospitals => "Sjukhus",
-            SectionKind::PrimaryCare => "Primärvård och psykiatrisk öppenvård",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            SectionKind::OwnUnit => "Own unit",
-            SectionKind::Switchboards => "Switchboards",
-            SectionKind::ItSupport => "IT support",
-            SectionKind::Municipalities => "Municipalities",
-            SectionKind::Hospitals => "Hospitals",
-            SectionKind::PrimaryCare => "Primary care and outpatient psychiatry",
-        }
-    }
-}
-
-impl Serialize for SectionKind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.key())
-    }
-}
+);
 
 /// One line of a phone list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -49,6 +49,7 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::DataFileError;
 use crate::ids::{EntryId, OutageId, UserId};
 
 /// How a message is delivered. The keys match the notification planner's.
@@ -800,7 +801,11 @@ pub fn acknowledged_key<'a>(
         .min_by_key(|a| a.at)
 }
 
-/// Recipients file (TOML): people and the groups they belong to.
+/// Parses and checks a recipients file (TOML, one `[[person]]` per person
+/// with the groups they belong to): every problem, each with file, line and
+/// reason. Addresses are checked here too, so a typo shows before an
+/// outage. The format and the checks are [`crate::notify::read_recipients`]'s,
+/// so the server and `reserv notifications check` agree.
 ///
 /// ```toml
 /// [[person]]
@@ -811,55 +816,8 @@ pub fn acknowledged_key<'a>(
 /// username = "anna.it"          # optional: her Reserv account
 /// groups = ["it-jour", "it-chefer"]
 /// ```
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecipientsFile {
-    #[serde(default)]
-    person: Vec<PersonRow>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PersonRow {
-    id: String,
-    name: String,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    phone: Option<String>,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    groups: Vec<String>,
-}
-
-/// Parses and checks a recipients file: every problem, one per entry.
-/// Addresses are checked here too, so a typo shows before an outage.
-pub fn parse_recipients(text: &str) -> Result<Recipients, Vec<String>> {
-    let file: RecipientsFile = toml::from_str(text).map_err(|e| vec![e.to_string()])?;
-    let mut problems = Vec::new();
-    let mut out: Recipients = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for p in file.person {
-        if p.id.trim().is_empty() || !seen.insert(p.id.clone()) {
-            problems.push(format!("person ”{}”: id saknas eller finns redan", p.id));
-            continue;
-        }
-        if let Some(e) = p.email.as_deref().filter(|e| !valid_email(e.trim())) {
-            problems.push(format!("person ”{}”: ogiltig e-postadress ”{e}”", p.id));
-        }
-        if let Some(ph) = p.phone.as_deref().filter(|ph| normalize_phone(ph).is_none()) {
-            problems.push(format!("person ”{}”: ogiltigt telefonnummer ”{ph}”", p.id));
-        }
-        if p.groups.is_empty() {
-            problems.push(format!("person ”{}”: ingen grupp (groups = [...])", p.id));
-        }
-        let r = Recipient { id: p.id, name: p.name, email: p.email, phone: p.phone, username: p.username };
-        for g in p.groups {
-            out.entry(g).or_default().push(r.clone());
-        }
-    }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
+pub fn parse_recipients(file: &str, text: &str) -> Result<Recipients, Vec<DataFileError>> {
+    crate::notify::read_recipients(file, text)
 }
 
 #[cfg(test)]
@@ -1102,11 +1060,24 @@ mod tests {
     #[test]
     fn recipients_files_are_checked() {
         let ok = "[[person]]\nid = \"a\"\nname = \"Anna Å\"\nemail = \"a@example.org\"\nphone = \"070-1234567\"\ngroups = [\"it-jour\", \"chefer\"]\n";
-        let r = parse_recipients(ok).unwrap();
+        let r = parse_recipients("r.toml", ok).unwrap();
         assert_eq!(r["chefer"][0].name, "Anna Å");
         let bad = "[[person]]\nid = \"a\"\nname = \"A\"\nemail = \"nope\"\nphone = \"12\"\ngroups = []\n";
-        let errs = parse_recipients(bad).unwrap_err();
-        assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(parse_recipients("[[persn]]\n").is_err());
+        let errs = parse_recipients("r.toml", bad).unwrap_err();
+        let got: Vec<(Option<usize>, String)> = errs.iter().map(|e| (e.line, e.code())).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(4), "recipients_invalid_email".to_owned()),
+                (Some(5), "recipients_invalid_phone".to_owned()),
+                (Some(6), "recipients_no_recipients".to_owned()),
+            ]
+        );
+        let twice = format!("{ok}{}", ok.replace("\"it-jour\", ", "\"it-jour\", \"it-jour\", "));
+        let errs = parse_recipients("r.toml", &twice).unwrap_err();
+        let codes: Vec<String> = errs.iter().map(|e| e.code()).collect();
+        assert_eq!(codes, ["recipients_duplicate_person", "recipients_duplicate_recipient"], "{errs:?}");
+        let e = parse_recipients("r.toml", "[[persn]]\n").unwrap_err();
+        assert!(e[0].to_string().starts_with("r.toml:1: not a recipients file"), "{}", e[0]);
     }
 }

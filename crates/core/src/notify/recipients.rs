@@ -2,6 +2,7 @@
 //! outside git, checked against the policy it serves ([`parse_recipients`]).
 
 use super::*;
+use crate::outbox::{Recipient, normalize_phone, valid_email};
 
 /// The recipients file, in the outbox's format (one `[[person]]` per
 /// person, with the groups they belong to; see [`crate::outbox`]):
@@ -49,10 +50,47 @@ pub fn parse_recipients(
     text: &str,
     policy: &Policy,
 ) -> Result<crate::outbox::Recipients, Vec<DataFileError>> {
-    use crate::outbox::{Recipient, normalize_phone, valid_email};
-
     let raw: RawRecipients = FileCheck::<RecipientsFile>::toml(file, text)?;
     let mut check = FileCheck::<RecipientsFile>::new(file, text);
+    let (out, ids) = read_people(&mut check, &raw, Some(policy));
+    for group in &policy.groups {
+        let people = out.get(&group.id).map(Vec::as_slice).unwrap_or_default();
+        for channel in policy.channels_of(&group.id) {
+            let Some(key) = channel.address_key() else { continue };
+            let has = |r: &Recipient| if key == "phone" { r.phone.is_some() } else { r.email.is_some() };
+            if people.is_empty() {
+                let problem = NotifyProblem::NobodyInGroup { group: group.id.clone(), channel };
+                check.push(None, None, problem);
+            }
+            for r in people.iter().filter(|r| !has(r)) {
+                let line = ids.get(&r.id).copied();
+                let problem = NotifyProblem::MissingAddress { group: group.id.clone(), channel, key };
+                check.push(line, None, problem);
+            }
+        }
+    }
+    check.finish(out).map_err(sorted)
+}
+
+/// Parses a recipients file on its own, without the policy (what the server
+/// loads at start; `reserv notifications check --recipients` also checks it
+/// against the policy with [`parse_recipients`]): ids unique, names given,
+/// addresses well-formed, every person in at least one group, no group
+/// twice. [`crate::outbox::parse_recipients`] calls this.
+pub fn read_recipients(file: &str, text: &str) -> Result<crate::outbox::Recipients, Vec<DataFileError>> {
+    let raw: RawRecipients = FileCheck::<RecipientsFile>::toml(file, text)?;
+    let mut check = FileCheck::<RecipientsFile>::new(file, text);
+    let (out, _) = read_people(&mut check, &raw, None);
+    check.finish(out).map_err(sorted)
+}
+
+/// The people of a recipients file by group, and the line of each person
+/// id; groups are checked against `policy` where one is given.
+fn read_people(
+    check: &mut FileCheck<'_, RecipientsFile>,
+    raw: &RawRecipients,
+    policy: Option<&Policy>,
+) -> (crate::outbox::Recipients, HashMap<String, usize>) {
     let mut out = crate::outbox::Recipients::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     for p in &raw.person {
@@ -86,7 +124,9 @@ pub fn parse_recipients(
         let mut mine: Vec<&str> = Vec::new();
         for g in p.groups.get_ref() {
             let gid = g.get_ref().trim();
-            if policy.group(gid).is_none() {
+            if gid.is_empty() {
+                check.at(g.span(), "groups", Reason::Required);
+            } else if policy.is_some_and(|p| p.group(gid).is_none()) {
                 check.error(g.span(), NotifyProblem::UnknownGroup(gid.chars().take(80).collect()));
             } else if mine.contains(&gid) {
                 check.error(g.span(), NotifyProblem::DuplicateRecipient(gid.to_owned()));
@@ -96,24 +136,5 @@ pub fn parse_recipients(
             }
         }
     }
-    for group in &policy.groups {
-        let people = out.get(&group.id).map(Vec::as_slice).unwrap_or_default();
-        for channel in policy.channels_of(&group.id) {
-            let Some(key) = channel.address_key() else { continue };
-            let has = |r: &Recipient| if key == "phone" { r.phone.is_some() } else { r.email.is_some() };
-            if people.is_empty() {
-                let problem = NotifyProblem::NobodyInGroup { group: group.id.clone(), channel };
-                check.push(None, None, problem);
-            }
-            for r in people.iter().filter(|r| !has(r)) {
-                let line = ids.get(&r.id).copied();
-                let problem = NotifyProblem::MissingAddress { group: group.id.clone(), channel, key };
-                check.push(line, None, problem);
-            }
-        }
-    }
-    if !check.errors.is_empty() {
-        return Err(sorted(check.errors));
-    }
-    Ok(out)
+    (out, ids)
 }

@@ -199,7 +199,7 @@ switchboard = "060-16 31 00"
             (OK.replace("ward_type = \"psychiatric\"\n", ""), "needs ward_type"),
             (OK.replace("060-16 31 00", "ring oss"), "is not a phone number"),
             (OK.replace("id = \"avd-1\"", "id = \"sjukhus-x\""), "occurs twice"),
-            (OK.replace("kind = \"ward\"", "kind = \"moon\""), "unknown variant"),
+            (OK.replace("kind = \"ward\"", "kind = \"moon\""), "unknown organisation kind `moon`"),
         ];
         for (text, want) in cases {
             let err = parse_directory(&text).unwrap_err().to_string();

@@ -130,21 +130,3 @@ impl When {
         }
     }
 }
-
-const ORG_KINDS: &[(OrgKind, &str)] = &[
-    (OrgKind::Region, "region"),
-    (OrgKind::Hospital, "hospital"),
-    (OrgKind::Ward, "ward"),
-    (OrgKind::PrimaryCareCentre, "primary_care_centre"),
-    (OrgKind::OutpatientPsychiatry, "outpatient_psychiatry"),
-    (OrgKind::Municipality, "municipality"),
-    (OrgKind::ItManagement, "it_management"),
-];
-
-fn org_kind(key: &str) -> Option<OrgKind> {
-    ORG_KINDS.iter().find(|(_, k)| *k == key).map(|(kind, _)| *kind)
-}
-
-fn org_kind_keys() -> String {
-    ORG_KINDS.iter().map(|(_, k)| *k).collect::<Vec<_>>().join(", ")
-}

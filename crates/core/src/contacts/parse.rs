@@ -100,15 +100,8 @@ impl FileCheck<'_, ContactFile> {
                 }
             }
         });
-        let orgs_of_kind = raw.orgs_of_kind.as_ref().and_then(|k| {
-            let found = org_kind(k.get_ref().trim());
-            if found.is_none() {
-                let (what_sv, what_en) = ("organisationstyp", "organisation kind");
-                let value = k.get_ref().chars().take(40).collect();
-                self.at(k.span(), "orgs_of_kind", Reason::unknown(value, what_sv, what_en, org_kind_keys()));
-            }
-            found
-        });
+        let orgs_of_kind =
+            raw.orgs_of_kind.as_ref().and_then(|k| self.vocabulary::<OrgKind>("orgs_of_kind", k.get_ref(), k.span()));
         if let (Some(o), Some(_)) = (&raw.org, &raw.orgs_of_kind) {
             self.at(o.span(), "org", ContactProblem::OrgAndKind);
         }

@@ -47,7 +47,7 @@ use crate::catalogue::Catalogue;
 use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, Reason, is_slug, sorted, vocabulary};
 use crate::ids::{OrgId, SystemId};
 use crate::org::{OrgKind, Organisation, Principal};
-use crate::routine::{Approval, NOT_YET_APPROVED};
+use crate::routine::Approval;
 use crate::time::{is_office_hours, is_working_day, local};
 
 mod folding;

@@ -211,11 +211,7 @@ pub(super) fn parse_partial(file: &str, text: &str) -> (Option<ContactFile>, Vec
     let version = check.optional_text("version", &raw.version);
     let owner = check.optional_text("owner", &raw.owner);
     let source = check.text("source", &raw.source);
-    let approval = match check.optional_text("approved_by", &raw.approved_by) {
-        None => Approval::NotStated,
-        Some(a) if NOT_YET_APPROVED.iter().any(|n| a.eq_ignore_ascii_case(n)) => Approval::NotYetApproved,
-        Some(a) => Approval::Approved(a),
-    };
+    let approval = Approval::from_approved_by(check.optional_text("approved_by", &raw.approved_by));
     let date = check.date("date", &raw.date);
     if raw.contact.is_empty() {
         check.push(None, Some("contact"), ContactProblem::NoContacts);

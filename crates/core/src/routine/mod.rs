@@ -140,6 +140,16 @@ pub enum Approval {
 }
 
 impl Approval {
+    /// The approval a data file's `approved_by` states (routines and
+    /// contact files share the key): none, [`NOT_YET_APPROVED`], or by whom.
+    pub fn from_approved_by(approved_by: Option<String>) -> Approval {
+        match approved_by {
+            None => Approval::NotStated,
+            Some(a) if NOT_YET_APPROVED.iter().any(|n| a.eq_ignore_ascii_case(n)) => Approval::NotYetApproved,
+            Some(a) => Approval::Approved(a),
+        }
+    }
+
     /// The text the Swedish UI shows.
     pub fn label_sv(&self) -> String {
         match self {

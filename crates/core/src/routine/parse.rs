@@ -143,11 +143,7 @@ pub fn parse_routine(file: &str, text: &str) -> Result<Routine, Vec<DataFileErro
     let owner = check.text("owner", &raw.owner);
     let source = check.text("source", &raw.source);
     let version = check.optional_text("version", &raw.version);
-    let approval = match check.optional_text("approved_by", &raw.approved_by) {
-        None => Approval::NotStated,
-        Some(a) if NOT_YET_APPROVED.iter().any(|n| a.eq_ignore_ascii_case(n)) => Approval::NotYetApproved,
-        Some(a) => Approval::Approved(a),
-    };
+    let approval = Approval::from_approved_by(check.optional_text("approved_by", &raw.approved_by));
     let date = check.date("date", &raw.date);
 
     if raw.step.is_empty() {

@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::datafile::DataFileError;
+use crate::datafile::{DataFileError, vocabulary};
 use crate::ids::{EntryId, OutageId, UserId};
 
 mod ack;
@@ -66,51 +66,26 @@ pub use delivery::*;
 pub use message::*;
 pub use schedule::*;
 
-/// How a message is delivered. The keys match the notification planner's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Sms,
-    Email,
-    /// A person must phone the recipient; Reserv lists it as a task.
-    PhoneTask,
-    /// A crisis-management app (e.g. Cosafe), through its JSON webhook.
-    CrisisApp,
-    /// A generic JSON webhook.
-    Webhook,
-    /// Reserv's own logged-in status page.
-    StatusPageInternal,
-    /// Reserv's public status page.
-    StatusPagePublic,
-}
+vocabulary!(
+    /// How a message is delivered. The keys and labels are the notification
+    /// planner's ([`crate::notify::Channel`]), which converts into this one.
+    Channel, "kanal", "channel" {
+        Sms = "sms", "SMS", "SMS";
+        Email = "email", "E-post", "Email";
+        /// A person must phone the recipient; Reserv lists it as a task.
+        PhoneTask = "phone_task", "Ringuppdrag", "Phone task";
+        /// A crisis-management app (e.g. Cosafe), through its JSON webhook.
+        CrisisApp = "crisis_app", "Krisapp (t.ex. Cosafe)", "Crisis app (e.g. Cosafe)";
+        /// A generic JSON webhook.
+        Webhook = "webhook", "Webhook", "Webhook";
+        /// Reserv's own logged-in status page.
+        StatusPageInternal = "status_page_internal", "Intern driftinformation", "Internal status page";
+        /// Reserv's public status page.
+        StatusPagePublic = "status_page_public", "Driftinformation för privata vårdgivare", "Status page for private providers";
+    }
+);
 
 impl Channel {
-    pub const ALL: [Channel; 7] = [
-        Channel::Sms,
-        Channel::Email,
-        Channel::PhoneTask,
-        Channel::CrisisApp,
-        Channel::Webhook,
-        Channel::StatusPageInternal,
-        Channel::StatusPagePublic,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-            Channel::PhoneTask => "phone_task",
-            Channel::CrisisApp => "crisis_app",
-            Channel::Webhook => "webhook",
-            Channel::StatusPageInternal => "status_page_internal",
-            Channel::StatusPagePublic => "status_page_public",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.key() == s)
-    }
-
     /// Whether the channel reaches each person of a group on their own
     /// (one message per person) rather than the group as a whole.
     pub fn per_person(self) -> bool {

@@ -4,27 +4,17 @@
 
 use super::*;
 
-/// How an acknowledgement was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AckVia {
-    /// The link in the message (no login).
-    Link,
-    /// The outage page, logged in.
-    Ui,
-    /// `POST /api/v1/messages/{id}/acknowledge`.
-    Api,
-}
-
-impl AckVia {
-    pub fn key(self) -> &'static str {
-        match self {
-            AckVia::Link => "link",
-            AckVia::Ui => "ui",
-            AckVia::Api => "api",
-        }
+vocabulary!(
+    /// How an acknowledgement was given.
+    AckVia, "kvittenssätt", "acknowledgement channel" {
+        /// The link in the message (no login).
+        Link = "link", "Länken i meddelandet", "The link in the message";
+        /// The outage page, logged in.
+        Ui = "ui", "Avbrottets sida", "The outage page";
+        /// `POST /api/v1/messages/{id}/acknowledge`.
+        Api = "api", "API", "API";
     }
-}
+);
 
 /// One change in a message's delivery timeline. Immutable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,46 +58,18 @@ pub enum DeliveryChange {
     Replanned { due_at: Timestamp, subject: String, body: String },
 }
 
-/// A message's delivery status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Queued,
-    Sending,
-    Sent,
-    Retrying,
-    Failed,
-    Unknown,
-    Skipped,
-}
-
-impl Status {
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::Queued => "queued",
-            Status::Sending => "sending",
-            Status::Sent => "sent",
-            Status::Retrying => "retrying",
-            Status::Failed => "failed",
-            Status::Unknown => "unknown",
-            Status::Skipped => "skipped",
-        }
+vocabulary!(
+    /// A message's delivery status.
+    Status, "leveransstatus", "delivery status" {
+        Queued = "queued", "Köad", "Queued";
+        Sending = "sending", "Skickas", "Sending";
+        Sent = "sent", "Skickad", "Sent";
+        Retrying = "retrying", "Nytt försök väntar", "Retrying";
+        Failed = "failed", "Misslyckades", "Failed";
+        Unknown = "unknown", "Okänt om det kom fram", "Unknown";
+        Skipped = "skipped", "Skickades inte", "Skipped";
     }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Queued,
-            Status::Sending,
-            Status::Sent,
-            Status::Retrying,
-            Status::Failed,
-            Status::Unknown,
-            Status::Skipped,
-        ]
-        .into_iter()
-        .find(|x| x.key() == s)
-    }
-}
+);
 
 /// Who acknowledged a message, when and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use reserv_core::catalogue::Catalogue;
-use reserv_core::contacts::{self, ContactBook, ContactError, PhoneList, SearchResult};
+use reserv_core::contacts::{self, ContactBook, PhoneList, SearchResult};
+use reserv_core::datafile::DataFileError;
 use reserv_core::error::{DomainError, Field};
 use reserv_core::ids::OrgId;
 use reserv_core::org::Organisation;
@@ -31,13 +32,13 @@ pub fn load_contacts<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     orgs: &[Organisation],
     catalogue: &Catalogue,
-) -> Result<ContactBook, Vec<ContactError>> {
+) -> Result<ContactBook, Vec<DataFileError>> {
     contacts::load(files, orgs, catalogue)
 }
 
 /// The problems as Swedish lines: "001-x.toml, rad 12: …".
-pub fn errors_sv(errors: &[ContactError]) -> String {
-    let lines: Vec<String> = errors.iter().map(ContactError::message_sv).collect();
+pub fn errors_sv(errors: &[DataFileError]) -> String {
+    let lines: Vec<String> = errors.iter().map(DataFileError::message_sv).collect();
     format!("{} fel i kontaktfilerna:\n{}", errors.len(), lines.join("\n"))
 }
 

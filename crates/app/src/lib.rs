@@ -218,7 +218,7 @@ impl App {
 
     /// Imports (inserts or updates) a region's organisation directory file.
     pub async fn import_directory(&self, text: &str, actor: Actor<'_>, origin: &Origin) -> Result<usize, AppError> {
-        let orgs = parse_directory(text)?;
+        let orgs = parse_directory(text).map_err(reserv_core::DomainError::from)?;
         let n = orgs.len();
         let audit = self.audit(actor, origin, "directory.imported", None, format!("{n} organisations"));
         self.store.upsert_organisations(orgs, audit).await?;

@@ -512,9 +512,11 @@ async fn declaring_and_amending_an_outage_plans_its_messages_by_the_policy() {
         &catalogue,
     )
     .unwrap();
-    let people =
-        reserv_core::outbox::parse_recipients(include_str!("../../../data/notifications/recipients.example.toml"))
-            .unwrap();
+    let people = reserv_core::outbox::parse_recipients(
+        "recipients.example.toml",
+        include_str!("../../../data/notifications/recipients.example.toml"),
+    )
+    .unwrap();
     let store = SqliteStore::open(d.path()).unwrap();
     let app = App::new(Arc::new(store), clock.clone(), catalogue, Settings::default())
         .with_notifications(Notifications {

@@ -1,13 +1,15 @@
 //! The system catalogue: the clinical systems whose outages Reserv handles,
 //! their owners and the support numbers for office hours and on-call time
 //! (seed 003 §4.1). A region edits it as a TOML data file; this module parses
-//! and validates it.
+//! and validates it, with errors ([`DataFileError`]) that name the system,
+//! its line, the key and the reason.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use jiff::Timestamp;
 
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, Reason, line_of_entry};
 use crate::directory::is_phone_number;
 use crate::error::{DomainError, Field};
 use crate::ids::SystemId;
@@ -96,33 +98,87 @@ struct CatalogueFile {
     systems: Vec<System>,
 }
 
+/// What can be wrong in the catalogue: of one system, or of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogueProblem {
+    DuplicateId,
+    /// `name`, `owner` or `source` (the error's field) is empty.
+    Required,
+    InvalidPhone(String),
+    NoSystems,
+}
+
+impl CatalogueProblem {
+    /// The stable code, after `catalogue_`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CatalogueProblem::DuplicateId => "duplicate_id",
+            CatalogueProblem::Required => "required",
+            CatalogueProblem::InvalidPhone(_) => "invalid_phone",
+            CatalogueProblem::NoSystems => "no_systems",
+        }
+    }
+
+    pub fn message_sv(&self) -> String {
+        match self {
+            CatalogueProblem::DuplicateId => "id:t förekommer två gånger".into(),
+            CatalogueProblem::Required => "name, owner och source måste fyllas i".into(),
+            CatalogueProblem::InvalidPhone(n) => format!("{n:?} är inget telefonnummer"),
+            CatalogueProblem::NoSystems => "katalogen har inga system".into(),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            CatalogueProblem::DuplicateId => "the id occurs twice".into(),
+            CatalogueProblem::Required => "name, owner and source must be given".into(),
+            CatalogueProblem::InvalidPhone(n) => format!("{n:?} is not a phone number"),
+            CatalogueProblem::NoSystems => "the catalogue has no systems".into(),
+        }
+    }
+}
+
+impl Kind for Catalogue {
+    const KIND: FileKind = FileKind::Catalogue;
+    const MAX_TEXT: usize = 2000;
+    // Every problem names its system, so it is a whole `Reason::Catalogue`.
+    type Problem = Reason;
+}
+
 impl Catalogue {
-    /// Parses and validates a catalogue file.
-    pub fn parse(text: &str) -> Result<Catalogue, DomainError> {
-        let file: CatalogueFile =
-            toml::from_str(text).map_err(|e| DomainError::Invalid { field: Field::File, message: e.to_string() })?;
-        let bad = |id: &SystemId, m: String| DomainError::Invalid {
-            field: Field::File,
-            message: format!("system {id}: {m}"),
+    /// Parses and validates a catalogue file. The first problem found is
+    /// the error; it names the system, the key and (from the `id` line) the
+    /// line, and the caller puts the file's path in front.
+    pub fn parse(text: &str) -> Result<Catalogue, DataFileError> {
+        let file: CatalogueFile = FileCheck::<Catalogue>::toml("", text).map_err(|mut e| e.swap_remove(0))?;
+        let bad = |s: &System, field: &'static str, problem: CatalogueProblem| {
+            let line = line_of_entry(text, "id", s.id.as_str());
+            FileCheck::<Catalogue>::problem("", line, Reason::Catalogue { system: Some(s.id.to_string()), problem })
+                .with_field(field)
         };
         let mut ids = HashSet::new();
         for s in &file.systems {
             if !ids.insert(s.id.clone()) {
-                return Err(bad(&s.id, "the id occurs twice".into()));
+                return Err(bad(s, "id", CatalogueProblem::DuplicateId));
             }
-            if s.name.trim().is_empty() || s.owner.trim().is_empty() || s.source.trim().is_empty() {
-                return Err(bad(&s.id, "name, owner and source must be given".into()));
+            for (field, value) in [("name", &s.name), ("owner", &s.owner), ("source", &s.source)] {
+                if value.trim().is_empty() {
+                    return Err(bad(s, field, CatalogueProblem::Required));
+                }
             }
             for line in &s.support {
-                for n in [&line.office_hours, &line.on_call].into_iter().flatten() {
-                    if !is_phone_number(n) {
-                        return Err(bad(&s.id, format!("{n:?} is not a phone number")));
+                for (field, n) in [("office_hours", &line.office_hours), ("on_call", &line.on_call)] {
+                    if let Some(n) = n
+                        && !is_phone_number(n)
+                    {
+                        return Err(bad(s, field, CatalogueProblem::InvalidPhone(n.clone())));
                     }
                 }
             }
         }
         if file.systems.is_empty() {
-            return Err(DomainError::Invalid { field: Field::File, message: "the catalogue has no systems".into() });
+            let problem = CatalogueProblem::NoSystems;
+            return Err(FileCheck::<Catalogue>::problem("", None, Reason::Catalogue { system: None, problem }));
         }
         Ok(Catalogue { systems: file.systems })
     }

@@ -11,7 +11,7 @@ pub mod catalogue;
 pub mod checklist;
 pub mod contacts;
 pub mod csv;
-mod datafile;
+pub mod datafile;
 pub mod deviation;
 pub mod directory;
 pub mod episode;

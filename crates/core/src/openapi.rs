@@ -8,7 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::contacts::{NumberClass, Phone, PhoneKind, SectionKind};
+use crate::contacts::{NumberClass, Phone, PhoneKind};
 use crate::identity::{PatientId, PatientIdKind};
 use crate::worklist::ItemKey;
 
@@ -23,22 +23,6 @@ impl PartialSchema for ItemKey {
     }
 }
 impl ToSchema for ItemKey {}
-
-/// Serialised as its key.
-impl PartialSchema for SectionKind {
-    fn schema() -> RefOr<Schema> {
-        let all = [
-            SectionKind::OwnUnit,
-            SectionKind::Switchboards,
-            SectionKind::ItSupport,
-            SectionKind::Municipalities,
-            SectionKind::Hospitals,
-            SectionKind::PrimaryCare,
-        ];
-        string("A part of a phone list.").enum_values(Some(all.map(SectionKind::key))).into()
-    }
-}
-impl ToSchema for SectionKind {}
 
 /// As `Phone`'s `Serialize` writes it.
 impl PartialSchema for Phone {

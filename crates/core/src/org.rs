@@ -4,46 +4,24 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::vocabulary;
 use crate::error::{DomainError, Field};
 use crate::ids::OrgId;
 
-/// What kind of organisation a directory entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum OrgKind {
-    Region,
-    Hospital,
-    Ward,
-    PrimaryCareCentre,
-    OutpatientPsychiatry,
-    Municipality,
-    ItManagement,
-}
+vocabulary!(
+    /// What kind of organisation a directory entry is.
+    OrgKind, "organisationstyp", "organisation kind" {
+        Region = "region", "Region", "Region";
+        Hospital = "hospital", "Sjukhus", "Hospital";
+        Ward = "ward", "Vårdavdelning", "Inpatient ward";
+        PrimaryCareCentre = "primary_care_centre", "Hälsocentral", "Primary care centre";
+        OutpatientPsychiatry = "outpatient_psychiatry", "Psykiatrisk öppenvård", "Outpatient psychiatry";
+        Municipality = "municipality", "Kommun", "Municipality";
+        ItManagement = "it_management", "IT-förvaltning", "IT application management";
+    }
+);
 
 impl OrgKind {
-    pub fn label_sv(self) -> &'static str {
-        match self {
-            OrgKind::Region => "Region",
-            OrgKind::Hospital => "Sjukhus",
-            OrgKind::Ward => "Vårdavdelning",
-            OrgKind::PrimaryCareCentre => "Hälsocentral",
-            OrgKind::OutpatientPsychiatry => "Psykiatrisk öppenvård",
-            OrgKind::Municipality => "Kommun",
-            OrgKind::ItManagement => "IT-förvaltning",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            OrgKind::Region => "Region",
-            OrgKind::Hospital => "Hospital",
-            OrgKind::Ward => "Inpatient ward",
-            OrgKind::PrimaryCareCentre => "Primary care centre",
-            OrgKind::OutpatientPsychiatry => "Outpatient psychiatry",
-            OrgKind::Municipality => "Municipality",
-            OrgKind::ItManagement => "IT application management",
-        }
-    }
     /// The principal (huvudman) an organisation of this kind belongs to.
     pub fn principal(self) -> Principal {
         match self {

@@ -330,7 +330,7 @@ fn read_routine_dir(dir: &Path) -> Result<Vec<(String, String)>, String> {
     Ok(files)
 }
 
-fn routine_errors(errors: Vec<reserv_core::routine::RoutineError>) -> String {
+fn routine_errors(errors: Vec<reserv_core::datafile::DataFileError>) -> String {
     let lines: Vec<String> = errors.iter().map(|e| e.message_sv()).collect();
     format!("{} fel i rutinerna:\n{}", errors.len(), lines.join("\n"))
 }
@@ -400,7 +400,8 @@ fn run(cli: Cli) -> Result<(), String> {
             })
         }
         Command::Directory { command: DirectoryCommand::Check { file } } => {
-            let orgs = parse_directory(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            let orgs =
+                parse_directory(&read_file(&file)?).map_err(|e| e.in_file(&file.display().to_string()).to_string())?;
             println!("{}: {} organisationer, inga fel.", file.display(), orgs.len());
             Ok(())
         }
@@ -462,7 +463,8 @@ fn run(cli: Cli) -> Result<(), String> {
             written.and_then(|()| w.flush()).map_err(|e| format!("kan inte skriva resultatet: {e}"))
         }
         Command::Catalogue { command: CatalogueCommand::Check { file } } => {
-            let c = Catalogue::parse(&read_file(&file)?).map_err(|e| format!("{}: {e}", file.display()))?;
+            let c =
+                Catalogue::parse(&read_file(&file)?).map_err(|e| e.in_file(&file.display().to_string()).to_string())?;
             println!("{}: {} system, inga fel.", file.display(), c.systems().len());
             Ok(())
         }
@@ -576,8 +578,9 @@ fn check_routines(cfg: &Config, dir: &Path) -> Result<(), String> {
 /// `reserv notifications check FILE [--recipients FILE]`: every problem,
 /// as `file:line: reason`.
 fn check_notifications(cfg: &Config, file: &Path, recipients: Option<&Path>) -> Result<(), String> {
-    use reserv_core::notify::{NotifyError, load, parse_recipients};
-    let report = |errors: Vec<NotifyError>, what: &Path| {
+    use reserv_core::datafile::DataFileError;
+    use reserv_core::notify::{load, parse_recipients};
+    let report = |errors: Vec<DataFileError>, what: &Path| {
         for e in &errors {
             eprintln!("{}", e.message_sv());
         }

@@ -184,8 +184,10 @@ pub async fn attach(app: App, cfg: &Config, demo: bool, addr: SocketAddr) -> Res
     let recipients = match &n.recipients {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| format!("kan inte läsa {}: {e}", p.display()))?;
-            parse_recipients(&text)
-                .map_err(|errs| format!("fel i mottagarfilen {}:\n{}", p.display(), errs.join("\n")))?
+            parse_recipients(&p.display().to_string(), &text).map_err(|errs| {
+                let lines: Vec<String> = errs.iter().map(|e| e.message_sv()).collect();
+                format!("fel i mottagarfilen {}:\n{}", p.display(), lines.join("\n"))
+            })?
         }
         None if demo => reserv_app::demo::demo_recipients(),
         None => {

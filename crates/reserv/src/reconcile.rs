@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use reserv_core::backentry::{
-    self, Decision, EpisodeInput, Item, ItemCode, ItemKind, Outcome, Policy, SipDecision, SipInput, SipState, Window,
+    self, Decision, EpisodeInput, Item, ItemCode, Outcome, Policy, SipDecision, SipInput, Window,
 };
 use reserv_core::csv::{CsvWriter, Io};
 use reserv_core::handover::Party;
@@ -138,16 +138,6 @@ pub fn write_csv(out: &Output, w: &mut impl Write) -> std::io::Result<()> {
 
 // --- PDF ---
 
-/// What the party does with an item, as printed.
-fn kind_sv(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::Enter => "Registrera",
-        ItemKind::DoNotEnter => "Registrera inte",
-        ItemKind::FollowUp => "Följ upp",
-        ItemKind::NeedsReview => "Granska",
-    }
-}
-
 /// The back-entry items in Swedish. The web crate has no labels for them; the
 /// words follow the routines' own (and `message_label` where they overlap).
 fn code_sv(c: ItemCode) -> &'static str {
@@ -253,7 +243,7 @@ fn decision_rows(id: &str, rule: Option<&str>, o: &Outcome, items: &[Item]) -> V
             vec![
                 id.to_owned(),
                 if n == 0 { outcome.clone() } else { outcome_short_sv(o).to_owned() },
-                format!("{}:\n{}", kind_sv(item.kind), code_sv(item.code)),
+                format!("{}:\n{}", item.kind.label_sv(), code_sv(item.code)),
                 if values.is_empty() { "–".to_owned() } else { values.join("\n") },
                 format!("{}\nRegel: {}", item.cite, item.rule),
             ]
@@ -262,14 +252,6 @@ fn decision_rows(id: &str, rule: Option<&str>, o: &Outcome, items: &[Item]) -> V
 }
 
 const PARTIES: [Party; 4] = [Party::Ward, Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry];
-
-fn sip_state_sv(s: SipState) -> &'static str {
-    match s {
-        SipState::NotHeld => "SIP-mötet ej genomfört",
-        SipState::PlanCreated => "SIP-plan skapad",
-        SipState::Closed => "Avslutad",
-    }
-}
 
 /// The printable back-entry result: the policy and the outage, an index of the
 /// episodes and SIPs (short id → full id), then one table of decisions per party.
@@ -358,7 +340,7 @@ pub fn pdf_document(policy: &Policy, input: &Input, out: &Output, printed_at: &s
                     short(&s.id),
                     s.id.to_string(),
                     format_local(s.created_at),
-                    sip_state_sv(s.state).to_owned(),
+                    s.state.label_sv().to_owned(),
                     party_label(lang, s.initiator).to_owned(),
                 ]
             })

@@ -1,7 +1,32 @@
-//! What the parsers of the data files a region edits (routines, contacts,
-//! notification policies) share: closed vocabularies ([`vocabulary!`]), the
-//! line of a TOML span for messages that name file and line, and the slug
-//! rule for ids.
+//! What the parsers of the data files a region edits share: the one error
+//! type ([`DataFileError`]: file, line, field, reason), the checker every
+//! parser collects its problems with (`FileCheck`, generic over the file
+//! kind), closed vocabularies (`vocabulary!`), the line of a TOML span and
+//! the slug rule for ids.
+//!
+//! The data files are the routines, contacts, notification policies and
+//! their recipients files, back-entry policies, the organisation directory
+//! and the system catalogue. Every problem names the file, the line where it
+//! is known, the key it is about, and a reason in Swedish and English;
+//! `Display` prints it the way compilers do (`file:line: reason`).
+
+mod check;
+mod error;
+
+pub(crate) use check::{FileCheck, Kind, OneOrMany, line_of_entry};
+pub(crate) use error::sorted;
+pub use error::{DataFileError, FileKind, Reason, Unknown};
+
+/// A closed vocabulary as [`FileCheck::vocabulary`] reads it; implemented by
+/// every enum made with `vocabulary!`.
+pub trait Vocabulary: Copy + 'static {
+    /// The value with this key, if any.
+    fn parse_key(key: &str) -> Option<Self>;
+    /// What the vocabulary is called, in Swedish and in English.
+    fn what() -> (&'static str, &'static str);
+    /// The valid keys, comma-separated.
+    fn valid_keys() -> String;
+}
 
 /// A closed vocabulary: an enum whose values have a key (as written in data
 /// files and the API), a Swedish and an English label. It serialises as its
@@ -70,6 +95,18 @@ macro_rules! vocabulary {
             /// The English message for an unknown key.
             pub fn unknown_en(value: &str) -> String {
                 format!("unknown {} `{value}` (valid: {})", $what_en, Self::keys())
+            }
+        }
+
+        impl $crate::datafile::Vocabulary for $name {
+            fn parse_key(key: &str) -> Option<Self> {
+                Self::parse(key)
+            }
+            fn what() -> (&'static str, &'static str) {
+                ($what_sv, $what_en)
+            }
+            fn valid_keys() -> String {
+                Self::keys()
             }
         }
 

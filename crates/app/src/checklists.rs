@@ -48,6 +48,8 @@ pub struct ChecklistView {
     pub outage_id: OutageId,
     pub system_name: String,
     pub org: OrgId,
+    /// The organisation's name as the directory gives it.
+    pub org_name: String,
     pub role_source: RoleSource,
     /// Whether the caller may open the unit-progress view.
     pub unit_progress: bool,
@@ -145,6 +147,12 @@ impl App {
             outage_id: id,
             system_name: c.system_name,
             org: p.user.org.clone(),
+            org_name: self
+                .store
+                .organisation(&p.user.org)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_else(|| p.user.org.to_string()),
             role_source,
             unit_progress: reserv_core::access::may_open_unit_progress(p.user.role),
             checklist: list,

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use reserv_core::access::Permissions;
-use reserv_core::contacts::swedish_order_key;
+use reserv_core::contacts::{SearchResult, swedish_order_key};
 use reserv_core::ids::{EpisodeId, OutageId};
 use reserv_core::org::{OrgKind, Organisation};
 use reserv_core::routine::RoutineSet;
 use reserv_core::suggest::{Suggestion, suggested_counterpart};
+
+use reserv_store::UserRecord;
 
 use crate::episodes::EpisodeView;
 use crate::notifications::MessageView;
@@ -116,5 +118,54 @@ impl App {
             primary_care: of(OrgKind::PrimaryCareCentre),
             outpatient_psychiatry: of(OrgKind::OutpatientPsychiatry),
         })
+    }
+}
+
+/// The episodes a person may see, with the directory to name their parties
+/// and whether the person may register episodes (a ward's staff).
+#[derive(Debug, Clone)]
+pub struct EpisodesPage {
+    pub episodes: Vec<EpisodeView>,
+    pub organisations: Vec<Organisation>,
+    pub may_register: bool,
+}
+
+/// The accounts, with the directory to name their organisations.
+#[derive(Debug, Clone)]
+pub struct UsersPage {
+    pub users: Vec<UserRecord>,
+    pub organisations: Vec<Organisation>,
+}
+
+/// A contact search, with the units whose phone list can be printed (in
+/// Swedish order).
+#[derive(Debug, Clone)]
+pub struct ContactsPage {
+    pub result: SearchResult,
+    pub units: Vec<Organisation>,
+}
+
+impl App {
+    /// The episode list and the unit's print of every episode (an audited
+    /// read, as [`App::episodes`]).
+    pub async fn episodes_page(&self, p: &Principal) -> Result<EpisodesPage, AppError> {
+        let episodes = self.episodes(p).await?;
+        let organisations = self.store.organisations().await?;
+        let may_register = organisations.iter().any(|o| o.id == p.user.org && o.kind == OrgKind::Ward);
+        Ok(EpisodesPage { episodes, organisations, may_register })
+    }
+
+    /// The accounts page (for those who manage users, as [`App::users`]).
+    pub async fn users_page(&self, p: &Principal) -> Result<UsersPage, AppError> {
+        let users = self.users(p).await?;
+        let organisations = in_swedish_order(self.store.organisations().await?);
+        Ok(UsersPage { users, organisations })
+    }
+
+    /// The contacts page: the search and the units to print a list for.
+    pub async fn contacts_page(&self, query: &str) -> Result<ContactsPage, AppError> {
+        let result = self.search_contacts(query).await?;
+        let units = in_swedish_order(self.store.organisations().await?);
+        Ok(ContactsPage { result, units })
     }
 }

@@ -164,9 +164,9 @@ async fn users_page(
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
-    let (users, orgs) = match (st.app.users(p).await, st.app.organisations().await) {
-        (Ok(u), Ok(o)) => (u, o),
-        (Err(e), _) | (_, Err(e)) => return fail(ctx, e),
+    let (users, orgs) = match st.app.users_page(p).await {
+        Ok(page) => (page.users, page.organisations),
+        Err(e) => return fail(ctx, e),
     };
     let org_name = |id: &reserv_core::ids::OrgId| {
         orgs.iter().find(|o| &o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| id.to_string())

@@ -350,10 +350,7 @@ async fn checklist_page(
     };
     let lang = ctx.lang;
     let c = texts(lang);
-    let org_name = match st.app.organisation(&v.org).await {
-        Ok(Some(o)) => o.name,
-        _ => v.org.to_string(),
-    };
+    let org_name = v.org_name.clone();
     let list = &v.checklist;
     let sections = list
         .sections

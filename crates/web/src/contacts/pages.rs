@@ -7,8 +7,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use reserv_core::contacts::swedish_order_key;
-
 use super::view::*;
 use crate::AppState;
 use crate::kit::ctx::Ctx;
@@ -43,15 +41,10 @@ pub struct SearchQuery {
 /// `GET /contacts?q=`: the search, and the form to print a unit's phone list.
 pub async fn contacts(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let result = match st.app.search_contacts(&q.q).await {
-        Ok(r) => r,
+    let (result, orgs) = match st.app.contacts_page(&q.q).await {
+        Ok(page) => (page.result, page.units),
         Err(e) => return fail(&ctx, e),
     };
-    let mut orgs = match st.app.organisations().await {
-        Ok(o) => o,
-        Err(e) => return fail(&ctx, e),
-    };
-    orgs.sort_by_key(|o| swedish_order_key(&o.name));
     let page = ContactsPage {
         l: Layout::new(&ctx, &st.app).await,
         c: texts(ctx.lang),

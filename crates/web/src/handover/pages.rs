@@ -21,7 +21,7 @@ use reserv_core::episode::Channel;
 use reserv_core::handover::{Direction, Gap, MessageType};
 use reserv_core::identity::PatientIdKind;
 use reserv_core::ids::{EpisodeId, OrgId};
-use reserv_core::org::{OrgKind, Organisation, WardType};
+use reserv_core::org::{Organisation, WardType};
 use reserv_core::time::{format_input, format_local};
 
 use crate::AppState;
@@ -105,11 +105,6 @@ fn status_of_episode(lang: Lang, v: &EpisodeView) -> &'static str {
     }
 }
 
-async fn user_org(st: &AppState, ctx: &Ctx) -> Option<Organisation> {
-    let p = ctx.principal.as_ref()?;
-    st.app.organisation(&p.user.org).await.ok().flatten()
-}
-
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
     page: Option<usize>,
@@ -121,11 +116,11 @@ const EPISODES_PER_PAGE: usize = 100;
 
 pub async fn episodes(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let (views, orgs) = match (st.app.episodes(p).await, st.app.organisations().await) {
-        (Ok(v), Ok(o)) => (v, o),
-        (Err(e), _) | (_, Err(e)) => return fail(&ctx, e),
+    let page = match st.app.episodes_page(p).await {
+        Ok(page) => page,
+        Err(e) => return fail(&ctx, e),
     };
-    let n = names(&orgs);
+    let (views, n) = (&page.episodes, names(&page.organisations));
     let paging = Paging::new(views.len(), EPISODES_PER_PAGE, q.page);
     let rows = views
         .iter()
@@ -144,7 +139,7 @@ pub async fn episodes(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Page
             warning: !v.discharge_warnings.is_empty(),
         })
         .collect();
-    let is_ward = user_org(&st, &ctx).await.is_some_and(|o| o.kind == OrgKind::Ward);
+    let is_ward = page.may_register;
     render(StatusCode::OK, &EpisodesPage { l: Layout::new(&ctx, &st.app).await, is_ward, rows, paging })
 }
 
@@ -544,17 +539,17 @@ pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<
         Ok(x) => x,
         Err(e) => return fail(&ctx, e),
     };
-    let (v, orgs) = match (st.app.episode(p, eid).await, st.app.organisations().await) {
-        (Ok(v), Ok(o)) => (v, o),
-        (Err(e), _) | (_, Err(e)) => return fail(&ctx, e),
+    let page = match st.app.episode_page(p, eid).await {
+        Ok(page) => page,
+        Err(e) => return fail(&ctx, e),
     };
-    let n = names(&orgs);
+    let (v, n) = (&page.view, names(&page.organisations));
     let page = EpisodePrintPage {
         l: Layout::new(&ctx, &st.app).await,
-        e: facts_view(ctx.lang, &v, &n),
+        e: facts_view(ctx.lang, v, &n),
         episode_id: v.episode.id.to_string(),
         gaps: v.gaps.iter().map(|g| gap_row(ctx.lang, g, String::new(), String::new())).collect(),
-        entries: entry_rows(ctx.lang, &v, &n, &p.user.org),
+        entries: entry_rows(ctx.lang, v, &n, &p.user.org),
         print: true,
         printed: format_local(st.app.now()),
     };
@@ -711,11 +706,11 @@ struct WardPrintPage {
 /// The filled log of every episode the caller's unit is part of, for paper.
 pub async fn ward_print(State(st): State<AppState>, ctx: Ctx) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let (views, orgs) = match (st.app.episodes(p).await, st.app.organisations().await) {
-        (Ok(v), Ok(o)) => (v, o),
-        (Err(e), _) | (_, Err(e)) => return fail(&ctx, e),
+    let page = match st.app.episodes_page(p).await {
+        Ok(page) => page,
+        Err(e) => return fail(&ctx, e),
     };
-    let n = names(&orgs);
+    let (views, n) = (&page.episodes, names(&page.organisations));
     let lang = ctx.lang;
     let episodes = views
         .iter()

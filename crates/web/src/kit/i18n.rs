@@ -225,7 +225,7 @@ pub static SV: Texts = Texts {
     timeline: "Tidslinje",
     show_timeline: "Visa tidslinjen",
     routine_applies: "Avbrottsrutinen ska användas.",
-    routine_not_needed: "Kort avbrott: bedöms påverka verksamheten försumbart.",
+    routine_not_needed: "Bedöms påverka verksamheten marginellt.",
     noon_warning_title: "Varning: brytpunktstiden kl. 12.00",
     declare_title: "Registrera avbrott",
     declare_button: "Registrera avbrott",
@@ -386,7 +386,7 @@ pub static EN: Texts = Texts {
     timeline: "Timeline",
     show_timeline: "Show the timeline",
     routine_applies: "The downtime routine applies.",
-    routine_not_needed: "Short outage: judged to affect care negligibly.",
+    routine_not_needed: "Judged to affect care marginally.",
     noon_warning_title: "Warning: the 12:00 cut-off",
     declare_title: "Declare an outage",
     declare_button: "Declare outage",
@@ -561,7 +561,7 @@ pub fn note_text(lang: Lang, n: AssessmentNote) -> &'static str {
             "Korta avbrott (upp till ett par timmar) bedöms försumbart påverka verksamheten. (000, 001)"
         }
         (Lang::Sv, AssessmentNote::LongRoutineApplies) => {
-            "Längre avbrott (en arbetsdag eller mer) kräver att avbrottsrutinen används, särskilt vid utskrivning och SIP. (000, 001)"
+            "Längre än ett par timmar: avbrottsrutinen ska användas, särskilt vid utskrivning och SIP. Rutinerna: ”Längre avbrott (upp till en arbetsdag eller mer) …” (000, 001)"
         }
         (Lang::Sv, AssessmentNote::UnknownTreatAsLong) => {
             "Sluttiden är okänd: arbeta enligt avbrottsrutinen tills annat är känt."
@@ -579,7 +579,7 @@ pub fn note_text(lang: Lang, n: AssessmentNote) -> &'static str {
             "Short outages (up to a couple of hours) are judged to affect care negligibly. (000, 001)"
         }
         (Lang::En, AssessmentNote::LongRoutineApplies) => {
-            "Long outages (a working day or more) require the downtime routine, above all at discharge and for SIP. (000, 001)"
+            "Longer than a couple of hours: use the downtime routine, above all at discharge and for SIP. The routines: “Long outages (up to a working day or more) …” (000, 001)"
         }
         (Lang::En, AssessmentNote::UnknownTreatAsLong) => {
             "The end is unknown: work by the downtime routine until it is known."

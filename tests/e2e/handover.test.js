@@ -352,6 +352,12 @@ test('a nurse logs three calls, the gap closes, corrects one, prints the log (no
       assert.ok(await logRows(page).filter({ hasText: who.name }).count() >= 1, `the print view shows ${who.name}`);
     }
     assert.equal(await page.locator('table.log tbody tr.superseded').count(), 1, 'the print view marks the corrected entry');
+    // What is missing keeps its direction on paper, as on screen ("Avdelningen → Kommunen: …").
+    const printedGaps = await page.locator('ul.gaps li').allInnerTexts();
+    assert.ok(printedGaps.length >= 1, 'the print view lists what is still missing');
+    for (const gap of printedGaps) {
+      assert.match(gap, / → .+: /, `a printed gap names who owes whom: ${gap}`);
+    }
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.locator('table.log').isVisible(), 'the log table is printed');
     assert.ok(await page.locator('h1').isVisible(), 'the heading is printed');

@@ -81,7 +81,14 @@ pub fn log_document(
             let missing: Vec<String> = v
                 .discharge_warnings
                 .iter()
-                .map(|g| format!("{}: {}", party_label(lang, g.to), message_label(lang, g.message)))
+                .map(|g| {
+                    format!(
+                        "{} → {}: {}",
+                        party_label(lang, g.from),
+                        party_label(lang, g.to),
+                        message_label(lang, g.message)
+                    )
+                })
                 .collect();
             blocks.push(Block::Paragraph(format!("VARNING – {} {}", t.discharge_warning, missing.join("; "))));
         }

@@ -220,6 +220,9 @@ test('the nurse finds the worklist from the ended outage: items, nothing-to-ente
     const unit = /Enhet ([^]+?) Avbrottet/.exec(text);
     if (unit) state.wardName = unit[1].trim();
     assert.ok(text.includes(state.wardName), `the worklist names the unit "${state.wardName}"`);
+    // No internal text: no file names of the sources, no ids of policy rows.
+    assert.ok(!/seeds\/|\.txt\b|\.toml\b/.test(text), 'the worklist shows no file names');
+    assert.ok(!/\b(rad|row) [a-z]+(-[a-z]+)+\b/.test(text), 'the worklist shows no rule ids');
 
     // Lines of the ward only, at least one item to enter.
     const headings = await lineHeadings(page);

@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, Reason, is_slug, sorted, vocabulary};
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, Reason, sorted, vocabulary};
 use crate::ids::{OrgId, SystemId};
 use crate::org::{OrgKind, Organisation, Principal};
 use crate::routine::Approval;

@@ -69,20 +69,9 @@ impl Kind for ContactFile {
 
 impl FileCheck<'_, ContactFile> {
     fn contact(&mut self, raw: &RawContact, region: &str, ids: &mut HashMap<String, usize>) -> Option<Contact> {
-        let line = self.line(raw.id.span());
-        let id = raw.id.get_ref().trim().to_owned();
-        if !is_slug(&id) {
-            self.at(raw.id.span(), "id", ContactProblem::InvalidId(id.clone()));
-        } else if let Some(first_line) = ids.get(&id) {
-            let problem = ContactProblem::DuplicateId {
-                id: id.clone(),
-                first_file: self.file.to_owned(),
-                first_line: *first_line,
-            };
-            self.at(raw.id.span(), "id", problem);
-        } else {
-            ids.insert(id.clone(), line);
-        }
+        let (id, line) = self.unique_id(&raw.id, ids, ContactProblem::InvalidId, |id, first_file, first_line| {
+            ContactProblem::DuplicateId { id, first_file, first_line }
+        });
         let name = self.text("name", &raw.name);
         let category = self.vocabulary::<Category>("category", raw.category.get_ref(), raw.category.span());
         let when = match &raw.when {

@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
 use super::error::{DataFileError, FileKind, Reason};
-use super::{Vocabulary, line_of};
+use super::{Vocabulary, is_slug, line_of};
 use crate::ids::SystemId;
 
 /// A kind of data file, as the checker sees it.
@@ -71,6 +71,30 @@ impl<'a, K: Kind> FileCheck<'a, K> {
     pub fn at(&mut self, span: Range<usize>, field: &'static str, reason: impl Into<Reason>) {
         let line = self.line(span);
         self.push(Some(line), Some(field), reason);
+    }
+
+    /// An entry's `id`: trimmed, a slug, and not seen before in this set of
+    /// files (`ids` maps each id to its line, in the file that has it
+    /// first). Returns the id and its line; the kind names the problems
+    /// (`invalid` for a bad slug, `duplicate` with the first file and line).
+    pub fn unique_id(
+        &mut self,
+        raw: &Spanned<String>,
+        ids: &mut std::collections::HashMap<String, usize>,
+        invalid: impl FnOnce(String) -> K::Problem,
+        duplicate: impl FnOnce(String, String, usize) -> K::Problem,
+    ) -> (String, usize) {
+        let line = self.line(raw.span());
+        let id = raw.get_ref().trim().to_owned();
+        if !is_slug(&id) {
+            self.at(raw.span(), "id", invalid(id.clone()));
+        } else if let Some(first_line) = ids.get(&id) {
+            let problem = duplicate(id.clone(), self.file.to_owned(), *first_line);
+            self.at(raw.span(), "id", problem);
+        } else {
+            ids.insert(id.clone(), line);
+        }
+        (id, line)
     }
 
     /// A trimmed, non-empty text of at most `K::MAX_TEXT` characters.

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::catalogue::Catalogue;
-use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, OneOrMany, Reason, is_slug, sorted, vocabulary};
+use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, OneOrMany, Reason, sorted, vocabulary};
 use crate::ids::SystemId;
 
 mod parse;

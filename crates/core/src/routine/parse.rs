@@ -77,20 +77,9 @@ impl FileCheck<'_, Routine> {
     }
 
     fn step(&mut self, raw: &RawStep, ids: &mut HashMap<String, usize>) -> Option<Step> {
-        let line = self.line(raw.id.span());
-        let id = raw.id.get_ref().trim().to_owned();
-        if !is_slug(&id) {
-            self.at(raw.id.span(), "id", RoutineProblem::InvalidStepId(id.clone()));
-        } else if let Some(first_line) = ids.get(&id) {
-            let problem = RoutineProblem::DuplicateStepId {
-                id: id.clone(),
-                first_file: self.file.to_owned(),
-                first_line: *first_line,
-            };
-            self.at(raw.id.span(), "id", problem);
-        } else {
-            ids.insert(id.clone(), line);
-        }
+        let (id, line) = self.unique_id(&raw.id, ids, RoutineProblem::InvalidStepId, |id, first_file, first_line| {
+            RoutineProblem::DuplicateStepId { id, first_file, first_line }
+        });
         let phase = self.vocabulary::<Phase>("phase", raw.phase.get_ref(), raw.phase.span());
         let area = self.vocabulary::<Area>("area", raw.area.get_ref(), raw.area.span());
         let roles = self.roles(&raw.role);

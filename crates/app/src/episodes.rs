@@ -10,7 +10,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use reserv_core::episode::{
-    self, Channel, EntryDraft, Episode, EpisodeChange, EpisodeEvent, EpisodeUpdate, LogEntry, Registration,
+    self, Channel, DischargeDestination, EntryDraft, Episode, EpisodeChange, EpisodeEvent, EpisodeUpdate, LogEntry,
+    Registration,
 };
 use reserv_core::error::{DomainError, Field};
 use reserv_core::handover::{self, Direction, Gap, MessageType, Routine};
@@ -52,6 +53,12 @@ pub struct UpdateInput {
     pub ready_for_discharge_at: Option<String>,
     pub discharged_at: Option<String>,
     pub designated_care_contact: Option<String>,
+    /// Where the patient went when discharged: `home`, `short_term_care`, `other_unit`, `deceased`.
+    #[serde(default)]
+    pub discharge_destination: Option<String>,
+    /// Whether the municipality provides extensive, long-term services after the stay.
+    #[serde(default)]
+    pub extensive_long_term_services: Option<bool>,
 }
 
 /// One call as typed.
@@ -426,6 +433,15 @@ impl App {
                 .map(|t| parse_user_time(Field::DischargedAt, &t))
                 .transpose()?,
             designated_care_contact: input.designated_care_contact,
+            discharge_destination: present(input.discharge_destination)
+                .map(|d| {
+                    DischargeDestination::parse(d.trim()).ok_or_else(|| DomainError::Invalid {
+                        field: Field::DischargeDestination,
+                        message: format!("välj ett av alternativen ({}).", DischargeDestination::keys()),
+                    })
+                })
+                .transpose()?,
+            extensive_long_term_services: input.extensive_long_term_services,
         };
         let change = episode::update(&e, u, self.now())?;
         self.append_episode(p, id, e.next_seq(), change, "episode.updated").await?;

@@ -339,6 +339,8 @@ fn generate(n_episodes: usize, n_calls: usize) -> Result<Synthetic, String> {
             designated_care_contact: contact,
             calls: Vec::new(),
             patient: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
         });
     }
 

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::vocabulary;
 use crate::error::{DomainError, Field, check_text};
 use crate::handover::{Contact, Direction, EpisodeFacts, MessageType};
 use crate::identity::PatientId;
@@ -23,6 +24,17 @@ const CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
 /// The longest free text of an entry.
 pub const COMMENT_MAX_CHARS: usize = 2000;
+
+vocabulary!(
+    /// Where the patient went when discharged. 001 ties patient information to it: "Patientinformation
+    /// (fyll i om det är möjligt) – om patenten gått hem ska den skickas hem till patienten."
+    DischargeDestination, "utskrivningsmål", "discharge destination" {
+        Home = "home", "Hem", "Home";
+        ShortTermCare = "short_term_care", "Korttidsboende", "Short-term care";
+        OtherUnit = "other_unit", "Annan vårdenhet", "Another care unit";
+        Deceased = "deceased", "Avliden", "Deceased";
+    }
+);
 
 /// One change to an episode. The first entry of every timeline is `Registered`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +69,13 @@ pub enum EpisodeChange {
         discharged_at: Option<Timestamp>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         designated_care_contact: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        discharge_destination: Option<DischargeDestination>,
+        /// Whether the municipality provides (or will provide) extensive, long-term services
+        /// after the stay (002: "Om det finns behov av omfattande och långvariga insatser efter
+        /// inskrivning kan vårdtillfället efterregistreras … efter överenskommelse").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extensive_long_term_services: Option<bool>,
     },
 }
 
@@ -85,6 +104,10 @@ pub struct Episode {
     pub existed_before_outage: bool,
     pub expected_discharge: Option<Date>,
     pub designated_care_contact: Option<String>,
+    /// Where the patient went; only for a discharged patient.
+    pub discharge_destination: Option<DischargeDestination>,
+    /// Extensive, long-term services after the stay; `None` while nobody has said.
+    pub extensive_long_term_services: Option<bool>,
     pub facts: EpisodeFacts,
     pub timeline: Vec<EpisodeEvent>,
 }
@@ -121,6 +144,8 @@ impl Episode {
             existed_before_outage: *existed_before_outage,
             expected_discharge: *expected_discharge,
             designated_care_contact: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
             facts: EpisodeFacts {
                 ward: ward.clone(),
                 ward_type: *ward_type,
@@ -143,6 +168,8 @@ impl Episode {
                 ready_for_discharge_at,
                 discharged_at,
                 designated_care_contact,
+                discharge_destination,
+                extensive_long_term_services,
             } = &ev.change
             else {
                 return Err(EpisodeTimelineError("registered twice"));
@@ -159,6 +186,12 @@ impl Episode {
             }
             if let Some(c) = designated_care_contact {
                 e.designated_care_contact = Some(c.clone());
+            }
+            if let Some(d) = discharge_destination {
+                e.discharge_destination = Some(*d);
+            }
+            if let Some(x) = extensive_long_term_services {
+                e.extensive_long_term_services = Some(*x);
             }
             e.timeline.push(ev.clone());
         }
@@ -227,6 +260,8 @@ pub struct EpisodeUpdate {
     pub ready_for_discharge_at: Option<Timestamp>,
     pub discharged_at: Option<Timestamp>,
     pub designated_care_contact: Option<String>,
+    pub discharge_destination: Option<DischargeDestination>,
+    pub extensive_long_term_services: Option<bool>,
 }
 
 /// Validates an update against the episode's current facts.
@@ -249,6 +284,12 @@ pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeCh
     {
         return Err(DomainError::EndBeforeStart { field: Field::ExpectedDischarge });
     }
+    if u.discharge_destination.is_some() && u.discharged_at.is_none() && e.facts.discharged_at.is_none() {
+        return Err(DomainError::Invalid {
+            field: Field::DischargeDestination,
+            message: "anges bara för en utskriven patient: ange också när patienten skrevs ut.".into(),
+        });
+    }
     let contact = match u.designated_care_contact {
         Some(c) => Some(check_text(Field::DesignatedCareContact, &c, 200, false)?).filter(|c| !c.is_empty()),
         None => None,
@@ -258,6 +299,10 @@ pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeCh
         ready_for_discharge_at: u.ready_for_discharge_at.filter(|t| Some(*t) != e.facts.ready_for_discharge_at),
         discharged_at: u.discharged_at.filter(|t| Some(*t) != e.facts.discharged_at),
         designated_care_contact: contact.filter(|c| Some(c) != e.designated_care_contact.as_ref()),
+        discharge_destination: u.discharge_destination.filter(|d| Some(*d) != e.discharge_destination),
+        extensive_long_term_services: u
+            .extensive_long_term_services
+            .filter(|x| Some(*x) != e.extensive_long_term_services),
     };
     match &change {
         EpisodeChange::Updated {
@@ -265,6 +310,8 @@ pub fn update(e: &Episode, u: EpisodeUpdate, now: Timestamp) -> Result<EpisodeCh
             ready_for_discharge_at: None,
             discharged_at: None,
             designated_care_contact: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
         } => Err(DomainError::NothingChanged),
         _ => Ok(change),
     }
@@ -444,6 +491,31 @@ mod tests {
         assert_eq!(update(&e, EpisodeUpdate::default(), now), Err(DomainError::NothingChanged));
         let ok = EpisodeUpdate { discharged_at: Some(t("2026-11-23T09:30:00Z")), ..Default::default() };
         assert!(update(&e, ok, now).is_ok());
+    }
+
+    #[test]
+    fn a_discharge_destination_needs_a_discharge_and_both_facts_fold() {
+        let e = episode(registration(WardType::Somatic));
+        let now = t("2026-11-23T10:00:00Z");
+        let alone = EpisodeUpdate { discharge_destination: Some(DischargeDestination::Home), ..Default::default() };
+        assert_eq!(update(&e, alone, now).unwrap_err().field(), Some(Field::DischargeDestination));
+        let with = EpisodeUpdate {
+            discharged_at: Some(t("2026-11-23T09:30:00Z")),
+            discharge_destination: Some(DischargeDestination::ShortTermCare),
+            extensive_long_term_services: Some(true),
+            ..Default::default()
+        };
+        let change = update(&e, with, now).unwrap();
+        let mut timeline = e.timeline.clone();
+        timeline.push(EpisodeEvent { id: EntryId(Uuid::from_u128(2)), seq: 1, change, ..e.timeline[0].clone() });
+        let folded = Episode::fold(&timeline).unwrap();
+        assert_eq!(folded.discharge_destination, Some(DischargeDestination::ShortTermCare));
+        assert_eq!(folded.extensive_long_term_services, Some(true));
+        // Once discharged, the destination may be set on its own; the same value again is no change.
+        let later = EpisodeUpdate { discharge_destination: Some(DischargeDestination::Home), ..Default::default() };
+        assert!(update(&folded, later, now).is_ok());
+        let same = EpisodeUpdate { extensive_long_term_services: Some(true), ..Default::default() };
+        assert_eq!(update(&folded, same, now), Err(DomainError::NothingChanged));
     }
 
     #[test]

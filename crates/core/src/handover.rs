@@ -468,14 +468,21 @@ pub fn gaps(routine: &Routine, episode: &EpisodeFacts, contacts: &[Contact]) -> 
     out
 }
 
-/// The gaps that make a recorded discharge unsafe: information due before
-/// discharge that a receiving party has not got. Flagged, never blocked: the
-/// person on the phone decides.
+/// The gaps that make a recorded discharge unsafe: every piece of information
+/// due before discharge that is still missing, in either direction. 001:
+/// "Utskrivning från sjukhus får inte ske utan att det är säkerställt att
+/// mottagande enhet har tagit emot informationen." The ward's own message not
+/// given is one half; the other is the receiving unit's answer (current
+/// services, designated care contact, "ready" from the municipality), which
+/// is how the ward knows the information was received: a receiver that was
+/// told but never answered is not "säkerställt". So the warning is exactly
+/// the ward page's gaps marked before discharge, owed and awaited alike.
+/// Flagged, never blocked: the person on the phone decides.
 pub fn discharge_warnings(routine: &Routine, episode: &EpisodeFacts, contacts: &[Contact]) -> Vec<Gap> {
     if episode.discharged_at.is_none() {
         return Vec::new();
     }
-    gaps(routine, episode, contacts).into_iter().filter(|g| g.before_discharge && g.from == Party::Ward).collect()
+    gaps(routine, episode, contacts).into_iter().filter(|g| g.before_discharge).collect()
 }
 
 #[cfg(test)]
@@ -649,11 +656,34 @@ mod tests {
         let w = discharge_warnings(&LIFECARE_001, &e, &[]);
         assert!(w.iter().any(|g| g.to == P::PrimaryCare && g.message == M::PlanningInformation));
         assert!(w.iter().all(|g| g.message != M::DischargeNotice), "the discharge notice itself comes after");
-        let all_told: Vec<Contact> = [("kommun", 1), ("hc", 2)]
+        let mut log: Vec<Contact> = [("kommun", 1), ("hc", 2)]
             .iter()
             .map(|(to, n)| call(*n, "avd", to, Given, 3, &[M::Admission, M::PlanningInformation]))
             .collect();
-        assert!(discharge_warnings(&LIFECARE_001, &e, &all_told).is_empty());
+        // Told is not received: until the receivers answer, the discharge is not "säkerställt".
+        let w = discharge_warnings(&LIFECARE_001, &e, &log);
+        assert!(w.iter().all(|g| g.to == P::Ward), "the ward told everyone; what is left is the answers");
+        assert!(w.iter().any(|g| g.from == P::Municipality && g.message == M::CurrentServices));
+        assert!(w.iter().any(|g| g.from == P::Municipality && g.message == M::MunicipalityReady));
+        assert!(w.iter().any(|g| g.from == P::PrimaryCare && g.message == M::DesignatedCareContact));
+        log.push(call(3, "avd", "kommun", Received, 3, &[M::CurrentServices, M::MunicipalityReady]));
+        log.push(call(4, "avd", "hc", Received, 3, &[M::DesignatedCareContact, M::CurrentServices]));
+        assert!(discharge_warnings(&LIFECARE_001, &e, &log).is_empty());
+    }
+
+    #[test]
+    fn the_discharge_warning_is_the_ward_gaps_due_before_discharge() {
+        // The warning, the ward's gaps and the rule table agree: every gap marked
+        // before discharge warns once the patient is discharged, whichever way it runs.
+        let mut e = episode(WardType::Psychiatric);
+        e.ready_for_discharge_at = Some(t(3));
+        e.discharged_at = Some(t(4));
+        for r in [&PRATOR_000, &LIFECARE_001] {
+            let told = vec![call(1, "avd", "kommun", Given, 1, &[M::Admission])];
+            let expected: Vec<Gap> = gaps(r, &e, &told).into_iter().filter(|g| g.before_discharge).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(discharge_warnings(r, &e, &told), expected);
+        }
     }
 
     #[test]

@@ -226,6 +226,8 @@ mod tests {
             designated_care_contact: None,
             calls,
             patient: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
         }
     }
 

@@ -417,6 +417,8 @@ mod tests {
             designated_care_contact: None,
             calls: Vec::new(),
             patient: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
         }
     }
 

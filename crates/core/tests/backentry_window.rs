@@ -182,6 +182,8 @@ fn episode(n: u128, psych: bool, contact: bool, admitted: Timestamp) -> EpisodeI
         designated_care_contact: contact.then(|| "Distriktssköterska Åsa Öberg".to_owned()),
         calls: Vec::new(),
         patient: None,
+        discharge_destination: None,
+        extensive_long_term_services: None,
     }
 }
 

@@ -66,7 +66,14 @@ const CASES: &[Case] = &[
             (3, Party::Municipality, Party::Ward, MessageType::CurrentServices),
         ],
     },
-    Case { name: "in and out during", admitted: 1, ready: None, discharged: Some(6), psych: false, calls: &[] },
+    Case {
+        name: "in and out during",
+        admitted: 1,
+        ready: None,
+        discharged: Some(6),
+        psych: false,
+        calls: &[(3, Party::PrimaryCare, Party::Municipality, MessageType::SipInvitation)],
+    },
     Case { name: "psychiatric during", admitted: 2, ready: None, discharged: None, psych: true, calls: &[] },
     Case { name: "admitted after", admitted: 40, ready: None, discharged: None, psych: false, calls: &[] },
     Case { name: "contradiction", admitted: 4, ready: None, discharged: Some(1), psych: false, calls: &[] },
@@ -96,6 +103,8 @@ fn episodes(w: Window) -> Vec<EpisodeInput> {
                 .map(|(h, from, to, m)| Call { at: hours(w, *h), from: *from, to: *to, messages: BTreeSet::from([*m]) })
                 .collect(),
             patient: None,
+            discharge_destination: None,
+            extensive_long_term_services: None,
         })
         .collect()
 }

@@ -73,6 +73,12 @@ pub fn log_document(
             ),
             (t.ready_at.to_owned(), opt(f.ready_for_discharge_at)),
             (t.discharged_at.to_owned(), opt(f.discharged_at)),
+            (
+                t.discharge_destination.to_owned(),
+                e.discharge_destination
+                    .map(|d| if lang == Lang::Sv { d.label_sv() } else { d.label_en() }.to_owned())
+                    .unwrap_or_else(|| "–".into()),
+            ),
             (t.designated_care_contact.to_owned(), e.designated_care_contact.clone().unwrap_or_else(|| "–".into())),
             (t.routine.to_owned(), v.routine_name.to_owned()),
         ]);

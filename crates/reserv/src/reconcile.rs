@@ -18,10 +18,16 @@ use reserv_core::time::format_local;
 use reserv_print::{Block, Column, Document};
 use reserv_web::i18n::{Lang, party_label};
 
-/// The input file.
+/// The newest input format; see `docs/reconcile.md`.
+pub const INPUT_VERSION: u32 = 2;
+
+/// The input file. Format 1 (no `version` key) is still read; format 2 adds
+/// the episode facts `discharge_destination` and `extensive_long_term_services`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
+    #[serde(default = "first_version")]
+    pub version: u32,
     pub window: Window,
     pub today: Date,
     #[serde(default)]
@@ -38,8 +44,31 @@ pub fn load_policy(name: &str, text: &str) -> Result<Policy, String> {
     })
 }
 
+fn first_version() -> u32 {
+    1
+}
+
 pub fn parse_input(name: &str, text: &str) -> Result<Input, String> {
-    serde_json::from_str(text).map_err(|e| format!("{name}: ogiltig indatafil: {e} (se docs/reconcile.md)"))
+    let input: Input =
+        serde_json::from_str(text).map_err(|e| format!("{name}: ogiltig indatafil: {e} (se docs/reconcile.md)"))?;
+    if !(1..=INPUT_VERSION).contains(&input.version) {
+        return Err(format!(
+            "{name}: indataformat version {} finns inte (giltiga: 1–{INPUT_VERSION}; se docs/reconcile.md)",
+            input.version
+        ));
+    }
+    if input.version < 2
+        && let Some(e) = input
+            .episodes
+            .iter()
+            .find(|e| e.discharge_destination.is_some() || e.extensive_long_term_services.is_some())
+    {
+        return Err(format!(
+            "{name}: vårdtillfälle {}: discharge_destination och extensive_long_term_services finns från indataformat version 2; ange \"version\": 2 (se docs/reconcile.md)",
+            e.id
+        ));
+    }
+    Ok(input)
 }
 
 pub struct Output {
@@ -407,7 +436,7 @@ mod tests {
         let text = csv(&out);
         assert!(text.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
         assert!(text.ends_with("\r\n"));
-        assert!(text.contains(";discharge_notice;discharged_at=2025-11-03 16:30;"), "{text}");
+        assert!(text.contains(";discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\";"), "{text}");
         // Every record has nine cells (no quoted cell in this input holds a separator).
         for line in text.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(line.split(';').count() >= 9, "{line}");

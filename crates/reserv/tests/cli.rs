@@ -201,7 +201,33 @@ fn policies_are_checked_and_reconcile_runs_on_a_file() {
     assert!(csv.status.success());
     let out = String::from_utf8_lossy(&csv.stdout);
     assert!(out.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
-    assert!(out.contains("discharge_notice;discharged_at=2025-11-03 16:30"), "{out}");
+    assert!(out.contains("discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\""), "{out}");
+    // Format 2: the example's second patient went home, so patient information is sent home.
+    assert!(out.contains("patient_information_send_home;discharge_destination=home"), "{out}");
+    // Format 1 (no version) is still read; format 2's facts in a format 1 file, or an unknown
+    // version, are refused with the reason.
+    let example: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
+    let mut v1 = example.clone();
+    v1.as_object_mut().unwrap().remove("version");
+    for e in v1["episodes"].as_array_mut().unwrap() {
+        e.as_object_mut().unwrap().remove("discharge_destination");
+    }
+    let old = dir.path().join("v1.json");
+    std::fs::write(&old, v1.to_string()).unwrap();
+    let r = reserv(&["reconcile", "--policy", &policy, "--input", old.to_str().unwrap()], None, dir.path());
+    assert!(r.status.success(), "{}", text(&r));
+    let mut mixed = example.clone();
+    mixed.as_object_mut().unwrap().remove("version");
+    std::fs::write(&old, mixed.to_string()).unwrap();
+    let r = reserv(&["reconcile", "--policy", &policy, "--input", old.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("\"version\": 2"), "{}", text(&r));
+    let mut future = example.clone();
+    future["version"] = 3.into();
+    std::fs::write(&old, future.to_string()).unwrap();
+    let r = reserv(&["reconcile", "--policy", &policy, "--input", old.to_str().unwrap()], None, dir.path());
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("version 3 finns inte"), "{}", text(&r));
     // Bad input: a malformed file, an unknown key, a missing policy, an ambiguous policy.
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"window\": 1}").unwrap();

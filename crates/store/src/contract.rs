@@ -344,6 +344,8 @@ async fn episodes_and_log(store: &dyn Store) {
         ready_for_discharge_at: None,
         discharged_at: Some(t0() + SignedDuration::from_hours(30)),
         designated_care_contact: Some("Distriktssköterska på HC".into()),
+        discharge_destination: Some(reserv_core::episode::DischargeDestination::ShortTermCare),
+        extensive_long_term_services: Some(true),
     };
     store.append_episode_event(ev(0, registered.clone()), audit("episode.registered")).await.unwrap();
     store.append_episode_event(ev(1, discharged.clone()), audit("episode.updated")).await.unwrap();

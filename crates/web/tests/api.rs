@@ -1108,6 +1108,25 @@ async fn bad_episode_input_names_the_field_and_stores_nothing() {
         )
         .await;
     assert_eq!((early.status, early.json()["error"]["field"].as_str()), (422, Some("discharged_at")));
+    // Where the patient went is a fact of a discharged patient only; an unknown place is refused.
+    let patch = |body: Value| {
+        let (t, ward, id) = (&t, &ward, &id);
+        async move { t.send_json("PATCH", &format!("/api/v1/episodes/{id}"), Some(ward), &body).await }
+    };
+    let not_discharged = patch(json!({"discharge_destination": "home"})).await;
+    assert_eq!(not_discharged.status, 422, "{}", not_discharged.body);
+    assert_eq!(not_discharged.json()["error"]["field"], "discharge_destination");
+    let unknown = patch(json!({"discharge_destination": "beach", "discharged_at": iso(now)})).await;
+    assert_eq!((unknown.status, unknown.json()["error"]["field"].as_str()), (422, Some("discharge_destination")));
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    assert!(v["facts"]["discharged_at"].is_null() && v["facts"].is_object(), "nothing stored by a refused update: {v}");
+    let ok = patch(json!({"discharge_destination": "short_term_care", "discharged_at": iso(now),
+                          "extensive_long_term_services": true}))
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    assert_eq!(v["discharge_destination"], "short_term_care", "{v}");
+    assert_eq!(v["extensive_long_term_services"], true, "{v}");
     let entry_cases: Vec<(&str, Value, &str)> = vec![
         ("at", json!(iso(now + SignedDuration::from_hours(1))), "at"),
         ("counterpart_org", json!("kommun-atlantis"), "counterpart_org"),

@@ -49,6 +49,7 @@ pub(super) struct RawItem {
     cite: Option<String>,
     #[serde(default)]
     set: BTreeMap<String, String>,
+    only_if: Option<String>,
 }
 
 /// One possible case: a value per dimension (parallel to `Policy::dimensions`).
@@ -209,8 +210,19 @@ pub fn check_policy(file: &str, text: &str) -> Result<Policy, Vec<DataFileError>
                     let (row, party, value) = (row.clone(), k.clone(), it.item.clone());
                     problem("item", PolicyProblem::UnknownItem { row, party, value });
                 }
-                if let (Some(kind), Some(code)) = (kind, code) {
-                    out.push(RuleItem { kind, code, cite: it.cite.unwrap_or_else(|| r.cite.clone()), set: it.set });
+                let only_if = it.only_if.as_deref().map(|v| ItemCondition::parse(v).ok_or(v));
+                if let Some(Err(value)) = only_if {
+                    let (row, party, value) = (row.clone(), k.clone(), value.to_owned());
+                    problem("only_if", PolicyProblem::UnknownItemCondition { row, party, value });
+                } else if only_if.is_some() && subject == Subject::Sip {
+                    // The facts are about an episode's calls; a SIP row has none.
+                    let (row, key) = (row.clone(), "only_if".to_owned());
+                    problem("only_if", PolicyProblem::ConditionNotForSubject { row, key, subject });
+                }
+                if let (Some(kind), Some(code), None | Some(Ok(_))) = (kind, code, only_if) {
+                    let cite = it.cite.unwrap_or_else(|| r.cite.clone());
+                    let only_if = only_if.and_then(Result::ok);
+                    out.push(RuleItem { kind, code, cite, set: it.set, only_if });
                 }
             }
             match party {

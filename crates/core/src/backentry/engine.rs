@@ -39,6 +39,13 @@ pub struct EpisodeInput {
     /// one patient that overlap in time contradict each other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient: Option<String>,
+    /// Where the patient went when discharged (input format 2; absent: not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge_destination: Option<DischargeDestination>,
+    /// Whether the municipality provides extensive, long-term services after the stay
+    /// (input format 2; absent: not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensive_long_term_services: Option<bool>,
 }
 
 impl From<&Episode> for EpisodeInput {
@@ -49,6 +56,8 @@ impl From<&Episode> for EpisodeInput {
             designated_care_contact: e.designated_care_contact.clone(),
             calls: Vec::new(),
             patient: Some(e.patient.as_str().to_owned()),
+            discharge_destination: e.discharge_destination,
+            extensive_long_term_services: e.extensive_long_term_services,
         }
     }
 }
@@ -234,6 +243,14 @@ pub(super) fn values_for(
             if let Some(d) = f.discharged_at {
                 v.insert("discharged_at".into(), fmt(d));
             }
+            if let Some(d) = e.discharge_destination {
+                v.insert("discharge_destination".into(), d.key().into());
+            }
+        }
+        ItemCode::PatientInformationSendHome | ItemCode::PatientInformation => {
+            if let Some(d) = e.discharge_destination {
+                v.insert("discharge_destination".into(), d.key().into());
+            }
         }
         ItemCode::CloseEpisode => {
             v.insert("ready_for_discharge".into(), today.to_string());
@@ -249,6 +266,34 @@ pub(super) fn values_for(
         _ => {}
     }
     v
+}
+
+/// Whether an item's condition holds for `party` in this episode.
+pub(super) fn holds(condition: ItemCondition, party: Party, e: &EpisodeInput, w: Window) -> bool {
+    match condition {
+        ItemCondition::SipDateAgreedByPhone => e.calls.iter().any(|c| {
+            c.at >= w.start
+                && c.at <= w.end
+                && (c.from == party || c.to == party)
+                && c.messages.contains(&MessageType::SipInvitation)
+        }),
+        ItemCondition::ExtensiveLongTermServices => e.extensive_long_term_services != Some(false),
+    }
+}
+
+/// What an item code means for this episode. `patient_information_send_home` is
+/// the routine's "Patientinformation (fyll i om det är möjligt) – om patenten gått hem
+/// ska den skickas hem till patienten": when the patient is known to have gone
+/// somewhere else (short-term care, another unit, deceased), nothing is sent
+/// home and the item is plain patient information. Not known: the sentence,
+/// with its "om", stands as written.
+pub(super) fn code_for(code: ItemCode, e: &EpisodeInput) -> ItemCode {
+    match (code, e.discharge_destination) {
+        (ItemCode::PatientInformationSendHome, Some(d)) if d != DischargeDestination::Home => {
+            ItemCode::PatientInformation
+        }
+        _ => code,
+    }
 }
 
 /// An item for a person: the input contradicts itself or no row covers it.
@@ -338,9 +383,10 @@ pub fn reconcile(policy: &Policy, window: Window, episodes: &[EpisodeInput], tod
                 .get(&party)
                 .into_iter()
                 .flatten()
+                .filter(|ri| ri.only_if.is_none_or(|f| holds(f, party, e, window)))
                 .map(|ri| Item {
                     kind: ri.kind,
-                    code: ri.code,
+                    code: code_for(ri.code, e),
                     rule: rule.id.clone(),
                     cite: ri.cite.clone(),
                     values: if ri.kind == ItemKind::DoNotEnter {

@@ -29,7 +29,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::datafile::{DataFileError, FileCheck, FileKind, Kind, line_of_entry, vocabulary};
-use crate::episode::Episode;
+use crate::episode::{DischargeDestination, Episode};
 use crate::handover::{self, Contact, Direction, EpisodeFacts, MessageType, Party};
 use crate::ids::{EpisodeId, OrgId};
 use crate::time::local;
@@ -95,6 +95,24 @@ impl Dimension {
         }
     }
 }
+
+vocabulary!(
+    /// A condition on one item (`only_if`): the item is listed for a party
+    /// unless the episode's facts or its handover log show that it does not
+    /// apply. Some follow-ups belong to what was agreed, not to the episode.
+    ItemCondition, "villkor för punkt", "item condition" {
+        /// 001: "Om ni under driftstoppet har kommit överens om datum för SIP per telefon, ska formell
+        /// kallelse skickas via Lifecare SP när systemet är i drift igen." 000: "Skicka kallelser till SIP
+        /// där man kommit överens om datum per telefon". Holds when a call during the outage, to or from
+        /// the party, carried a SIP invitation (the date was agreed on the phone); the log is the
+        /// record, so no such call means no SIP was agreed.
+        SipDateAgreedByPhone = "sip_date_agreed_by_phone", "SIP-datum överenskommet per telefon", "SIP date agreed by phone";
+        /// 002: "Om det finns behov av omfattande och långvariga insatser efter inskrivning kan
+        /// vårdtillfället efterregistreras i Prator efter överenskommelse mellan involverade enheter."
+        /// Holds unless the episode records that there is no such need (unknown is asked, not assumed).
+        ExtensiveLongTermServices = "extensive_long_term_services", "Omfattande och långvariga insatser", "Extensive long-term services";
+    }
+);
 
 vocabulary!(
     /// What the party does with an item.
@@ -170,6 +188,9 @@ pub struct RuleItem {
     pub cite: String,
     /// Fixed field values the policy sets (e.g. `must_acknowledge = "no"`).
     pub set: BTreeMap<String, String>,
+    /// The item is listed only when this condition holds for the party.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<ItemCondition>,
 }
 
 /// One row of the decision table.

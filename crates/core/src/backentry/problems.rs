@@ -63,6 +63,12 @@ pub enum PolicyProblem {
         party: String,
         value: String,
     },
+    /// An item's `only_if` names no known condition.
+    UnknownItemCondition {
+        row: String,
+        party: String,
+        value: String,
+    },
     /// `created` is tested but a date parameter it needs is missing.
     MissingDateParameter(&'static str),
     NoEpisodeRows,
@@ -96,6 +102,7 @@ impl PolicyProblem {
             PolicyProblem::BadItems { .. } => "bad_items",
             PolicyProblem::UnknownItemKind { .. } => "unknown_item_kind",
             PolicyProblem::UnknownItem { .. } => "unknown_item",
+            PolicyProblem::UnknownItemCondition { .. } => "unknown_only_if",
             PolicyProblem::MissingDateParameter(_) => "missing_date_parameter",
             PolicyProblem::NoEpisodeRows => "no_episode_rows",
             PolicyProblem::Incomplete { .. } => "incomplete",
@@ -128,6 +135,9 @@ impl PolicyProblem {
             PolicyProblem::BadItems { row, party, message } => format!("regeln {row}: part {party}: {message}"),
             PolicyProblem::UnknownItemKind { row, party, value } => format!("regeln {row}: {party}: okänd typ {value}"),
             PolicyProblem::UnknownItem { row, party, value } => format!("regeln {row}: {party}: okänd post {value}"),
+            PolicyProblem::UnknownItemCondition { row, party, value } => {
+                format!("regeln {row}: {party}: okänt villkor only_if = {value} (giltiga: {})", facts())
+            }
             PolicyProblem::MissingDateParameter(p) => format!("villkoret created kräver datumparametern {p}"),
             PolicyProblem::NoEpisodeRows => "policyn har inga regler om vårdtillfällen".into(),
             PolicyProblem::Incomplete { sip, case } => {
@@ -162,6 +172,9 @@ impl PolicyProblem {
             PolicyProblem::BadItems { row, party, message } => format!("row {row}: party {party}: {message}"),
             PolicyProblem::UnknownItemKind { row, party, value } => format!("row {row}: {party}: unknown kind {value}"),
             PolicyProblem::UnknownItem { row, party, value } => format!("row {row}: {party}: unknown item {value}"),
+            PolicyProblem::UnknownItemCondition { row, party, value } => {
+                format!("row {row}: {party}: unknown only_if = {value} (allowed: {})", facts())
+            }
             PolicyProblem::MissingDateParameter(p) => format!("condition created needs the date parameter {p}"),
             PolicyProblem::NoEpisodeRows => "the policy has no rows about episodes".into(),
             PolicyProblem::Incomplete { sip, case } => {
@@ -174,6 +187,11 @@ impl PolicyProblem {
             }
         }
     }
+}
+
+/// The keys `only_if` accepts, for a message.
+fn facts() -> String {
+    ItemCondition::ALL.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
 }
 
 impl Kind for Policy {

@@ -1,6 +1,7 @@
 //! Tests of back-entry policies and the reconcile engine.
 
 use super::*;
+use crate::episode::DischargeDestination;
 use crate::ids::OrgId;
 use crate::org::WardType;
 use proptest::prelude::*;
@@ -52,6 +53,8 @@ fn ep(n: u128, admitted: &str, ready: Option<&str>, discharged: Option<&str>, ps
         designated_care_contact: Some("Ssk Anna Berg".into()),
         calls: Vec::new(),
         patient: None,
+        discharge_destination: None,
+        extensive_long_term_services: None,
     }
 }
 
@@ -234,11 +237,71 @@ fn calls_come_from_the_effective_contacts_of_the_log() {
 /// including outpatient psychiatry for a patient on a psychiatric ward.
 #[test]
 fn p000_outpatient_care_sends_sip_invitations() {
-    let ds = decide(&policy(P000), ep(1, "2023-05-02 10:30", None, None, true), "2023-05-04");
-    assert!(has(of(&ds, Party::PrimaryCare), ItemKind::FollowUp, ItemCode::SendSipInvitation));
-    assert!(has(of(&ds, Party::OutpatientPsychiatry), ItemKind::FollowUp, ItemCode::SendSipInvitation));
+    // 000: "Skicka kallelser till SIP där man kommit överens om datum per telefon": only where a
+    // date was agreed by phone, i.e. a call during the outage carried the SIP invitation.
+    let p = policy(P000);
+    let none = decide(&p, ep(1, "2023-05-02 10:30", None, None, true), "2023-05-04");
+    for party in [Party::PrimaryCare, Party::OutpatientPsychiatry, Party::Ward, Party::Municipality] {
+        assert!(!has(of(&none, party), ItemKind::FollowUp, ItemCode::SendSipInvitation), "no SIP agreed: {party:?}");
+    }
+    let mut e = ep(1, "2023-05-02 10:30", None, None, true);
+    e.calls = vec![sip_call("2023-05-02 14:00", Party::PrimaryCare, Party::Municipality)];
+    let ds = decide(&p, e, "2023-05-04");
+    let pc = item(of(&ds, Party::PrimaryCare), ItemKind::FollowUp, ItemCode::SendSipInvitation);
+    assert_eq!(pc.values["told_by_phone_at"], "2023-05-02 14:00");
+    assert!(!has(of(&ds, Party::OutpatientPsychiatry), ItemKind::FollowUp, ItemCode::SendSipInvitation));
     assert!(!has(of(&ds, Party::Ward), ItemKind::FollowUp, ItemCode::SendSipInvitation));
     assert!(!has(of(&ds, Party::Municipality), ItemKind::FollowUp, ItemCode::SendSipInvitation));
+}
+
+fn sip_call(at: &str, from: Party, to: Party) -> Call {
+    Call { at: ts(at), from, to, messages: [MessageType::SipInvitation].into_iter().collect() }
+}
+
+/// 000: "Patienter som både skrivits in och ut under avbrottet registreras inte." is about the
+/// episode; "Skicka kallelser till SIP där man kommit överens om datum per telefon" still holds.
+#[test]
+fn p000_a_sip_agreed_by_phone_outlives_an_episode_that_is_not_entered() {
+    let mut e = ep(1, "2023-05-02 10:30", None, Some("2023-05-03 09:00"), false);
+    e.calls = vec![sip_call("2023-05-02 15:00", Party::Municipality, Party::PrimaryCare)];
+    let ds = decide(&policy(P000), e, "2023-05-04");
+    let pc = of(&ds, Party::PrimaryCare);
+    assert_eq!(pc.rule.as_deref(), Some("admitted-and-discharged-during"));
+    assert!(has(pc, ItemKind::DoNotEnter, ItemCode::Episode));
+    assert!(has(pc, ItemKind::FollowUp, ItemCode::SendSipInvitation));
+    assert_eq!(pc.outcome, Outcome::BackEnter);
+    let ward = of(&ds, Party::Ward);
+    assert!(matches!(ward.outcome, Outcome::NothingToEnter { .. }), "the ward has nothing to do");
+}
+
+/// 001: "Om ni under driftstoppet har kommit överens om datum för SIP per telefon, ska formell
+/// kallelse skickas via Lifecare SP när systemet är i drift igen." — also when "Patienter som under
+/// avbrottet har hunnit bli både inskrivna och utskrivna: Behöver inte registreras i efterhand".
+#[test]
+fn p001_a_sip_agreed_by_phone_outlives_an_episode_that_is_not_entered() {
+    let p = policy(P001);
+    let plain = decide(&p, ep(1, "2023-05-02 10:30", None, Some("2023-05-03 09:00"), false), "2023-05-04");
+    assert!(matches!(of(&plain, Party::PrimaryCare).outcome, Outcome::NothingToEnter { .. }));
+    let mut e = ep(1, "2023-05-02 10:30", None, Some("2023-05-03 09:00"), false);
+    e.calls = vec![sip_call("2023-05-02 15:00", Party::PrimaryCare, Party::Municipality)];
+    let ds = decide(&p, e, "2023-05-04");
+    let pc = of(&ds, Party::PrimaryCare);
+    assert!(has(pc, ItemKind::DoNotEnter, ItemCode::Episode));
+    let i = item(pc, ItemKind::FollowUp, ItemCode::SendSipInvitation);
+    assert_eq!(i.cite, "Skicka kallelse till SIP där man har kommit överens om datum.");
+    assert_eq!(i.values["told_by_phone_at"], "2023-05-02 15:00");
+    assert!(!has(pc, ItemKind::FollowUp, ItemCode::ConfirmDesignatedCareContact), "the episode is not in Lifecare SP");
+}
+
+/// A SIP date agreed before the outage is not "under driftstoppet": no formal invitation from Reserv.
+#[test]
+fn a_sip_call_outside_the_outage_does_not_count() {
+    let mut e = ep(1, "2023-04-28 10:30", None, None, false);
+    e.calls = vec![sip_call("2023-04-29 10:00", Party::PrimaryCare, Party::Municipality)];
+    for text in [P000, P001] {
+        let ds = decide(&policy(text), e.clone(), "2023-05-04");
+        assert!(!has(of(&ds, Party::PrimaryCare), ItemKind::FollowUp, ItemCode::SendSipInvitation));
+    }
 }
 
 #[test]
@@ -277,6 +340,32 @@ fn p001_patient_information_is_sent_home_when_the_patient_has_gone_home() {
     for party in [Party::Ward, Party::Municipality, Party::PrimaryCare] {
         let i = item(of(&ds, party), ItemKind::Enter, ItemCode::PatientInformationSendHome);
         assert!(i.cite.contains("skickas hem till patienten"));
+    }
+}
+
+/// "… om patenten gått hem ska den skickas hem till patienten." [sic]: only when the patient went home.
+/// Known to have gone elsewhere: plain patient information; not known: the sentence stands, with its "om".
+#[test]
+fn p001_patient_information_goes_home_only_when_the_patient_went_home() {
+    let p = policy(P001);
+    let with = |d: Option<DischargeDestination>| {
+        let mut e = ep(1, "2023-04-30 12:00", None, Some("2023-05-03 10:00"), false);
+        e.discharge_destination = d;
+        decide(&p, e, "2023-05-04")
+    };
+    for d in [DischargeDestination::ShortTermCare, DischargeDestination::OtherUnit, DischargeDestination::Deceased] {
+        let ds = with(Some(d));
+        for party in [Party::Ward, Party::Municipality, Party::PrimaryCare] {
+            assert!(!has(of(&ds, party), ItemKind::Enter, ItemCode::PatientInformationSendHome), "{d:?} {party:?}");
+            let i = item(of(&ds, party), ItemKind::Enter, ItemCode::PatientInformation);
+            assert_eq!(i.values["discharge_destination"], d.key());
+        }
+        let notice = item(of(&ds, Party::Ward), ItemKind::Enter, ItemCode::DischargeNotice);
+        assert_eq!(notice.values["discharge_destination"], d.key());
+    }
+    for d in [Some(DischargeDestination::Home), None] {
+        let ds = with(d);
+        assert!(has(of(&ds, Party::Ward), ItemKind::Enter, ItemCode::PatientInformationSendHome), "{d:?}");
     }
 }
 
@@ -319,7 +408,9 @@ fn p001_admitted_and_discharged_during_need_not_be_registered() {
 /// "Skicka kallelse till SIP där man har kommit överens om datum."
 #[test]
 fn p001_primary_care_acknowledges_confirms_contact_and_sends_sip_invitations() {
-    let ds = decide(&policy(P001), ep(1, "2023-05-02 12:00", None, None, false), "2023-05-04");
+    let mut e = ep(1, "2023-05-02 12:00", None, None, false);
+    e.calls = vec![sip_call("2023-05-02 13:00", Party::PrimaryCare, Party::Municipality)];
+    let ds = decide(&policy(P001), e, "2023-05-04");
     let pc = of(&ds, Party::PrimaryCare);
     assert_eq!(
         item(pc, ItemKind::FollowUp, ItemCode::AcknowledgeMessages).cite,
@@ -330,6 +421,41 @@ fn p001_primary_care_acknowledges_confirms_contact_and_sends_sip_invitations() {
     assert!(has(pc, ItemKind::FollowUp, ItemCode::SendSipInvitation));
     assert!(has(of(&ds, Party::Municipality), ItemKind::FollowUp, ItemCode::AcknowledgeMessages));
     assert!(!has(of(&ds, Party::Municipality), ItemKind::FollowUp, ItemCode::ConfirmDesignatedCareContact));
+}
+
+/// 001, "Öppenvårdens/primärvårdens ansvar vid efterregistrering: … Bekräfta fast vårdkontakt":
+/// also for a patient admitted before and discharged during the outage (registered afterwards as
+/// discharged), and for one in hospital throughout who went home after it.
+#[test]
+fn p001_primary_care_confirms_the_designated_care_contact_of_every_patient_in_hospital_during() {
+    let p = policy(P001);
+    for (discharged, rule) in
+        [("2023-05-03 09:00", "discharged-during"), ("2023-05-04 09:00", "in-hospital-during-gone-home-after")]
+    {
+        let ds = decide(&p, ep(1, "2023-04-28 10:00", None, Some(discharged), true), "2023-05-05");
+        for party in [Party::PrimaryCare, Party::OutpatientPsychiatry] {
+            let d = of(&ds, party);
+            assert_eq!(d.rule.as_deref(), Some(rule));
+            let c = item(d, ItemKind::FollowUp, ItemCode::ConfirmDesignatedCareContact);
+            assert_eq!(c.cite, "Bekräfta fast vårdkontakt");
+            assert_eq!(c.values["designated_care_contact"], "Ssk Anna Berg");
+        }
+    }
+}
+
+#[test]
+fn an_item_condition_must_be_known_and_only_on_episode_rows() {
+    let unknown = P001.replacen(r#"only_if = "sip_date_agreed_by_phone""#, r#"only_if = "sip_agreed""#, 1);
+    let m = messages(&unknown);
+    assert!(m.iter().any(|m| m.contains("unknown only_if = sip_agreed")), "{m:?}");
+    let on_sip = P002.replacen(
+        r#"{ kind = "enter", item = "sip_invitation","#,
+        r#"{ kind = "enter", item = "sip_invitation", only_if = "sip_date_agreed_by_phone","#,
+        1,
+    );
+    assert_ne!(on_sip, P002);
+    let m = messages(&on_sip);
+    assert!(m.iter().any(|m| m.contains("only_if does not apply to rows about sip")), "{m:?}");
 }
 
 // --- 002: the long PRATOR outage of 2024 ---
@@ -369,6 +495,22 @@ fn p002_created_in_the_period_is_handled_manually_and_not_registered() {
             assert!(has(&d, ItemKind::DoNotEnter, ItemCode::Episode));
             assert!(has(&d, ItemKind::FollowUp, ItemCode::ManualHandling));
             assert!(has(&d, ItemKind::FollowUp, ItemCode::AgreeOnBackEntry));
+        }
+    }
+}
+
+/// "Om det finns behov av omfattande och långvariga insatser efter inskrivning kan vårdtillfället
+/// efterregistreras i Prator efter överenskommelse mellan involverade enheter.": a fact of the episode.
+/// Recorded as no need: no agreement to seek; recorded as a need, or not known: the item is listed.
+#[test]
+fn p002_the_back_entry_agreement_follows_the_extensive_services_fact() {
+    let p = policy(P002);
+    for (fact, listed) in [(Some(false), false), (Some(true), true), (None, true)] {
+        let mut e = ep(1, "2024-01-20 10:00", None, None, false);
+        e.extensive_long_term_services = fact;
+        for d in decide(&p, e, "2024-02-05") {
+            assert_eq!(has(&d, ItemKind::FollowUp, ItemCode::AgreeOnBackEntry), listed, "{fact:?} {:?}", d.party);
+            assert!(has(&d, ItemKind::FollowUp, ItemCode::ManualHandling));
         }
     }
 }
@@ -575,6 +717,51 @@ fn conditions_must_fit_the_subject() {
 }
 
 // --- Properties ---
+
+proptest! {
+    /// The SIP invitation follows from logged facts only: listed for a party exactly when a call
+    /// during the outage, to or from it, carried a SIP invitation (and the episode's row has the
+    /// follow-up at all), whatever the order of the calls.
+    #[test]
+    fn the_sip_invitation_follows_from_the_log_in_any_order(
+        raw in arb_episode(),
+        calls in proptest::collection::vec((0u32..20 * 24 * 60, 0usize..4, 0usize..4, any::<bool>()), 0..6),
+        which in 0usize..2,
+    ) {
+        let p = policy([P000, P001][which]);
+        let base = ts("2023-04-25 00:00");
+        let at = |m: u32| base.checked_add(jiff::SignedDuration::from_mins(m as i64)).unwrap();
+        let mut e = build(0, raw);
+        e.calls = calls
+            .iter()
+            .map(|&(m, f, t, sip)| Call {
+                at: at(m),
+                from: Party::ALL[f],
+                to: Party::ALL[t],
+                messages: [if sip { MessageType::SipInvitation } else { MessageType::Admission }].into_iter().collect(),
+            })
+            .collect();
+        let today = date("2023-05-20");
+        let ds = reconcile(&p, window(), std::slice::from_ref(&e), today);
+        let w = window();
+        for d in &ds {
+            let agreed = e.calls.iter().any(|c| {
+                c.at >= w.start && c.at <= w.end && (c.from == d.party || c.to == d.party)
+                    && c.messages.contains(&MessageType::SipInvitation)
+            });
+            let listed = has(d, ItemKind::FollowUp, ItemCode::SendSipInvitation);
+            prop_assert!(!listed || agreed, "listed without a SIP agreed by phone: {:?}", d);
+            let row_has_it = d.rule.as_ref().is_some_and(|r| {
+                p.rules.iter().any(|row| &row.id == r
+                    && row.actions.get(&d.party).is_some_and(|items| items.iter().any(|i| i.code == ItemCode::SendSipInvitation)))
+            });
+            prop_assert_eq!(listed, agreed && row_has_it);
+        }
+        let mut reversed = e.clone();
+        reversed.calls.reverse();
+        prop_assert_eq!(reconcile(&p, window(), &[reversed], today), ds);
+    }
+}
 
 fn arb_episode() -> impl Strategy<Value = (u32, u32, Option<u32>, Option<u32>, bool)> {
     // Minutes from 2023-04-25 00:00 over ~20 days; the window is 2023-05-02 08:00 – 2023-05-03 16:00.

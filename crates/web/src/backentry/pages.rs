@@ -327,6 +327,7 @@ fn value_label(lang: Lang, key: &str) -> String {
         "told_by_phone_at" => if sv { "Meddelat per telefon" } else { "Told by phone" }.into(),
         "calls_received" => if sv { "Mottagna samtal" } else { "Calls received" }.into(),
         "must_acknowledge" => if sv { "Ska kvittera" } else { "Must acknowledge" }.into(),
+        "discharge_destination" => lang.texts().discharge_destination.into(),
         other => other.to_owned(),
     }
 }
@@ -335,6 +336,11 @@ fn value_text(lang: Lang, key: &str, v: &str) -> String {
     match (key, v, lang) {
         ("must_acknowledge", "no", Lang::Sv) => "nej".into(),
         ("must_acknowledge", "yes", Lang::Sv) => "ja".into(),
+        ("discharge_destination", d, _) => match reserv_core::episode::DischargeDestination::parse(d) {
+            Some(d) if lang == Lang::Sv => d.label_sv().into(),
+            Some(d) => d.label_en().into(),
+            None => d.to_owned(),
+        },
         _ => v.to_owned(),
     }
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use reserv_app::AppError;
 use reserv_app::episodes::{EntryInput, EpisodeView, RegisterInput, UpdateInput};
 use reserv_app::views::EpisodePage as EpisodePageView;
-use reserv_core::episode::Channel;
+use reserv_core::episode::{Channel, DischargeDestination};
 use reserv_core::handover::{Direction, Gap, MessageType};
 use reserv_core::identity::PatientIdKind;
 use reserv_core::ids::{EpisodeId, OrgId};
@@ -274,6 +274,9 @@ pub struct EpisodeFactsView {
     discharged_input: String,
     designated_care_contact: String,
     designated_care_contact_input: String,
+    discharge_destination: &'static str,
+    discharge_destination_key: &'static str,
+    extensive_services: &'static str,
     existed_before: &'static str,
     routine: &'static str,
 }
@@ -322,6 +325,7 @@ struct EpisodePage {
     orgs: Vec<(String, String)>,
     channels: Vec<(&'static str, &'static str)>,
     message_options: Vec<(String, &'static str, bool)>,
+    destinations: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -357,6 +361,18 @@ fn facts_view(lang: Lang, v: &EpisodeView, n: &HashMap<OrgId, String>) -> Episod
         discharged_input: f.discharged_at.map(format_input).unwrap_or_default(),
         designated_care_contact: dash(e.designated_care_contact.clone()),
         designated_care_contact_input: e.designated_care_contact.clone().unwrap_or_default(),
+        discharge_destination: e.discharge_destination.map_or("–", |d| match lang {
+            Lang::Sv => d.label_sv(),
+            Lang::En => d.label_en(),
+        }),
+        discharge_destination_key: e.discharge_destination.map_or("", |d| d.key()),
+        extensive_services: match (lang, e.extensive_long_term_services) {
+            (_, None) => lang.texts().not_stated,
+            (Lang::Sv, Some(true)) => "Ja",
+            (Lang::Sv, Some(false)) => "Nej",
+            (Lang::En, Some(true)) => "Yes",
+            (Lang::En, Some(false)) => "No",
+        },
         existed_before: match (lang, e.existed_before_outage) {
             (Lang::Sv, true) => "Ja",
             (Lang::Sv, false) => "Nej",
@@ -520,6 +536,18 @@ async fn episode_page(
             })
             .collect(),
         message_options,
+        destinations: DischargeDestination::ALL
+            .iter()
+            .map(|d| {
+                (
+                    d.key(),
+                    match lang {
+                        Lang::Sv => d.label_sv(),
+                        Lang::En => d.label_en(),
+                    },
+                )
+            })
+            .collect(),
     };
     render(status, &page)
 }
@@ -612,6 +640,9 @@ pub struct UpdateForm {
     ready_for_discharge_at: Option<String>,
     discharged_at: Option<String>,
     designated_care_contact: Option<String>,
+    discharge_destination: Option<String>,
+    /// `yes`, `no`, or empty / absent: keep as is.
+    extensive_long_term_services: Option<String>,
 }
 
 pub async fn update(
@@ -630,6 +661,12 @@ pub async fn update(
         ready_for_discharge_at: f.ready_for_discharge_at,
         discharged_at: f.discharged_at,
         designated_care_contact: f.designated_care_contact,
+        discharge_destination: f.discharge_destination,
+        extensive_long_term_services: match f.extensive_long_term_services.as_deref() {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
     };
     match st.app.update_episode(p, eid, input).await {
         Ok(_) => see_other(&format!("/episodes/{id}")),

@@ -188,6 +188,14 @@ pub struct Texts {
     pub routines_title: &'static str,
     pub roles_label: &'static str,
     pub area_label: &'static str,
+    // ---- episode facts for back-entry (discharge destination, extensive services) ----
+    pub discharge_destination: &'static str,
+    pub extensive_services: &'static str,
+    pub extensive_services_hint: &'static str,
+    pub not_stated: &'static str,
+    pub keep_as_is: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -297,7 +305,7 @@ pub static SV: Texts = Texts {
     open_gaps: "Saknas",
     gaps_count: "Saknas",
     no_gaps: "Alla parter har fått det de ska ha.",
-    discharge_warning: "Utskriven utan bekräftelse: följande mottagare har inte bekräftat informationen som skulle lämnas före utskrivning.",
+    discharge_warning: "Utskriven utan bekräftelse: det här skulle ha lämnats och besvarats före utskrivningen men saknas i loggen.",
     log: "Logg",
     when_call: "Tidpunkt",
     signature: "Signatur",
@@ -349,6 +357,14 @@ pub static SV: Texts = Texts {
     routines_title: "Rutiner för systemet",
     roles_label: "Vem",
     area_label: "Område",
+    // ---- episode facts for back-entry (discharge destination, extensive services) ----
+    discharge_destination: "Utskriven till",
+    extensive_services: "Omfattande och långvariga insatser från kommunen efter vårdtiden",
+    extensive_services_hint: "Avgör om efterregistrering av ett manuellt hanterat vårdtillfälle kan överenskommas (vid långt avbrott).",
+    not_stated: "Ej angivet",
+    keep_as_is: "Behåll som det är",
+    yes: "Ja",
+    no: "Nej",
 };
 
 pub static EN: Texts = Texts {
@@ -458,7 +474,7 @@ pub static EN: Texts = Texts {
     open_gaps: "Missing",
     gaps_count: "Missing",
     no_gaps: "Every party has what it should have.",
-    discharge_warning: "Discharged without confirmation: these receivers have not confirmed the information due before discharge.",
+    discharge_warning: "Discharged without confirmation: this was due to be given and answered before discharge but is missing from the log.",
     log: "Log",
     when_call: "Time",
     signature: "Signature",
@@ -510,6 +526,14 @@ pub static EN: Texts = Texts {
     routines_title: "Routines for the system",
     roles_label: "Who",
     area_label: "Area",
+    // ---- episode facts for back-entry (discharge destination, extensive services) ----
+    discharge_destination: "Discharged to",
+    extensive_services: "Extensive, long-term services from the municipality after the stay",
+    extensive_services_hint: "Decides whether back-entry of an episode handled manually may be agreed (a long outage).",
+    not_stated: "Not stated",
+    keep_as_is: "Keep as is",
+    yes: "Yes",
+    no: "No",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::handover::{EpisodeFacts, Gap};
+use crate::handover::{EpisodeFacts, Gap, Party};
 use crate::ids::OrgId;
 
 /// How urgent a gap is, the most urgent first (the order of the variants is
@@ -18,13 +18,14 @@ use crate::ids::OrgId;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
-    /// The patient has been discharged and information that was due before
-    /// discharge is not confirmed (seed 001: "Utskrivning från sjukhus får
-    /// inte ske utan att det är säkerställt att mottagande enhet har tagit
-    /// emot informationen").
+    /// The patient has been discharged and information the ward had to give
+    /// before discharge is not confirmed received (seed 001: "Utskrivning
+    /// från sjukhus får inte ske utan att det är säkerställt att mottagande
+    /// enhet har tagit emot informationen"; the episode's discharge warning,
+    /// `handover::discharge_warnings`).
     DischargedUnconfirmed,
-    /// The patient has been discharged and the receiving party still lacks
-    /// information (e.g. the discharge notice).
+    /// The patient has been discharged and some party still lacks
+    /// information (e.g. the discharge notice, a municipality's answer).
     Discharged,
     /// The patient is ready for discharge: leaving soon.
     ReadyForDischarge,
@@ -44,7 +45,11 @@ impl Severity {
 /// How urgent `gap` of the episode with `facts` is.
 pub fn severity(facts: &EpisodeFacts, gap: &Gap) -> Severity {
     if facts.discharged_at.is_some() {
-        if gap.before_discharge { Severity::DischargedUnconfirmed } else { Severity::Discharged }
+        if gap.before_discharge && gap.from == Party::Ward {
+            Severity::DischargedUnconfirmed
+        } else {
+            Severity::Discharged
+        }
     } else if facts.ready_for_discharge_at.is_some() {
         Severity::ReadyForDischarge
     } else if facts.estimated_discharge_known_at.is_some() {
@@ -88,7 +93,7 @@ pub fn order_key<T: Ord>(facts: &EpisodeFacts, gap: &Gap, tie: T) -> (Severity, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::handover::{LIFECARE_001, MessageType, Party, gaps};
+    use crate::handover::{LIFECARE_001, MessageType, discharge_warnings, gaps};
     use crate::org::WardType;
     use jiff::Timestamp;
 
@@ -129,6 +134,18 @@ mod tests {
         f.discharged_at = Some(t(3));
         let unconfirmed = severity(&f, &first(&f, MessageType::PlanningInformation));
         let notice = severity(&f, &first(&f, MessageType::DischargeNotice));
+        // The municipality's answer is due before discharge too, but it is
+        // not the ward's unconfirmed information: no discharge warning.
+        let answer = severity(&f, &first(&f, MessageType::CurrentServices));
+        assert_eq!(answer, Severity::Discharged);
+        // Exactly the episode's discharge warnings are "discharged unconfirmed".
+        let all = gaps(&LIFECARE_001, &f, &[]);
+        let unconfirmed_gaps: Vec<&Gap> =
+            all.iter().filter(|g| severity(&f, g) == Severity::DischargedUnconfirmed).collect();
+        assert_eq!(
+            unconfirmed_gaps.into_iter().cloned().collect::<Vec<_>>(),
+            discharge_warnings(&LIFECARE_001, &f, &[])
+        );
         assert_eq!(admitted, Severity::Admitted);
         assert_eq!(planned, Severity::DischargePlanned);
         assert_eq!(ready, Severity::ReadyForDischarge);

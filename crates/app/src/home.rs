@@ -102,7 +102,7 @@ impl App {
                 keyed.push((key, item));
             }
         }
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_by_key(|a| a.0);
         Ok(keyed.into_iter().map(|(_, i)| i).collect())
     }
 

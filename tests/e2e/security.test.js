@@ -96,7 +96,7 @@ test('a clinician may not declare outages', { timeout: h.TEST_TIMEOUT_MS }, asyn
     const page = await context.newPage();
     await h.login(page, 'demo-clinician');
     assert.equal(h.pathOf(page.url()), '/');
-    assert.equal((await page.locator('h1').innerText()).trim(), 'Driftläge');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Mitt arbete', 'a clinician lands on her work');
     assert.equal(await page.getByRole('link', { name: 'Registrera avbrott' }).count(), 0, 'no "Registrera avbrott" link');
     const idsBefore = await h.outageIdsOnPage(page);
     const token = await h.csrfToken(page); // from the header's logout form

@@ -388,18 +388,10 @@ impl App {
     /// out: the system is back, and what is missing is back-entry work (its
     /// worklist), not a call to make. Its own page still shows the gaps.
     pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
-        let views = self.episodes(p).await?;
-        let tagged: BTreeSet<OutageId> =
-            views.iter().flat_map(|v| v.entries.iter().flat_map(|x| x.entry.outages.iter().copied())).collect();
-        let tagged: Vec<OutageId> = tagged.into_iter().collect();
-        let ended: BTreeSet<OutageId> =
-            self.store.outage_spans(&tagged).await?.into_iter().filter(|s| s.end.is_some()).map(|s| s.id).collect();
-        let mut out: Vec<OpenGap> = views
+        let mut out: Vec<OpenGap> = self
+            .episodes_with_calls_to_make(p)
+            .await?
             .into_iter()
-            .filter(|v| {
-                let mut outages = v.entries.iter().flat_map(|x| &x.entry.outages).peekable();
-                outages.peek().is_none() || !outages.all(|o| ended.contains(o))
-            })
             .flat_map(|v| {
                 let (id, patient) = (v.episode.id, v.episode.patient.clone());
                 v.gaps.into_iter().map(move |gap| OpenGap { episode_id: id, patient: patient.clone(), gap })
@@ -407,6 +399,24 @@ impl App {
             .collect();
         out.sort_by_key(|g| (g.gap.due_since, g.episode_id));
         Ok(out)
+    }
+
+    /// The caller's episodes (an audited read, as [`App::episodes`]) but
+    /// those whose calls were all logged in outages that have since ended.
+    pub(crate) async fn episodes_with_calls_to_make(&self, p: &Principal) -> Result<Vec<EpisodeView>, AppError> {
+        let views = self.episodes(p).await?;
+        let tagged: BTreeSet<OutageId> =
+            views.iter().flat_map(|v| v.entries.iter().flat_map(|x| x.entry.outages.iter().copied())).collect();
+        let tagged: Vec<OutageId> = tagged.into_iter().collect();
+        let ended: BTreeSet<OutageId> =
+            self.store.outage_spans(&tagged).await?.into_iter().filter(|s| s.end.is_some()).map(|s| s.id).collect();
+        Ok(views
+            .into_iter()
+            .filter(|v| {
+                let mut outages = v.entries.iter().flat_map(|x| &x.entry.outages).peekable();
+                outages.peek().is_none() || !outages.all(|o| ended.contains(o))
+            })
+            .collect())
     }
 
     /// The ward updates the episode's facts (expected date, ready, discharged).

@@ -12,6 +12,7 @@ pub mod deviations;
 pub mod drills;
 pub mod episodes;
 pub mod error;
+pub mod home;
 pub mod notifications;
 pub mod outages;
 pub mod routines;

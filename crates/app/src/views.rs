@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use reserv_core::access::Permissions;
-use reserv_core::contacts::{SearchResult, swedish_order_key};
+use reserv_core::contacts::{Group, region_name_of, swedish_order_key};
 use reserv_core::ids::{EpisodeId, OutageId};
 use reserv_core::org::{OrgKind, Organisation};
 use reserv_core::routine::RoutineSet;
@@ -137,11 +137,20 @@ pub struct UsersPage {
     pub organisations: Vec<Organisation>,
 }
 
-/// A contact search, with the units whose phone list can be printed (in
-/// Swedish order).
+/// A contact search, the viewer's own region's groups apart from the other
+/// regions', with the units whose phone list can be printed (in Swedish
+/// order).
 #[derive(Debug, Clone)]
 pub struct ContactsPage {
-    pub result: SearchResult,
+    /// The query as searched (trimmed).
+    pub query: String,
+    pub total: usize,
+    /// The viewer's region, when the directory says.
+    pub own_region: Option<String>,
+    /// The groups of the viewer's own region (all groups if it is unknown).
+    pub own: Vec<Group>,
+    /// The other regions' groups.
+    pub others: Vec<Group>,
     pub units: Vec<Organisation>,
 }
 
@@ -162,10 +171,14 @@ impl App {
         Ok(UsersPage { users, organisations })
     }
 
-    /// The contacts page: the search and the units to print a list for.
-    pub async fn contacts_page(&self, query: &str) -> Result<ContactsPage, AppError> {
+    /// The contacts page: the search, the viewer's own region first, and
+    /// the units to print a list for.
+    pub async fn contacts_page(&self, p: &Principal, query: &str) -> Result<ContactsPage, AppError> {
         let result = self.search_contacts(query).await?;
-        let units = in_swedish_order(self.store.organisations().await?);
-        Ok(ContactsPage { result, units })
+        let orgs = self.store.organisations().await?;
+        let own_region = region_name_of(&orgs, &p.user.org);
+        let (query, total) = (result.query.clone(), result.total);
+        let (own, others) = result.split_by_region(own_region.as_deref());
+        Ok(ContactsPage { query, total, own_region, own, others, units: in_swedish_order(orgs) })
     }
 }

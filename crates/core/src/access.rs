@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::ids::OrgId;
-use crate::org::Role;
+use crate::org::{OrgKind, Role};
 
 /// What a role may do and read, as one value a view can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,6 +58,18 @@ pub fn may_open_unit_progress(role: Role) -> bool {
     Permissions::of(role).reads_every_unit || role == Role::UnitManager
 }
 
+/// Whether a person of `role` in an organisation of `kind` works with
+/// patients of the chain of care (a ward, a municipality, primary care or
+/// outpatient psychiatry): their home page is their work (the gaps they owe
+/// and await), not the outage status.
+pub fn works_with_patients(role: Role, kind: OrgKind) -> bool {
+    matches!(role, Role::Clinician | Role::UnitManager)
+        && matches!(
+            kind,
+            OrgKind::Ward | OrgKind::Municipality | OrgKind::PrimaryCareCentre | OrgKind::OutpatientPsychiatry
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +106,18 @@ mod tests {
         assert!(!may_read_unit_progress(Role::Auditor, &own, &own));
         assert!(may_open_unit_progress(Role::UnitManager));
         assert!(!may_open_unit_progress(Role::Clinician));
+    }
+
+    #[test]
+    fn people_of_the_chain_of_care_work_with_patients_it_does_not() {
+        for kind in [OrgKind::Ward, OrgKind::Municipality, OrgKind::PrimaryCareCentre, OrgKind::OutpatientPsychiatry] {
+            assert!(works_with_patients(Role::Clinician, kind), "{kind:?}");
+            assert!(works_with_patients(Role::UnitManager, kind), "{kind:?}");
+        }
+        assert!(!works_with_patients(Role::Clinician, OrgKind::ItManagement));
+        assert!(!works_with_patients(Role::Clinician, OrgKind::Hospital));
+        for role in [Role::It, Role::SystemAdministrator, Role::Auditor] {
+            assert!(!works_with_patients(role, OrgKind::Ward), "{role:?}");
+        }
     }
 }

@@ -27,6 +27,7 @@ pub mod outage;
 pub mod outbox;
 pub mod payment;
 pub mod routine;
+pub mod severity;
 pub mod statistics;
 pub mod subscription;
 pub mod suggest;

@@ -208,9 +208,6 @@ pub fn phone_list_document(
             text.push_str(": ");
         }
         text.push_str(&n.note);
-        if !n.other_region.is_empty() {
-            text.push_str(&format!(" ({})", n.other_region));
-        }
         text.push_str(&format!(" [{}]", n.section_source));
         text
     };

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod deviations;
 pub mod drills;
 pub mod handover;
+pub mod home;
 pub mod kit;
 pub mod notifications;
 pub mod outages;
@@ -109,7 +110,7 @@ async fn openapi_json() -> Json<&'static serde_json::Value> {
 /// The whole application, testable without a socket.
 pub fn router(st: AppState) -> Router {
     let pages = Router::new()
-        .route("/", get(outages::pages::home))
+        .route("/", get(home::pages::home))
         .route("/login", get(accounts::pages::login_form).post(accounts::pages::login))
         .route("/logout", post(accounts::pages::logout))
         .route("/lang/{code}", get(accounts::pages::set_language))

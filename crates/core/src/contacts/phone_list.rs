@@ -23,9 +23,6 @@ pub struct Row {
     pub entry: Entry,
     /// Whether it applies at the time the list was made (office hours, on-call, weekends).
     pub applies_now: bool,
-    /// A rule taken from another region's routine because the unit's own
-    /// region's files say nothing on it (shown with that region's name).
-    pub other_region: bool,
 }
 
 /// One part of a phone list: rules that apply to all its lines (`notes`),
@@ -104,6 +101,25 @@ impl<'a> Directory<'a> {
     }
 }
 
+/// The name of the region `org` belongs to (its region ancestor, or the
+/// directory's only region), if the directory says.
+pub fn region_name_of(orgs: &[Organisation], org: &OrgId) -> Option<String> {
+    let dir = Directory::new(orgs);
+    let o = *dir.by_id.get(org)?;
+    dir.region_of(o).map(|r| r.name.clone())
+}
+
+impl SearchResult {
+    /// The groups of `region` first, then the others (each in the search's
+    /// order): a person sees their own region's contacts first.
+    pub fn split_by_region(self, region: Option<&str>) -> (Vec<Group>, Vec<Group>) {
+        match region {
+            Some(r) => self.groups.into_iter().partition(|g| g.region == r),
+            None => (self.groups, Vec::new()),
+        }
+    }
+}
+
 impl ContactBook {
     /// The files, sorted by name.
     pub fn files(&self) -> &[ContactFile] {
@@ -164,6 +180,33 @@ impl ContactBook {
         SearchResult { query: query.trim().to_owned(), total, groups: groups.into_iter().map(|(_, g)| g).collect() }
     }
 
+    /// The numbers to call `org` on (e.g. the counterpart of an open gap):
+    /// the numbers its contacts list, then its directory numbers that no
+    /// contact lists; if it has none, those of the nearest organisation
+    /// above it that has some (a ward's hospital switchboard, a primary-care
+    /// centre's region switchboard). Empty if nothing is known.
+    pub fn numbers_of(&self, orgs: &[Organisation], org: &OrgId) -> Vec<Phone> {
+        let dir = Directory::new(orgs);
+        let own = |id: &OrgId| -> Vec<Phone> {
+            let mut phones: Vec<Phone> =
+                self.contacts().filter(|c| c.org.as_ref() == Some(id)).flat_map(|c| c.phones.clone()).collect();
+            if let Some(o) = dir.by_id.get(id) {
+                for p in Entry::from_org(o, "").phones {
+                    if !phones.iter().any(|x| x.number.digits() == p.number.digits()) {
+                        phones.push(p);
+                    }
+                }
+            }
+            phones
+        };
+        let found = own(org);
+        if !found.is_empty() {
+            return found;
+        }
+        let Some(o) = dir.by_id.get(org) else { return Vec::new() };
+        dir.ancestors(o).into_iter().map(|a| own(&a.id)).find(|p| !p.is_empty()).unwrap_or_default()
+    }
+
     /// The phone list of `unit` at `now`, or `None` if the unit is not in
     /// the directory. Sections, in this order, empty ones left out:
     /// - the unit's own numbers;
@@ -174,9 +217,8 @@ impl ContactBook {
     ///   it applies now (office hours or on-call);
     /// - for region units: every municipality of the directory with its
     ///   switchboard, with the rules of the unit's region as notes (seed 001:
-    ///   one way in through the needs assessor) and the weekend route (seed
-    ///   000: through the municipality's home health care) — if the unit's
-    ///   region has no weekend rule, another region's is shown, marked so;
+    ///   one way in through the needs assessor); only the unit's own region's
+    ///   rules, never another region's routine;
     /// - for municipalities, primary care and outpatient psychiatry: the hospitals;
     /// - primary-care centres and outpatient psychiatry (not the unit itself),
     ///   with the region's rules for reaching them.
@@ -191,26 +233,25 @@ impl ContactBook {
         let own_region = |c: &Contact| {
             self.files.iter().any(|f| f.file == c.file && f.region_org.is_some() && f.region_org.as_ref() == region_id)
         };
-        let row =
-            |entry: Entry, other_region: bool| Row { applies_now: entry.when.applies_at(now), entry, other_region };
+        let row = |entry: Entry| Row { applies_now: entry.when.applies_at(now), entry };
         // The lines for one organisation: its contacts, then its directory
         // numbers that no contact lists (or the bare organisation).
         let org_rows = |o: &Organisation| -> Vec<Row> {
             let mine: Vec<&Contact> = self.contacts().filter(|c| c.org.as_ref() == Some(&o.id)).collect();
-            let mut rows: Vec<Row> = mine.iter().map(|c| row(Entry::from_contact(c, &dir.by_id), false)).collect();
+            let mut rows: Vec<Row> = mine.iter().map(|c| row(Entry::from_contact(c, &dir.by_id))).collect();
             let mut from_dir = Entry::from_org(o, &dir.region_name(o));
             from_dir
                 .phones
                 .retain(|p| !mine.iter().any(|c| c.phones.iter().any(|x| x.number.digits() == p.number.digits())));
             if rows.is_empty() || !from_dir.phones.is_empty() {
-                rows.push(row(from_dir, false));
+                rows.push(row(from_dir));
             }
             rows
         };
         let rules = |kinds: &[OrgKind], pick: &dyn Fn(&Contact) -> bool| -> Vec<Row> {
             self.contacts()
                 .filter(|c| c.orgs_of_kind.is_some_and(|k| kinds.contains(&k)) && own_region(c) && pick(c))
-                .map(|c| row(Entry::from_contact(c, &dir.by_id), false))
+                .map(|c| row(Entry::from_contact(c, &dir.by_id)))
                 .collect()
         };
         let principal = u.kind.principal();
@@ -235,7 +276,7 @@ impl ContactBook {
                 (None, Some(o)) => dir.by_id.get(o).is_some_and(|o| o.kind.principal() == principal),
                 (None, None) => principal == Principal::Region,
             })
-            .map(|c| row(Entry::from_contact(c, &dir.by_id), false))
+            .map(|c| row(Entry::from_contact(c, &dir.by_id)))
             .collect();
         let it_ids: HashSet<&OrgId> = it.iter().filter_map(|r| r.entry.org.as_ref()).collect();
         let mut it_rows = it.clone();
@@ -250,15 +291,7 @@ impl ContactBook {
 
         if principal == Principal::Region {
             let municipal = [OrgKind::Municipality];
-            let mut notes = rules(&municipal, &|c| c.category != Category::ItSupport);
-            if !notes.iter().any(|n| n.entry.when == When::Weekends) {
-                notes.extend(
-                    self.contacts()
-                        .filter(|c| c.orgs_of_kind == Some(OrgKind::Municipality) && c.when == When::Weekends)
-                        .filter(|c| !own_region(c))
-                        .map(|c| row(Entry::from_contact(c, &dir.by_id), true)),
-                );
-            }
+            let notes = rules(&municipal, &|c| c.category != Category::ItSupport);
             let rows = dir.of_kind(&municipal).into_iter().flat_map(&org_rows).collect();
             push(SectionKind::Municipalities, notes, rows);
         }

@@ -408,26 +408,44 @@ fn a_wards_phone_list_in_a_stable_order() {
             ("kommun-ornskoldsvik", "0660-880 00"),
         ]
     );
-    // The notes: one way in (001, own region) and the weekend route
-    // (000, another region's routine, marked so).
-    let one_way = m.notes.iter().find(|n| n.entry.id == "rvn-en-vag-in").unwrap();
-    assert!(!one_way.other_region);
-    let weekend = m.notes.iter().find(|n| n.entry.when == When::Weekends).unwrap();
-    assert!(weekend.other_region);
-    assert_eq!(weekend.entry.region, "Region Västerbotten");
-    assert!(!weekend.applies_now, "Monday 10:00 is no weekend");
+    // The notes: one way in (001, the unit's own region). Never another
+    // region's routine (000's weekend route or daytime rule).
+    assert!(m.notes.iter().any(|n| n.entry.id == "rvn-en-vag-in"));
+    assert!(m.notes.iter().all(|n| n.entry.region == "Region Västernorrland"), "only the own region's rules");
+    assert!(m.notes.iter().all(|n| n.entry.when != When::Weekends), "no other region's weekend route");
     assert!(m.notes.iter().all(|n| n.entry.id != "vbt-kommunernas-vaxel"), "not another region's daytime rule");
     let care = section(&l, SectionKind::PrimaryCare);
     assert!(care.notes.iter().any(|n| n.entry.note.as_deref().unwrap().contains("fasta vårdkontakt")));
     let care_names: Vec<&str> = care.rows.iter().map(|r| r.entry.name.as_str()).collect();
     assert_eq!(care_names.len(), 5);
     assert!(care_names.windows(2).all(|w| swedish_order_key(w[0]) <= swedish_order_key(w[1])));
-    // The same list every time, and the weekend applies on Saturday.
+    // The same list every time, and Saturday is no office time.
     assert_eq!(l, list("rvn-sundsvall-avd-medicin-3", monday_10()));
     let sat = list("rvn-sundsvall-avd-medicin-3", saturday_11());
     assert!(!sat.office_hours_now);
-    let w = section(&sat, SectionKind::Municipalities).notes.iter().find(|n| n.entry.when == When::Weekends).unwrap();
-    assert!(w.applies_now);
+    // No section of any list cites another region's routine.
+    for unit in ["rvn-sundsvall-avd-medicin-3", "kommun-timra", "rvn-hc-timra", "rvn-sundsvall-avd-psykiatri-1"] {
+        for s in &list(unit, saturday_11()).sections {
+            for r in s.notes.iter().chain(&s.rows) {
+                assert!(!r.entry.cite.starts_with("000") && !r.entry.cite.starts_with("003"), "{unit}: {}", r.entry.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_numbers_of_a_counterpart() {
+    let book = shipped();
+    let numbers = |id: &str| -> Vec<String> {
+        book.numbers_of(&orgs(), &OrgId::parse(id).unwrap()).iter().map(|p| p.number.as_str().to_owned()).collect()
+    };
+    // A municipality: its switchboard from the contacts (not twice from the directory).
+    assert_eq!(numbers("kommun-timra"), ["060-16 31 00"]);
+    // A ward without numbers of its own: its hospital's switchboard.
+    assert_eq!(numbers("rvn-sundsvall-avd-medicin-3"), ["0611-800 00"]);
+    // A primary-care centre without numbers: the region's switchboard.
+    assert_eq!(numbers("rvn-hc-timra"), ["0611-800 00"]);
+    assert!(numbers("nowhere").is_empty());
 }
 
 #[test]
@@ -458,4 +476,21 @@ fn folding_and_swedish_order() {
     let mut v = vec!["Örnsköldsvik", "Ånge", "Timrå", "Ängelholm", "Arvidsjaur"];
     v.sort_by_key(|s| swedish_order_key(s));
     assert_eq!(v, ["Arvidsjaur", "Timrå", "Ånge", "Ängelholm", "Örnsköldsvik"]);
+}
+
+#[test]
+fn the_own_region_first() {
+    let o = orgs();
+    let own = region_name_of(&o, &OrgId::parse("kommun-timra").unwrap());
+    assert_eq!(own.as_deref(), Some("Region Västernorrland"), "a municipality: the directory's only region");
+    assert_eq!(region_name_of(&o, &OrgId::parse("rvn-hc-timra").unwrap()).as_deref(), Some("Region Västernorrland"));
+    assert_eq!(region_name_of(&o, &OrgId::parse("nowhere").unwrap()), None);
+    let (mine, others) = shipped().search("", &o, &catalogue()).split_by_region(own.as_deref());
+    assert_eq!(mine.iter().map(|g| g.region.as_str()).collect::<Vec<_>>(), ["Region Västernorrland"]);
+    assert_eq!(
+        others.iter().map(|g| g.region.as_str()).collect::<Vec<_>>(),
+        ["Region Gävleborg", "Region Västerbotten"]
+    );
+    let (all, none) = shipped().search("", &o, &catalogue()).split_by_region(None);
+    assert_eq!((all.len(), none.len()), (3, 0));
 }

@@ -19,7 +19,11 @@ struct ContactsPage {
     c: &'static ContactTexts,
     query: String,
     total: usize,
-    groups: Vec<GroupView>,
+    /// The viewer's own region's groups, shown open.
+    own: Vec<GroupView>,
+    own_hits: usize,
+    /// The other regions, folded under "Andra regioner".
+    others: Vec<GroupView>,
     units: Vec<(String, String)>,
     unit: String,
 }
@@ -41,17 +45,22 @@ pub struct SearchQuery {
 /// `GET /contacts?q=`: the search, and the form to print a unit's phone list.
 pub async fn contacts(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let (result, orgs) = match st.app.contacts_page(&q.q).await {
-        Ok(page) => (page.result, page.units),
+    let found = match st.app.contacts_page(p, &q.q).await {
+        Ok(page) => page,
         Err(e) => return fail(&ctx, e),
     };
+    let cat = st.app.catalogue();
+    let own = groups_view(ctx.lang, &found.own, cat, "region");
+    let others = groups_view(ctx.lang, &found.others, cat, "other-region");
     let page = ContactsPage {
         l: Layout::new(&ctx, &st.app).await,
         c: texts(ctx.lang),
-        query: result.query.clone(),
-        total: result.total,
-        groups: search_view(ctx.lang, &result, st.app.catalogue()),
-        units: orgs.into_iter().map(|o| (o.id.to_string(), o.name)).collect(),
+        query: found.query,
+        total: found.total,
+        own_hits: own.iter().map(|g| g.entries.len()).sum(),
+        own,
+        others,
+        units: found.units.into_iter().map(|o| (o.id.to_string(), o.name)).collect(),
         unit: p.user.org.to_string(),
     };
     render(StatusCode::OK, &page)

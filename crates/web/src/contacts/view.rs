@@ -3,7 +3,7 @@
 //! phone list, with the texts in both languages ([`ContactTexts`]). The page
 //! and `reserv print phone-list` both render it.
 
-use reserv_core::contacts::{Entry, PhoneList, Row, SearchResult, When};
+use reserv_core::contacts::{Entry, Group, PhoneList, Row, When};
 use reserv_core::time::format_local;
 
 use crate::kit::i18n::Lang;
@@ -41,8 +41,6 @@ pub struct ContactTexts {
     pub show_print: &'static str,
     pub print_hint: &'static str,
     pub missing_number: &'static str,
-    pub other_region: &'static str,
-    pub other_region_own: &'static str,
     pub printed: &'static str,
     pub back: &'static str,
     pub region: &'static str,
@@ -51,6 +49,8 @@ pub struct ContactTexts {
     pub sources: &'static str,
     pub write_here: &'static str,
     pub own_and_support: &'static str,
+    /// The other regions' contacts, folded.
+    pub other_regions: &'static str,
 }
 
 pub const SV: ContactTexts = ContactTexts {
@@ -86,8 +86,6 @@ pub const SV: ContactTexts = ContactTexts {
     show_print: "Visa telefonlistan",
     print_hint: "Skriv ut sidan (Ctrl+P) eller spara den som PDF. Listan ryms på en A4-sida.",
     missing_number: "Nummer saknas i katalogen – skriv in:",
-    other_region: "Enligt",
-    other_region_own: "rutinen för er region säger inget om detta",
     printed: "Utskriven",
     back: "Till kontakterna",
     region: "Region",
@@ -96,6 +94,7 @@ pub const SV: ContactTexts = ContactTexts {
     sources: "Källor",
     write_here: "skriv in",
     own_and_support: "Egen enhet, växlar och IT-support",
+    other_regions: "Andra regioner",
 };
 
 pub const EN: ContactTexts = ContactTexts {
@@ -131,8 +130,6 @@ pub const EN: ContactTexts = ContactTexts {
     show_print: "Show the phone list",
     print_hint: "Print the page (Ctrl+P) or save it as PDF. The list fits on one A4 page.",
     missing_number: "Number not in the directory – write it here:",
-    other_region: "According to",
-    other_region_own: "your region's routine says nothing on this",
     printed: "Printed",
     back: "Back to contacts",
     region: "Region",
@@ -141,6 +138,7 @@ pub const EN: ContactTexts = ContactTexts {
     sources: "Sources",
     write_here: "write it here",
     own_and_support: "Own unit, switchboards and IT support",
+    other_regions: "Other regions",
 };
 
 pub fn texts(lang: Lang) -> &'static ContactTexts {
@@ -201,8 +199,6 @@ pub struct EntryView {
     pub short_source: String,
     /// The seed and its first section, for a rule on paper.
     pub section_source: String,
-    /// "Enligt Region Västerbotten; rutinen för er region säger inget om detta".
-    pub other_region: String,
 }
 
 impl EntryView {
@@ -223,6 +219,32 @@ pub fn section_cite(cite: &str) -> String {
     cite.split(['(', ';']).next().unwrap_or(cite).trim().to_owned()
 }
 
+/// When a contact applies, in one phrase: the label of its time ("Jourtid")
+/// and the hours the source gives, without saying a word twice: "Jourtid" and
+/// "jourtid, all övrig tid" read "Jourtid, all övrig tid"; "Dagtid" and
+/// "dagtid vardagar" read "Dagtid vardagar".
+pub fn when_text(label: &str, hours: &str) -> String {
+    let hours = hours.trim();
+    if label.is_empty() {
+        return hours.to_owned();
+    }
+    if hours.is_empty() {
+        return label.to_owned();
+    }
+    let n = label.chars().count();
+    let head: String = hours.chars().take(n).collect();
+    if head.to_lowercase() == label.to_lowercase() {
+        let tail: String = hours.chars().skip(n).collect();
+        if tail.is_empty() {
+            return label.to_owned();
+        }
+        if tail.starts_with([',', ' ', ';']) {
+            return format!("{label}{tail}");
+        }
+    }
+    format!("{label}, {hours}")
+}
+
 /// An entry as shown in `lang`; `row` adds whether it applies now.
 pub fn entry_view(
     lang: Lang,
@@ -231,27 +253,17 @@ pub fn entry_view(
     row: Option<&Row>,
 ) -> EntryView {
     let t = texts(lang);
-    let mut when = match e.when {
-        When::NotStated => String::new(),
-        w => pick(lang, w.label_sv(), w.label_en()).to_owned(),
+    let label = match e.when {
+        When::NotStated => "",
+        w => pick(lang, w.label_sv(), w.label_en()),
     };
-    if let Some(h) = &e.hours {
-        if when.is_empty() {
-            when = h.clone();
-        } else {
-            when = format!("{when}, {h}");
-        }
-    }
+    let when = when_text(label, e.hours.as_deref().unwrap_or(""));
     let timed = row.filter(|_| !matches!(e.when, When::Always | When::NotStated));
     let applies_now = timed.is_none_or(|r| r.applies_now);
     let now_text = match timed {
         None => "",
         Some(_) if applies_now => t.applies_now,
         Some(_) => t.not_now,
-    };
-    let other_region = match row {
-        Some(r) if r.other_region => format!("{} {}; {}", t.other_region, e.region, t.other_region_own),
-        _ => String::new(),
     };
     EntryView {
         id: e.id.clone(),
@@ -287,7 +299,6 @@ pub fn entry_view(
         source: if e.from_directory { t.from_directory.to_owned() } else { e.cite.clone() },
         short_source: if e.from_directory { t.directory_short.to_owned() } else { short_cite(&e.cite) },
         section_source: if e.from_directory { t.from_directory.to_owned() } else { section_cite(&e.cite) },
-        other_region,
     }
 }
 
@@ -298,13 +309,19 @@ pub struct GroupView {
     pub entries: Vec<EntryView>,
 }
 
-pub fn search_view(lang: Lang, r: &SearchResult, catalogue: &reserv_core::catalogue::Catalogue) -> Vec<GroupView> {
-    r.groups
+/// Groups as shown; `prefix` keeps the heading ids unique on the page.
+pub fn groups_view(
+    lang: Lang,
+    groups: &[Group],
+    catalogue: &reserv_core::catalogue::Catalogue,
+    prefix: &str,
+) -> Vec<GroupView> {
+    groups
         .iter()
         .enumerate()
         .map(|(i, g)| GroupView {
             region: g.region.clone(),
-            anchor: format!("region-{i}"),
+            anchor: format!("{prefix}-{i}"),
             entries: g.entries.iter().map(|e| entry_view(lang, e, catalogue, None)).collect(),
         })
         .collect()
@@ -354,5 +371,21 @@ pub fn phone_list_view(lang: Lang, l: &PhoneList, catalogue: &reserv_core::catal
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::when_text;
+
+    #[test]
+    fn hours_never_repeat_the_label() {
+        assert_eq!(when_text("Jourtid", "jourtid, all övrig tid"), "Jourtid, all övrig tid");
+        assert_eq!(when_text("Dagtid", "dagtid vardagar"), "Dagtid vardagar");
+        assert_eq!(when_text("Dagtid", "vardagar 07.30–16.30"), "Dagtid, vardagar 07.30–16.30");
+        assert_eq!(when_text("Jourtid", "Jourtid"), "Jourtid");
+        assert_eq!(when_text("Jourtid", "jourtidsnummer"), "Jourtid, jourtidsnummer");
+        assert_eq!(when_text("", "vardagar"), "vardagar");
+        assert_eq!(when_text("Helger", ""), "Helger");
     }
 }

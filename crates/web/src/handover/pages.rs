@@ -25,6 +25,7 @@ use reserv_core::org::{Organisation, WardType};
 use reserv_core::time::{format_input, format_local};
 
 use crate::AppState;
+use crate::home::view::{WorkRow, work_row};
 use crate::kit::ctx::Ctx;
 use crate::kit::i18n::{Lang, channel_label, message_label, party_label};
 use crate::kit::paging::Paging;
@@ -53,19 +54,15 @@ pub struct GapRow {
     to: &'static str,
     message: &'static str,
     source: &'static str,
-    patient: String,
-    episode_id: String,
 }
 
-fn gap_row(lang: Lang, g: &Gap, patient: String, episode_id: String) -> GapRow {
+fn gap_row(lang: Lang, g: &Gap) -> GapRow {
     GapRow {
         since: format_local(g.due_since),
         from: party_label(lang, g.from),
         to: party_label(lang, g.to),
         message: message_label(lang, g.message),
         source: g.source,
-        patient,
-        episode_id,
     }
 }
 
@@ -517,8 +514,8 @@ async fn episode_page(
         errors,
         e: facts_view(lang, v, &n),
         episode_id: v.episode.id.to_string(),
-        gaps: v.gaps.iter().map(|g| gap_row(lang, g, String::new(), String::new())).collect(),
-        warnings: v.discharge_warnings.iter().map(|g| gap_row(lang, g, String::new(), String::new())).collect(),
+        gaps: v.gaps.iter().map(|g| gap_row(lang, g)).collect(),
+        warnings: v.discharge_warnings.iter().map(|g| gap_row(lang, g)).collect(),
         entries: entry_rows(lang, v, &n, &p.user.org),
         print: false,
         is_ward: facts.ward == p.user.org,
@@ -576,7 +573,7 @@ pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<
         l: Layout::new(&ctx, &st.app).await,
         e: facts_view(ctx.lang, v, &n),
         episode_id: v.episode.id.to_string(),
-        gaps: v.gaps.iter().map(|g| gap_row(ctx.lang, g, String::new(), String::new())).collect(),
+        gaps: v.gaps.iter().map(|g| gap_row(ctx.lang, g)).collect(),
         entries: entry_rows(ctx.lang, v, &n, &p.user.org),
         print: true,
         printed: format_local(st.app.now()),
@@ -684,25 +681,26 @@ pub async fn update(
 #[template(path = "gaps.html")]
 struct GapsPage {
     l: Layout,
-    rows: Vec<GapRow>,
+    rows: Vec<WorkRow>,
     paging: Paging,
 }
 
 /// Rows per page of the ward-wide gaps view.
 const GAPS_PER_PAGE: usize = 200;
 
+/// What the viewer's unit owes or awaits, the most urgent first.
 pub async fn gaps(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let open = match st.app.open_gaps(p).await {
-        Ok(g) => g,
+    let work = match st.app.work(p).await {
+        Ok(w) => w,
         Err(e) => return fail(&ctx, e),
     };
-    let paging = Paging::new(open.len(), GAPS_PER_PAGE, q.page);
-    let rows = open
+    let paging = Paging::new(work.len(), GAPS_PER_PAGE, q.page);
+    let rows = work
         .iter()
         .skip((paging.current - 1) * GAPS_PER_PAGE)
         .take(GAPS_PER_PAGE)
-        .map(|g| gap_row(ctx.lang, &g.gap, g.patient.to_string(), g.episode_id.to_string()))
+        .map(|w| work_row(ctx.lang, w))
         .collect();
     render(StatusCode::OK, &GapsPage { l: Layout::new(&ctx, &st.app).await, rows, paging })
 }
@@ -755,7 +753,7 @@ pub async fn ward_print(State(st): State<AppState>, ctx: Ctx) -> Response {
             e: facts_view(lang, v, &n),
             episode_id: v.episode.id.to_string(),
             entries: entry_rows(lang, v, &n, &p.user.org),
-            gaps: v.gaps.iter().map(|g| gap_row(lang, g, String::new(), String::new())).collect(),
+            gaps: v.gaps.iter().map(|g| gap_row(lang, g)).collect(),
         })
         .collect();
     let page = WardPrintPage {

@@ -196,6 +196,37 @@ pub struct Texts {
     pub keep_as_is: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
+    // ---- home (package B) ----
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub home_banner_label: &'static str,
+    pub home_patient_missing_one: &'static str,
+    pub home_patient_missing_many: &'static str,
+    pub home_discharged_unconfirmed_one: &'static str,
+    pub home_discharged_unconfirmed_many: &'static str,
+    pub home_nothing_missing: &'static str,
+    pub home_owed_title: &'static str,
+    pub home_owed_intro: &'static str,
+    pub home_awaited_title: &'static str,
+    pub home_awaited_intro: &'static str,
+    pub home_none_owed: &'static str,
+    pub home_none_awaited: &'static str,
+    pub home_to: &'static str,
+    pub home_from: &'static str,
+    pub home_call: &'static str,
+    pub home_no_number: &'static str,
+    pub home_log_call: &'static str,
+    pub home_more: &'static str,
+    pub home_shown_of: &'static str,
+    pub severity_label: &'static str,
+    pub severity_discharged_unconfirmed: &'static str,
+    pub severity_discharged: &'static str,
+    pub severity_ready: &'static str,
+    pub severity_planned: &'static str,
+    pub severity_admitted: &'static str,
+    pub gaps_intro_by_severity: &'static str,
+    pub counterpart_label: &'static str,
+    pub episodes_warning_text: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -365,6 +396,37 @@ pub static SV: Texts = Texts {
     keep_as_is: "Behåll som det är",
     yes: "Ja",
     no: "Nej",
+    // ---- home (package B) ----
+    home_title: "Mitt arbete",
+    home_intro: "Det som saknas för era patienter, det brådskande först: utskrivna och snart utskrivna patienter.",
+    home_banner_label: "Just nu",
+    home_patient_missing_one: "patient saknar information",
+    home_patient_missing_many: "patienter saknar information",
+    home_discharged_unconfirmed_one: "utskriven utan bekräftelse",
+    home_discharged_unconfirmed_many: "utskrivna utan bekräftelse",
+    home_nothing_missing: "Ingen information saknas för era patienter.",
+    home_owed_title: "Att lämna",
+    home_owed_intro: "Information som er enhet ska lämna enligt avbrottsrutinen.",
+    home_awaited_title: "Att få",
+    home_awaited_intro: "Information som er enhet väntar på. Ring om den dröjer.",
+    home_none_owed: "Inget att lämna just nu.",
+    home_none_awaited: "Inget att vänta på just nu.",
+    home_to: "Till",
+    home_from: "Från",
+    home_call: "Ring",
+    home_no_number: "Nummer saknas – se telefonlistan",
+    home_log_call: "Logga samtal",
+    home_more: "Visa all saknad information",
+    home_shown_of: "visas av",
+    severity_label: "Läge",
+    severity_discharged_unconfirmed: "Utskriven utan bekräftelse",
+    severity_discharged: "Utskriven",
+    severity_ready: "Utskrivningsklar",
+    severity_planned: "Utskrivning planerad",
+    severity_admitted: "Inskriven",
+    gaps_intro_by_severity: "Information som er enhet ska lämna eller väntar på enligt avbrottsrutinen och som ingen har loggat. Det brådskande först: utskrivna och snart utskrivna patienter, sedan äldst först.",
+    counterpart_label: "Ring",
+    episodes_warning_text: "Utskriven utan bekräftelse",
 };
 
 pub static EN: Texts = Texts {
@@ -534,6 +596,37 @@ pub static EN: Texts = Texts {
     keep_as_is: "Keep as is",
     yes: "Yes",
     no: "No",
+    // ---- home (package B) ----
+    home_title: "My work",
+    home_intro: "What is missing for your patients, the most urgent first: patients discharged or about to be.",
+    home_banner_label: "Right now",
+    home_patient_missing_one: "patient missing information",
+    home_patient_missing_many: "patients missing information",
+    home_discharged_unconfirmed_one: "discharged without confirmation",
+    home_discharged_unconfirmed_many: "discharged without confirmation",
+    home_nothing_missing: "No information is missing for your patients.",
+    home_owed_title: "To give",
+    home_owed_intro: "Information your unit must give under the downtime routine.",
+    home_awaited_title: "To receive",
+    home_awaited_intro: "Information your unit is waiting for. Call if it is late.",
+    home_none_owed: "Nothing to give right now.",
+    home_none_awaited: "Nothing to wait for right now.",
+    home_to: "To",
+    home_from: "From",
+    home_call: "Call",
+    home_no_number: "No number – see the phone list",
+    home_log_call: "Log call",
+    home_more: "Show all missing information",
+    home_shown_of: "shown of",
+    severity_label: "Situation",
+    severity_discharged_unconfirmed: "Discharged without confirmation",
+    severity_discharged: "Discharged",
+    severity_ready: "Ready for discharge",
+    severity_planned: "Discharge planned",
+    severity_admitted: "Admitted",
+    gaps_intro_by_severity: "Information your unit must give or is waiting for under the downtime routine that nobody has logged. The most urgent first: patients discharged or about to be, then the oldest first.",
+    counterpart_label: "Call",
+    episodes_warning_text: "Discharged without confirmation",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {
@@ -699,5 +792,18 @@ pub fn channel_label(lang: Lang, c: reserv_core::episode::Channel) -> &'static s
         (Lang::En, Channel::Phone) => "Phone",
         (Lang::En, Channel::InPerson) => "In person",
         (Lang::En, Channel::Other) => "Other",
+    }
+}
+
+/// How urgent an open gap is, as a person reads it.
+pub fn severity_label(lang: Lang, s: reserv_core::severity::Severity) -> &'static str {
+    use reserv_core::severity::Severity as S;
+    let t = lang.texts();
+    match s {
+        S::DischargedUnconfirmed => t.severity_discharged_unconfirmed,
+        S::Discharged => t.severity_discharged,
+        S::ReadyForDischarge => t.severity_ready,
+        S::DischargePlanned => t.severity_planned,
+        S::Admitted => t.severity_admitted,
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use reserv_app::AppError;
 use reserv_app::outages::{AmendInput, DeclareInput};
 use reserv_core::ids::OutageId;
-use reserv_core::outage::{OutageKind, OutageStatus, Scope};
+use reserv_core::outage::{OutageKind, Scope};
 use reserv_core::time::{format_input, is_office_hours};
 
 use crate::AppState;
@@ -22,40 +22,6 @@ use crate::kit::i18n::{Lang, kind_label, scope_label};
 use crate::kit::respond::{fail, render, see_other};
 use crate::kit::view::{FormError, Layout};
 use crate::outages::view::OutageCard;
-
-// ---- status page ----
-
-#[derive(Template)]
-#[template(path = "status.html")]
-struct StatusPage {
-    l: Layout,
-    manages_outages: bool,
-    ongoing: Vec<OutageCard>,
-    upcoming: Vec<OutageCard>,
-    ended: Vec<OutageCard>,
-}
-
-/// How many ended outages the home page shows.
-const ENDED_ON_HOME: usize = 5;
-
-pub async fn home(State(st): State<AppState>, ctx: Ctx) -> Response {
-    let Some(p) = ctx.principal.as_ref() else {
-        return see_other("/login");
-    };
-    let views = match st.app.outages().await {
-        Ok(v) => v,
-        Err(e) => return fail(&ctx, e),
-    };
-    let cards = |s: OutageStatus| views.iter().filter(move |v| v.status == s).map(|v| OutageCard::new(ctx.lang, v));
-    let page = StatusPage {
-        manages_outages: p.user.role.may_manage_outages(),
-        ongoing: cards(OutageStatus::Ongoing).collect(),
-        upcoming: cards(OutageStatus::Upcoming).collect(),
-        ended: cards(OutageStatus::Ended).take(ENDED_ON_HOME).collect(),
-        l: Layout::new(&ctx, &st.app).await,
-    };
-    render(StatusCode::OK, &page)
-}
 
 // ---- declaring an outage ----
 

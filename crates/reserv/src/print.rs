@@ -120,7 +120,7 @@ pub fn log_document(
                     }
                     vec![
                         format_local(en.at),
-                        format!("{}, {}", en.author_name, name(orgs, &en.author_org)),
+                        signature(t, en, &name(orgs, &en.author_org)),
                         spoke,
                         format!("{dir}, {}", channel_label(lang, en.channel)),
                         info.join(", "),
@@ -160,7 +160,8 @@ pub fn log_document(
 /// The blank downtime form: the same columns as the log, empty rows.
 pub fn blank_form_document(printed_at: &str) -> Document {
     let t = Lang::Sv.texts();
-    let messages: Vec<&str> = MessageType::ALL.into_iter().map(|m| message_label(Lang::Sv, m)).collect();
+    let messages: Vec<String> =
+        MessageType::ALL.into_iter().map(|m| format!("{} {}", m.number(), message_label(Lang::Sv, m))).collect();
     Document {
         subtitle: Some(t.blank_form_intro.to_owned()),
         footer: Some(format!("Utskriven {printed_at} från Reserv")),
@@ -170,9 +171,10 @@ pub fn blank_form_document(printed_at: &str) -> Document {
                 (t.ward.to_owned(), String::new()),
                 (t.home_municipality.to_owned(), String::new()),
                 (t.primary_care_label.to_owned(), String::new()),
+                (t.admitted_at.to_owned(), String::new()),
             ]),
             Block::Table { columns: log_columns(), rows: vec![vec![" \n \n ".to_owned(); 6]; 16] },
-            Block::Paragraph(format!("{}: {}.", t.information, messages.join(", "))),
+            Block::Paragraph(format!("{}. {}.", t.blank_message_legend, messages.join(", "))),
         ],
         ..Document::new(t.blank_form)
     }
@@ -343,5 +345,17 @@ pub fn routine_document(v: &reserv_web::routines::view::RoutineDocView, printed_
         footer: Some(format!("{} {printed_at} från Reserv", r.printed)),
         blocks,
         ..Document::new(format!("{}: {}", r.title, v.system_name))
+    }
+}
+
+/// The signature cell of a printed log line: the author, or for a line
+/// transcribed from a paper form the paper's signer and who entered it.
+fn signature(t: &reserv_web::i18n::Texts, en: &reserv_core::episode::LogEntry, author_org: &str) -> String {
+    match &en.paper_signer {
+        Some(s) => format!(
+            "{}, {} ({}). {}: {}, {author_org}",
+            s.name, s.title, t.signed_on_paper, t.transcribed_by, en.author_name
+        ),
+        None => format!("{}, {author_org}", en.author_name),
     }
 }

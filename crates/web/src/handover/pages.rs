@@ -548,9 +548,11 @@ async fn episode_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, w:
     };
     let paper = paper.unwrap_or_default();
     let saved = q.is_some_and(|q| q.saved.is_some());
-    // The focus: the first field with an error; else, when transcribing or
-    // right after a save, the first field to fill; else none (the page opens
-    // at its top, with the gaps).
+    // The focus: the first field with an error (the page opens there, at the
+    // form, not at its top); else, when transcribing or right after a save,
+    // the first field to fill; else none (the page opens at its top, with
+    // the gaps). The form's action and the redirect carry no `#fragment`:
+    // browsers leave `autofocus` alone when they follow one.
     let order = [
         "paper_signer_name",
         "paper_signer_title",
@@ -769,7 +771,9 @@ pub async fn log_call(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
                 ]);
             }
             let query = serde_urlencoded::to_string(&q).unwrap_or_default();
-            see_other(&format!("/episodes/{id}?{query}#call"))
+            // No fragment (see above): the focus on the time field brings
+            // the form into view for the next line.
+            see_other(&format!("/episodes/{id}?{query}"))
         }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];

@@ -868,7 +868,7 @@ struct BlankFormPage {
 }
 
 /// Rows on the printed blank form (one A4 page, landscape).
-const BLANK_ROWS: usize = 12;
+const BLANK_ROWS: usize = 10;
 
 pub async fn blank_form(State(st): State<AppState>, ctx: Ctx) -> Response {
     let messages = MessageType::ALL.into_iter().map(|m| message_label(ctx.lang, m)).collect();

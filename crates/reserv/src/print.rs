@@ -359,3 +359,40 @@ fn signature(t: &reserv_web::i18n::Texts, en: &reserv_core::episode::LogEntry, a
         None => format!("{}, {author_org}", en.author_name),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reserv_core::episode::{Channel, LogEntry, PaperSigner};
+    use reserv_core::handover::Direction;
+    use reserv_core::ids::{EntryId, EpisodeId, UserId};
+
+    #[test]
+    fn a_line_from_paper_prints_its_signer_and_who_entered_it() {
+        let at: jiff::Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        let mut en = LogEntry {
+            id: EntryId(uuid::Uuid::from_u128(1)),
+            episode_id: EpisodeId(uuid::Uuid::from_u128(2)),
+            at,
+            recorded_at: at,
+            author_id: UserId(uuid::Uuid::from_u128(3)),
+            author_name: "Sekreterare Sara".into(),
+            author_org: OrgId::parse("avd").unwrap(),
+            counterpart_name: "Handläggare".into(),
+            counterpart_role: String::new(),
+            counterpart_org: OrgId::parse("kommun").unwrap(),
+            direction: Direction::Given,
+            channel: Channel::Phone,
+            messages: Default::default(),
+            comment: String::new(),
+            supersedes: None,
+            outages: Vec::new(),
+            node: "n".into(),
+            paper_signer: None,
+        };
+        let t = Lang::Sv.texts();
+        assert_eq!(signature(t, &en, "Avd 3"), "Sekreterare Sara, Avd 3");
+        en.paper_signer = Some(PaperSigner { name: "Eva Ek".into(), title: "usk".into() });
+        assert_eq!(signature(t, &en, "Avd 3"), "Eva Ek, usk (signerat på papper). Införd av: Sekreterare Sara, Avd 3");
+    }
+}

@@ -1403,7 +1403,12 @@ async fn impossible_facts_are_refused_with_stable_codes_and_nothing_stored() {
         body[key] = json!(value);
         let r = t.send_json("POST", "/api/v1/episodes", Some(&ward), &body).await;
         let e = &r.json()["error"];
-        assert_eq!((r.status, e["code"].as_str(), e["field"].as_str()), (422, Some("year_too_long"), Some(key)), "{}", r.body);
+        assert_eq!(
+            (r.status, e["code"].as_str(), e["field"].as_str()),
+            (422, Some("year_too_long"), Some(key)),
+            "{}",
+            r.body
+        );
         assert!(e["message"].as_str().unwrap().contains("fyra siffror"), "{}", r.body);
     }
     let created = t.send_json("POST", "/api/v1/episodes", Some(&ward), &good).await;

@@ -62,10 +62,6 @@ pub enum Field {
     PaperSignerName,
     /// Their title, as written.
     PaperSignerTitle,
-    /// The clock time of a call typed on its own (`0315`).
-    CallTime,
-    /// The date of a call chosen on its own.
-    CallDate,
 }
 
 impl Field {
@@ -122,8 +118,6 @@ impl Field {
             Field::Email => "email",
             Field::PaperSignerName => "paper_signer_name",
             Field::PaperSignerTitle => "paper_signer_title",
-            Field::CallTime => "time",
-            Field::CallDate => "date",
         }
     }
 
@@ -180,8 +174,6 @@ impl Field {
             Field::Email => "E-postadress",
             Field::PaperSignerName => "Signerat på papper av",
             Field::PaperSignerTitle => "Signerarens titel",
-            Field::CallTime => "Klockslag",
-            Field::CallDate => "Datum",
         }
     }
 
@@ -238,8 +230,6 @@ impl Field {
             Field::Email => "E-mail address",
             Field::PaperSignerName => "Signed on paper by",
             Field::PaperSignerTitle => "Signer's title",
-            Field::CallTime => "Time",
-            Field::CallDate => "Date",
         }
     }
 }

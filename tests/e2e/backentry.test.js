@@ -139,7 +139,7 @@ async function trackedItems(page) {
       if ((await header.count()) !== 1) continue;
       const buttons = (await row.getByRole('button').allInnerTexts()).map((t) => t.trim());
       if (buttons.length === 0) continue;
-      const key = await row.locator('input[type="hidden"][name="key"]').getAttribute('value');
+      const key = await row.locator('input[type="hidden"][name="key"]').first().getAttribute('value');
       result.push({
         region: heading,
         header: (await header.innerText()).replace(/\s+/g, ' ').trim(),

@@ -117,7 +117,35 @@ async function gapItems(page, party, message) {
 /** The header navigation of logged-in pages (the nav that links to /gaps). */
 const headerNav = (page) => page.locator('nav').filter({ has: page.locator('a[href="/gaps"]') });
 
+/** The message types by their number on the paper form (1–16). */
+const MESSAGE_NUMBERS = {
+  admission: 1,
+  estimated_discharge_date: 2,
+  planning_information: 3,
+  discharge_report: 4,
+  ready_for_discharge: 5,
+  current_services: 6,
+  municipality_ready: 7,
+  designated_care_contact: 8,
+  sip_need: 9,
+  sip_initiative: 10,
+  sip_invitation: 11,
+  sip_meeting_held: 12,
+  sip_plan: 13,
+  discharge_notice: 14,
+  patient_information: 15,
+  other: 16,
+};
+
+/** Open the list of message checkboxes (a <details>, closed by default). */
+async function openMessageList(form) {
+  const details = form.locator('details.messages');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+}
+
 async function uncheckAllMessages(form) {
+  await form.locator('input[name="message_numbers"]').fill('');
+  await openMessageList(form);
   for (const box of await form.locator('input[type="checkbox"][name="messages"]').all()) {
     if (await box.isChecked()) await box.uncheck();
   }
@@ -126,32 +154,37 @@ async function uncheckAllMessages(form) {
 /**
  * Fill the entry form (#entry-form) on the current episode page, using its
  * Swedish labels for the text fields and the values for radios and
- * checkboxes, and submit it with the keyboard.
+ * checkboxes, and submit it with the keyboard. `at` is a local
+ * "YYYY-MM-DDTHH:MM" (its date must be one the form offers); without it,
+ * the time is now. The first message is ticked in the list, the others are
+ * typed by number, so both ways are used.
  */
 async function logCall(page, episodeId, { at, org, name, role, direction, messages, comment = '' }) {
   const form = page.locator('form#entry-form');
   assert.equal(await form.count(), 1, 'the episode page has the entry form');
   assert.equal(await form.getAttribute('method'), 'post');
   assert.equal(await form.getAttribute('action'), `/episodes/${episodeId}/entries`);
-  if (at) await form.getByLabel('Tidpunkt').fill(at);
+  const when = at || h.minutesFromNow(0);
+  await form.getByLabel('Datum', { exact: true }).selectOption(when.slice(0, 10));
+  await form.getByLabel('Klockslag').fill(when.slice(11, 16));
   await form.getByLabel('Organisation').selectOption(org);
   await form.getByLabel('Namn på den du talade med').fill(name);
   await form.getByLabel('Roll').fill(role);
   await form.locator(`input[type="radio"][name="direction"][value="${direction}"]`).check();
   await uncheckAllMessages(form);
-  for (const m of messages) {
-    await form.locator(`input[type="checkbox"][name="messages"][value="${m}"]`).check();
-  }
+  const [first, ...rest] = messages;
+  if (first) await form.locator(`input[type="checkbox"][name="messages"][value="${first}"]`).check();
+  await form.locator('input[name="message_numbers"]').fill(rest.map((m) => MESSAGE_NUMBERS[m]).join(' '));
   await form.getByLabel('Kommentar').fill(comment);
   const button = form.getByRole('button', { name: 'Spara samtalet' });
   return submitWithEnter(page, button, `/episodes/${episodeId}/entries`);
 }
 
-/** The visible label text of a checkbox in the entry form. */
+/** The label text of a checkbox in the entry form's list (read even while the list is closed). */
 async function messageLabel(page, value) {
   const box = page.locator(`input[type="checkbox"][name="messages"][value="${value}"]`);
   const label = page.locator('form#entry-form label').filter({ has: box });
-  return (await label.innerText()).trim();
+  return (await label.textContent()).trim();
 }
 
 // ---------------------------------------------------------------------------
@@ -222,13 +255,11 @@ test('a nurse logs three calls, the gap closes, corrects one, prints the log (no
     const rowsBefore = await logRows(page).count();
     assert.ok(rowsBefore >= 1, 'the demo call to the municipality is in the log');
 
-    // The entry form: time pre-filled with now, phone by default, labelled fields.
+    // The entry form: today's date, the time typed (empty), phone by default, labelled fields.
     const form = page.locator('form#entry-form');
-    const at = await form.getByLabel('Tidpunkt').inputValue();
-    assert.match(at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, `"Tidpunkt" is a datetime-local value, got "${at}"`);
-    assert.equal(await form.getByLabel('Tidpunkt').getAttribute('type'), 'datetime-local');
-    const drift = Math.abs(new Date(`${at.slice(0, 16)}:00`).getTime() - new Date(`${h.minutesFromNow(0)}:00`).getTime());
-    assert.ok(drift <= 5 * 60_000, `"Tidpunkt" is pre-filled with now (${h.minutesFromNow(0)}), got ${at}`);
+    assert.equal(await form.getByLabel('Datum', { exact: true }).inputValue(), h.minutesFromNow(0).slice(0, 10), 'the date is today by default');
+    assert.equal(await form.getByLabel('Klockslag').inputValue(), '', 'the time starts empty (typed from the paper or the clock)');
+    assert.equal(await form.getByLabel('Klockslag').getAttribute('required'), '', 'the time is required');
     assert.equal(await form.locator('select[name="channel"]').inputValue(), 'phone', 'channel defaults to phone');
     assert.equal(await form.getByLabel('Lämnade information').getAttribute('value'), 'given');
     assert.equal(await form.getByLabel('Tog emot information').getAttribute('value'), 'received');
@@ -240,7 +271,8 @@ test('a nurse logs three calls, the gap closes, corrects one, prints the log (no
       ['designated_care_contact', 'Fast vårdkontakt'],
       ['discharge_notice', 'Utskrivningsmeddelande'],
     ]) {
-      assert.equal(await messageLabel(page, value), text, `the checkbox messages=${value} is labelled "${text}"`);
+      const label = `${MESSAGE_NUMBERS[value]} ${text}`;
+      assert.equal(await messageLabel(page, value), label, `the checkbox messages=${value} is labelled "${label}"`);
     }
 
     // (a) Told primary care of the admission and the estimated discharge date.
@@ -315,10 +347,9 @@ test('a nurse logs three calls, the gap closes, corrects one, prints the log (no
     assert.equal(await form.locator('input[name="counterpart_name"]').inputValue(), C.name, 'correction: name pre-filled');
     assert.equal(await form.locator('input[name="counterpart_role"]').inputValue(), C.role, 'correction: role pre-filled');
     assert.ok(await form.locator('input[name="direction"][value="given"]').isChecked(), 'correction: direction pre-filled');
-    assert.ok(await form.locator('input[name="messages"][value="planning_information"]').isChecked(), 'correction: message pre-filled');
-    const patientInfoLabel = await messageLabel(page, 'patient_information');
-    await form.locator('input[name="messages"][value="planning_information"]').uncheck();
-    await form.locator('input[name="messages"][value="patient_information"]').check();
+    assert.equal(await form.locator('input[name="message_numbers"]').inputValue(), '3', 'correction: message pre-filled (3, planning information)');
+    const patientInfoLabel = 'Patientinformation';
+    await form.locator('input[name="message_numbers"]').fill('15');
     await form.getByLabel('Kommentar').fill('E2E samtal c, rättat');
     r = await submitWithEnter(page, form.getByRole('button', { name: 'Spara samtalet' }), `/episodes/${id}/entries`);
     assert.equal(r.status(), 303, 'POST correction answers 303');
@@ -661,10 +692,28 @@ test('the blank downtime form has the paper columns', { timeout: h.TEST_TIMEOUT_
     assert.equal(r.status(), 200);
     const h1 = await page.locator('h1').innerText();
     assert.ok(h1.includes('Blankett'), `<h1> contains "Blankett", got "${h1}"`);
-    const headers = (await page.locator('th').allInnerTexts()).map((t) => t.trim());
-    for (const column of ['Datum/tid', 'Signatur', 'Talade med', 'Organisation', 'Lämnat/mottaget', 'Information', 'Kommentar']) {
+    const headers = (await page.locator('table.calls th').allInnerTexts()).map((t) => t.trim());
+    for (const column of ['Datum, tid', 'Signatur (namn och titel)', 'L/M', 'Talade med (namn, organisation)', 'Nr', 'Kommentar']) {
       assert.ok(headers.includes(column), `the blank form has the column "${column}" (columns: ${JSON.stringify(headers)})`);
     }
+    // What the registration needs, to be written down while Reserv is away.
+    const patient = (await page.locator('table.facts-blank th').allInnerTexts()).map((t) => t.trim());
+    for (const field of ['Personnummer eller samordningsnummer', 'Hemkommun', 'Hälsocentral', 'Inskriven']) {
+      assert.ok(patient.includes(field), `the blank form asks for "${field}" (${JSON.stringify(patient)})`);
+    }
+    // The message types numbered 1–16 as the call form takes them.
+    const legend = await page.locator('ol.message-legend li').allInnerTexts();
+    assert.equal(legend.length, 16, 'sixteen numbered message types');
+    assert.equal(legend[0].trim(), 'Inskrivning');
+    assert.equal(legend[15].trim(), 'Annat');
+    // One A4 page (landscape) when printed.
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.equal(pages, 1, `the blank form prints on one page, got ${pages}`);
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+    assert.ok(box, 'the PDF names its page size');
+    const [w, hgt] = [Number(box[1]), Number(box[2])];
+    assert.ok(Math.abs(w - 841.9) < 2 && Math.abs(hgt - 595.3) < 2, `A4 landscape (841.9 × 595.3 pt), got ${w} × ${hgt}`);
   } finally {
     await context.close();
   }
@@ -717,6 +766,7 @@ for (const lang of ['sv', 'en']) {
         const f = page.locator('form#entry-form');
         await f.locator('[name="counterpart_org"]').selectOption('kommun-timra');
         await f.locator('[name="counterpart_name"]').fill('E2E a11y');
+        await f.locator('[name="time"]').fill(h.minutesFromNow(-1).slice(11, 16));
         await f.locator('input[name="direction"][value="given"]').check();
         await uncheckAllMessages(f);
         const r = await h.submitForm(page, f.locator('[type="submit"]'), `/episodes/${id}/entries`);

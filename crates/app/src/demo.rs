@@ -147,6 +147,7 @@ async fn call(app: &App, episode: EpisodeId, c: Call<'_>) -> Result<(), AppError
         messages: c.messages.iter().map(|m| m.to_string()).collect(),
         comment: c.comment.into(),
         supersedes: None,
+        paper_signer: None,
     };
     app.log_call(c.by, episode, input).await.map(|_| ())
 }

@@ -82,6 +82,20 @@ pub struct EntryInput {
     /// The id of the entry this one corrects.
     #[serde(default)]
     pub supersedes: Option<String>,
+    /// Transcribed from a paper downtime form: who signed the paper (name
+    /// and title as written); the caller is recorded as the transcriber. A
+    /// correction without it keeps the signer of the entry it corrects.
+    #[serde(default)]
+    pub paper_signer: Option<PaperSignerInput>,
+}
+
+/// Who signed a paper downtime form, as written on it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PaperSignerInput {
+    pub name: String,
+    pub title: String,
 }
 
 /// A log entry with the entry that corrected it, if any.
@@ -121,8 +135,7 @@ fn present(s: Option<String>) -> Option<String> {
 }
 
 fn parse_date(field: Field, s: &str) -> Result<Date, DomainError> {
-    let d: Date = s.trim().parse().map_err(|_| DomainError::InvalidDateTime { field })?;
-    if (2000..=2099).contains(&d.year()) { Ok(d) } else { Err(DomainError::ImplausibleDate { field }) }
+    reserv_core::time::parse_user_date(field, s)
 }
 
 fn parse_direction(s: &str) -> Result<Direction, DomainError> {
@@ -171,6 +184,24 @@ impl App {
             .into_iter()
             .filter(|o| self.catalogue.get(&o.system).is_some_and(|s| s.coordinated_discharge) && o.overlaps(at, at))
             .collect())
+    }
+
+    /// The dates the call form offers for an episode: today and the days of
+    /// the coordinated-discharge outages (of the episode's kind, real or
+    /// drill) since the day before admission (one indexed store read).
+    pub(crate) async fn call_dates(&self, v: &EpisodeView) -> Result<Vec<Date>, AppError> {
+        let now = self.now();
+        let from = v.episode.facts.admitted_at - jiff::SignedDuration::from_hours(24);
+        let spans: Vec<_> = self
+            .store
+            .outage_spans_overlapping(from.min(now), now)
+            .await?
+            .into_iter()
+            .filter(|o| o.drill == v.episode.drill)
+            .filter(|o| self.catalogue.get(&o.system).is_some_and(|s| s.coordinated_discharge))
+            .map(|o| (o.start, o.end))
+            .collect();
+        Ok(episode::call_dates(&v.episode.facts, &spans, now))
     }
 
     /// A ward registers a patient's care episode.
@@ -495,6 +526,8 @@ impl App {
             )
             .await?;
         let messages = input.messages.iter().map(|m| parse_message(m)).collect::<Result<BTreeSet<_>, _>>()?;
+        let paper_signer =
+            input.paper_signer.as_ref().map(|s| episode::check_paper_signer(&s.name, &s.title)).transpose()?;
         let valid = episode::validate_entry(
             EntryDraft {
                 at,
@@ -525,10 +558,13 @@ impl App {
                 if entries.iter().any(|x| x.supersedes == Some(old_id)) {
                     return Err(AppError::Conflict(format!("entry {old_id} has already been corrected")));
                 }
-                Some(old_id)
+                Some(old)
             }
             None => None,
         };
+        // A correction of a line transcribed from paper keeps its signer.
+        let paper_signer = paper_signer.or_else(|| supersedes.and_then(|old| old.paper_signer.clone()));
+        let supersedes = supersedes.map(|old| old.id);
         // A drill's calls belong to drills only, a real episode's to real outages only.
         let outages =
             self.outages_at(valid.at).await?.into_iter().filter(|o| o.drill == e.drill).map(|o| o.id).collect();
@@ -550,6 +586,7 @@ impl App {
             supersedes,
             outages,
             node: self.store.node_id().to_owned(),
+            paper_signer,
         };
         let action = if supersedes.is_some() { "episode.entry_corrected" } else { "episode.entry_logged" };
         let audit =

@@ -76,6 +76,8 @@ pub struct EpisodePage {
     pub view: EpisodeView,
     pub suggested: Option<Suggestion>,
     pub organisations: Vec<Organisation>,
+    /// The dates the call form offers, newest first (today, the outage's days).
+    pub call_dates: Vec<jiff::civil::Date>,
 }
 
 /// What the registration form offers a ward: its own organisation and the
@@ -102,7 +104,8 @@ impl App {
         let log: Vec<_> = view.entries.iter().map(|e| e.entry.clone()).collect();
         let suggested = suggested_counterpart(&view.episode.facts, &log, &view.gaps, &p.user.org);
         let organisations = in_swedish_order(self.store.organisations().await?);
-        Ok(EpisodePage { view, suggested, organisations })
+        let call_dates = self.call_dates(&view).await?;
+        Ok(EpisodePage { view, suggested, organisations, call_dates })
     }
 
     /// The choices of the registration form; only a ward registers episodes.

@@ -262,6 +262,7 @@ fn call(at: &str, supersedes: Option<EntryId>) -> EntryInput {
         direction: "given".into(),
         messages: vec!["admission".into()],
         supersedes: supersedes.map(|s| s.to_string()),
+        paper_signer: None,
         ..Default::default()
     }
 }

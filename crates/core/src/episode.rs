@@ -327,7 +327,31 @@ pub enum Channel {
     Other,
 }
 
-/// One line of the handover log: a call, signed by the person who logged it.
+/// Who signed a paper downtime form, as written on it (name and title). A
+/// line transcribed from paper keeps the paper's signer; the logged-in person
+/// who typed it in is the entry's author (the transcriber).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaperSigner {
+    /// The signer's name as written on the paper form.
+    pub name: String,
+    /// The signer's title as written (sjuksköterska, undersköterska …).
+    pub title: String,
+}
+
+/// The longest name or title of a paper signer.
+pub const PAPER_SIGNER_MAX_CHARS: usize = 120;
+
+/// Checks a paper signer as typed: both name and title are required.
+pub fn check_paper_signer(name: &str, title: &str) -> Result<PaperSigner, DomainError> {
+    Ok(PaperSigner {
+        name: check_text(Field::PaperSignerName, name, PAPER_SIGNER_MAX_CHARS, true)?,
+        title: check_text(Field::PaperSignerTitle, title, PAPER_SIGNER_MAX_CHARS, true)?,
+    })
+}
+
+/// One line of the handover log: a call, signed by the person who logged it
+/// or, transcribed from a paper form, by the person who signed the paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogEntry {
@@ -337,7 +361,8 @@ pub struct LogEntry {
     pub at: Timestamp,
     /// When it was recorded in Reserv.
     pub recorded_at: Timestamp,
-    /// The signature: the logged-in person.
+    /// The logged-in person who recorded it: the signature, or for a line
+    /// transcribed from paper the transcriber.
     pub author_id: UserId,
     pub author_name: String,
     pub author_org: OrgId,
@@ -353,6 +378,9 @@ pub struct LogEntry {
     /// The outages ongoing at `at`.
     pub outages: Vec<OutageId>,
     pub node: String,
+    /// Transcribed from a paper downtime form: who signed the paper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_signer: Option<PaperSigner>,
 }
 
 impl LogEntry {
@@ -409,6 +437,33 @@ pub fn validate_entry(d: EntryDraft, episode: &Episode, now: Timestamp) -> Resul
         messages: d.messages,
         comment,
     })
+}
+
+/// The most days the call form offers to pick from.
+const CALL_DATES_MAX: usize = 31;
+
+/// The dates the call form offers for a call of this episode, newest first:
+/// today, then every day of the given outages (start, end or none while
+/// ongoing) from the day before admission on. A paper form's lines lie in
+/// its outage, so transcribing one is a choice among these days.
+pub fn call_dates(facts: &EpisodeFacts, outages: &[(Timestamp, Option<Timestamp>)], now: Timestamp) -> Vec<Date> {
+    let tz = crate::time::stockholm();
+    let today = now.to_zoned(tz.clone()).date();
+    let earliest = (facts.admitted_at - SignedDuration::from_hours(24)).to_zoned(tz.clone()).date();
+    let mut days = BTreeSet::from([today]);
+    for (start, end) in outages {
+        let first = start.to_zoned(tz.clone()).date().max(earliest);
+        let last = end.map_or(today, |e| e.to_zoned(tz.clone()).date()).min(today);
+        let mut d = first;
+        while d <= last && days.len() < CALL_DATES_MAX {
+            days.insert(d);
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
+    }
+    days.into_iter().rev().collect()
 }
 
 /// Chain-of-care access: an organisation sees an episode only if it is one of
@@ -552,6 +607,32 @@ mod tests {
         for (d, field) in cases {
             assert_eq!(validate_entry(d, &e, now).unwrap_err().field(), Some(field));
         }
+    }
+
+    #[test]
+    fn the_call_form_offers_today_and_the_outage_days() {
+        let facts = episode(registration(WardType::Somatic)).facts; // admitted 2026-11-23 09:00
+        let now = t("2026-11-25T10:00:00Z");
+        let d = |day| jiff::civil::date(2026, 11, day);
+        assert_eq!(call_dates(&facts, &[], now), vec![d(25)]);
+        // An outage from the 20th to the 24th: only from the day before admission.
+        let outage = (t("2026-11-20T06:00:00Z"), Some(t("2026-11-24T08:00:00Z")));
+        assert_eq!(call_dates(&facts, &[outage], now), vec![d(25), d(24), d(23), d(22)]);
+        // An ongoing one runs to today.
+        let ongoing = (t("2026-11-23T20:00:00Z"), None);
+        assert_eq!(call_dates(&facts, &[ongoing], now), vec![d(25), d(24), d(23)]);
+    }
+
+    #[test]
+    fn a_paper_signer_needs_name_and_title() {
+        assert_eq!(
+            check_paper_signer(" Eva Ek ", " ssk "),
+            Ok(PaperSigner { name: "Eva Ek".into(), title: "ssk".into() })
+        );
+        assert_eq!(check_paper_signer("", "ssk").unwrap_err().field(), Some(Field::PaperSignerName));
+        assert_eq!(check_paper_signer("Eva Ek", "  ").unwrap_err().field(), Some(Field::PaperSignerTitle));
+        let long = "x".repeat(PAPER_SIGNER_MAX_CHARS + 1);
+        assert_eq!(check_paper_signer(&long, "ssk").unwrap_err().field(), Some(Field::PaperSignerName));
     }
 
     #[test]

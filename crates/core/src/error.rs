@@ -60,6 +60,10 @@ pub enum Field {
     RoutineRoles,
     /// An e-mail address (a subscription to the public status).
     Email,
+    /// The name of whoever signed a paper downtime form, as written.
+    PaperSignerName,
+    /// Their title, as written.
+    PaperSignerTitle,
 }
 
 impl Field {
@@ -116,6 +120,8 @@ impl Field {
             Field::Step => "step",
             Field::RoutineRoles => "routine_roles",
             Field::Email => "email",
+            Field::PaperSignerName => "paper_signer_name",
+            Field::PaperSignerTitle => "paper_signer_title",
         }
     }
 
@@ -172,6 +178,8 @@ impl Field {
             Field::Step => "Steg i rutinen",
             Field::RoutineRoles => "Roller i rutinerna",
             Field::Email => "E-postadress",
+            Field::PaperSignerName => "Signerat på papper av",
+            Field::PaperSignerTitle => "Signerarens titel",
         }
     }
 
@@ -228,6 +236,8 @@ impl Field {
             Field::Step => "Routine step",
             Field::RoutineRoles => "Routine roles",
             Field::Email => "E-mail address",
+            Field::PaperSignerName => "Signed on paper by",
+            Field::PaperSignerTitle => "Signer's title",
         }
     }
 }
@@ -245,6 +255,9 @@ pub enum DomainError {
     InvalidDateTime { field: Field },
     #[error("{field:?}: outside the years Reserv accepts")]
     ImplausibleDate { field: Field },
+    /// A year typed with more than four digits.
+    #[error("{field:?}: the year has more than four digits")]
+    YearTooLong { field: Field },
     #[error("{field:?}: must be after the start")]
     EndBeforeStart { field: Field },
     #[error("{field:?}: lies in the future")]
@@ -291,6 +304,7 @@ impl DomainError {
             | DomainError::TooLong { field, .. }
             | DomainError::InvalidDateTime { field }
             | DomainError::ImplausibleDate { field }
+            | DomainError::YearTooLong { field }
             | DomainError::EndBeforeStart { field }
             | DomainError::InFuture { field }
             | DomainError::UnknownValue { field, .. }
@@ -316,6 +330,7 @@ impl DomainError {
             DomainError::TooLong { .. } => "text_too_long",
             DomainError::InvalidDateTime { .. } => "invalid_datetime",
             DomainError::ImplausibleDate { .. } => "implausible_date",
+            DomainError::YearTooLong { .. } => "year_too_long",
             DomainError::EndBeforeStart { .. } => "end_before_start",
             DomainError::InFuture { .. } => "in_future",
             DomainError::UnknownValue { .. } => "unknown_value",
@@ -350,8 +365,13 @@ impl DomainError {
             DomainError::ImplausibleDate { .. } => {
                 format!("{f}: datumet är orimligt (år 2000–2099 godtas).")
             }
+            DomainError::YearTooLong { .. } => {
+                format!("{f}: året har fler än fyra siffror. Skriv året med fyra siffror, till exempel 2026.")
+            }
             DomainError::EndBeforeStart { .. } => format!("{f}: måste vara efter starttiden."),
-            DomainError::InFuture { .. } => format!("{f}: tiden ligger i framtiden."),
+            DomainError::InFuture { .. } => {
+                format!("{f}: tiden ligger i framtiden. Ange en tid som redan har varit.")
+            }
             DomainError::UnknownValue { value, .. } => format!("{f}: okänt värde ”{value}”."),
             DomainError::AlreadyEnded => "Avbrottet är redan avslutat och kan inte ändras.".into(),
             DomainError::NothingChanged => "Inget att ändra: ange minst ett nytt värde.".into(),
@@ -398,8 +418,11 @@ impl DomainError {
             DomainError::ImplausibleDate { .. } => {
                 format!("{f}: implausible date (years 2000–2099 are accepted).")
             }
+            DomainError::YearTooLong { .. } => {
+                format!("{f}: the year has more than four digits. Write the year with four digits, for example 2026.")
+            }
             DomainError::EndBeforeStart { .. } => format!("{f}: must be after the start."),
-            DomainError::InFuture { .. } => format!("{f}: the time lies in the future."),
+            DomainError::InFuture { .. } => format!("{f}: the time lies in the future. Give a time that has passed."),
             DomainError::UnknownValue { value, .. } => format!("{f}: unknown value “{value}”."),
             DomainError::AlreadyEnded => "The outage has already ended and cannot be changed.".into(),
             DomainError::NothingChanged => "Nothing to change: give at least one new value.".into(),

@@ -90,6 +90,35 @@ impl MessageType {
         MessageType::Other,
     ];
 
+    /// The message's number on the paper downtime form (1–16, in the
+    /// order of [`MessageType::ALL`]), so a line is transcribed by number.
+    pub fn number(self) -> u8 {
+        MessageType::ALL.iter().position(|m| *m == self).map_or(0, |i| i as u8 + 1)
+    }
+
+    /// The message with this number on the paper form.
+    pub fn from_number(n: u8) -> Option<MessageType> {
+        MessageType::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    /// Parses the numbers typed from a paper form: `1 4 7`, `1,4,7` or
+    /// `1, 4 7`. An unknown number is an error naming it; nothing typed is an
+    /// empty set.
+    pub fn parse_numbers(input: &str) -> Result<BTreeSet<MessageType>, crate::error::DomainError> {
+        input
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<u8>().ok().and_then(MessageType::from_number).ok_or_else(|| {
+                    crate::error::DomainError::UnknownValue {
+                        field: crate::error::Field::Messages,
+                        value: p.chars().take(12).collect(),
+                    }
+                })
+            })
+            .collect()
+    }
+
     /// The message's name as the API spells it.
     pub fn key(self) -> &'static str {
         match self {
@@ -487,6 +516,23 @@ pub fn discharge_warnings(routine: &Routine, episode: &EpisodeFacts, contacts: &
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn message_numbers_follow_the_paper_form() {
+        use super::MessageType as M;
+        assert_eq!(M::Admission.number(), 1);
+        assert_eq!(M::Other.number(), 16);
+        for m in M::ALL {
+            assert_eq!(M::from_number(m.number()), Some(m));
+        }
+        assert_eq!(M::from_number(0), None);
+        assert_eq!(M::from_number(17), None);
+        let got = M::parse_numbers(" 1 4,7 ").unwrap();
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), vec![M::Admission, M::DischargeReport, M::MunicipalityReady]);
+        assert!(M::parse_numbers("").unwrap().is_empty());
+        assert_eq!(M::parse_numbers("1 17").unwrap_err().code(), "unknown_value");
+        assert_eq!(M::parse_numbers("1 x").unwrap_err().field(), Some(crate::error::Field::Messages));
+    }
+
     use super::*;
     use proptest::prelude::*;
     use uuid::Uuid;

@@ -46,11 +46,7 @@ impl Severity {
 /// How urgent `gap` of the episode with `facts` is.
 pub fn severity(facts: &EpisodeFacts, gap: &Gap) -> Severity {
     if facts.discharged_at.is_some() {
-        if gap.before_discharge {
-            Severity::DischargedUnconfirmed
-        } else {
-            Severity::Discharged
-        }
+        if gap.before_discharge { Severity::DischargedUnconfirmed } else { Severity::Discharged }
     } else if facts.ready_for_discharge_at.is_some() {
         Severity::ReadyForDischarge
     } else if facts.estimated_discharge_known_at.is_some() {
@@ -94,7 +90,7 @@ pub fn order_key<T: Ord>(facts: &EpisodeFacts, gap: &Gap, tie: T) -> (Severity, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::handover::{LIFECARE_001, MessageType, discharge_warnings, gaps};
+    use crate::handover::{LIFECARE_001, MessageType, Party, discharge_warnings, gaps};
     use crate::org::WardType;
     use jiff::Timestamp;
 

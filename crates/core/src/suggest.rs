@@ -107,6 +107,7 @@ mod tests {
             supersedes: supersedes.map(|s| EntryId(Uuid::from_u128(s))),
             outages: Vec::new(),
             node: "n".into(),
+            paper_signer: None,
         }
     }
 

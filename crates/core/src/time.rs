@@ -4,7 +4,7 @@
 //! weekdays 07:30–16:30, everything else is on-call time). The clock is never
 //! read here: callers pass `now`.
 
-use jiff::civil::{Date, DateTime, Time, Weekday};
+use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
@@ -42,23 +42,84 @@ pub fn check_plausible(field: Field, ts: Timestamp) -> Result<Timestamp, DomainE
 }
 
 /// Parses what a person typed as Stockholm local time (`2026-11-22T14:05`,
-/// `2026-11-22 14:05`, optionally with seconds) or an RFC 3339 instant with an
-/// offset (`2026-11-22T13:05:00Z`), as the API sends it.
+/// `2026-11-22 14:05`, `2026-11-22 1405`, optionally with seconds) or an
+/// RFC 3339 instant with an offset (`2026-11-22T13:05:00Z`), as the API sends
+/// it. This is the one parser of typed times: every form and the API go
+/// through it. A year with more than four digits is refused by name, and
+/// years outside 2000–2099 as implausible.
 pub fn parse_user_time(field: Field, input: &str) -> Result<Timestamp, DomainError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(DomainError::Required { field });
     }
+    check_year_digits(field, s)?;
     let ts = if let Ok(ts) = s.parse::<Timestamp>() {
         ts
     } else {
-        let normalised = s.replacen(' ', "T", 1);
-        let dt: DateTime = normalised.parse().map_err(|_| DomainError::InvalidDateTime { field })?;
+        let (date, clock) = s.split_once(['T', 't', ' ']).ok_or(DomainError::InvalidDateTime { field })?;
+        let date = parse_user_date(field, date)?;
+        let clock = parse_clock(field, clock)?;
+        let dt = date.to_datetime(clock);
         // A wall-clock time that falls in the spring-forward gap or repeats in
         // the autumn is resolved the "compatible" way (as RFC 5545 does).
         stockholm().to_ambiguous_zoned(dt).compatible().map_err(|_| DomainError::InvalidDateTime { field })?.timestamp()
     };
     check_plausible(field, ts)
+}
+
+/// A year typed with more than four digits (`20260-11-22`): a slip of the
+/// keyboard that date pickers let through.
+fn check_year_digits(field: Field, s: &str) -> Result<(), DomainError> {
+    let digits = s.trim_start_matches(['+', '-']).chars().take_while(char::is_ascii_digit).count();
+    let dated = s.trim_start_matches(['+', '-']).chars().nth(digits) == Some('-');
+    if dated && digits > 4 { Err(DomainError::YearTooLong { field }) } else { Ok(()) }
+}
+
+/// Parses a typed date, `2026-11-22`, in the years Reserv accepts.
+pub fn parse_user_date(field: Field, input: &str) -> Result<Date, DomainError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(DomainError::Required { field });
+    }
+    check_year_digits(field, s)?;
+    let d: Date = s.parse().map_err(|_| DomainError::InvalidDateTime { field })?;
+    if PLAUSIBLE_YEARS.contains(&d.year()) { Ok(d) } else { Err(DomainError::ImplausibleDate { field }) }
+}
+
+/// Parses a typed clock time: `0315`, `315`, `03:15`, `3.15`, `03:15:00`.
+pub fn parse_clock(field: Field, input: &str) -> Result<Time, DomainError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(DomainError::Required { field });
+    }
+    let bad = || DomainError::InvalidDateTime { field };
+    let (h, m, sec) = if s.bytes().all(|b| b.is_ascii_digit()) {
+        match s.len() {
+            1 | 2 => (s, "0", "0"),
+            3 => (&s[..1], &s[1..], "0"),
+            4 => (&s[..2], &s[2..], "0"),
+            _ => return Err(bad()),
+        }
+    } else {
+        let sep = if s.contains(':') { ':' } else { '.' };
+        let mut parts = s.split(sep);
+        let h = parts.next().ok_or_else(bad)?;
+        let m = parts.next().ok_or_else(bad)?;
+        let sec = parts.next().unwrap_or("0");
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        (h, m, sec)
+    };
+    let num = |x: &str, max: i8| -> Result<i8, DomainError> {
+        if x.is_empty() || x.len() > 2 || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        x.parse::<i8>().ok().filter(|v| *v <= max).ok_or_else(bad)
+    };
+    // Seconds may carry a fraction from an API client; the minute is what counts.
+    let sec = sec.split('.').next().unwrap_or("0");
+    Time::new(num(h, 23)?, num(m, 59)?, num(sec, 59)?, 0).map_err(|_| bad())
 }
 
 /// Easter Sunday of a year (the anonymous Gregorian algorithm).
@@ -252,6 +313,46 @@ mod tests {
         assert_eq!(at("2026-03-29T02:30").to_string(), "2026-03-29T01:30:00Z");
         assert_eq!(format_input(at("2026-07-15T12:00")), "2026-07-15T12:00");
         assert_eq!(at("2026-07-15T10:00:00Z").to_string(), "2026-07-15T10:00:00Z");
+    }
+
+    #[test]
+    fn plain_clock_times() {
+        assert_eq!(at("2026-11-23 0315"), at("2026-11-23T03:15"));
+        assert_eq!(at("2026-11-23 03:15"), at("2026-11-23T03:15"));
+        assert_eq!(at("2026-11-23 315"), at("2026-11-23T03:15"));
+        assert_eq!(at("2026-11-23 3.15"), at("2026-11-23T03:15"));
+        assert_eq!(at("2026-11-23T03:15:00"), at("2026-11-23T03:15"));
+        assert_eq!(parse_clock(Field::CallAt, "0315"), Ok(Time::constant(3, 15, 0, 0)));
+        assert_eq!(parse_clock(Field::CallAt, "03:15"), Ok(Time::constant(3, 15, 0, 0)));
+        assert_eq!(parse_clock(Field::CallAt, "23"), Ok(Time::constant(23, 0, 0, 0)));
+        for bad in ["2460", "0360", "12345", "3:", ":15", "ab:cd", "1:2:3:4", "-315"] {
+            assert_eq!(
+                parse_clock(Field::CallAt, bad),
+                Err(DomainError::InvalidDateTime { field: Field::CallAt }),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_clock(Field::CallAt, ""), Err(DomainError::Required { field: Field::CallAt }));
+    }
+
+    #[test]
+    fn a_year_of_more_than_four_digits_is_refused_by_name() {
+        for s in ["20260-11-23T03:15", "20260-11-23 0315", "+020260-11-23T03:15:00Z", "202611-11-23T03:15"] {
+            assert_eq!(
+                parse_user_time(Field::DischargedAt, s),
+                Err(DomainError::YearTooLong { field: Field::DischargedAt }),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_user_date(Field::ExpectedDischarge, "20261-01-02"),
+            Err(DomainError::YearTooLong { field: Field::ExpectedDischarge })
+        );
+        assert_eq!(parse_user_date(Field::ExpectedDischarge, "2026-01-02"), Ok(date(2026, 1, 2)));
+        assert_eq!(
+            parse_user_date(Field::ExpectedDischarge, "1999-01-02"),
+            Err(DomainError::ImplausibleDate { field: Field::ExpectedDischarge })
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn log_document(
                     }
                     vec![
                         format_local(en.at),
-                        format!("{}, {}", en.author_name, name(orgs, &en.author_org)),
+                        signature(t, en, &name(orgs, &en.author_org)),
                         spoke,
                         format!("{dir}, {}", channel_label(lang, en.channel)),
                         info.join(", "),
@@ -166,7 +166,8 @@ pub fn log_document(
 /// The blank downtime form: the same columns as the log, empty rows.
 pub fn blank_form_document(printed_at: &str) -> Document {
     let t = Lang::Sv.texts();
-    let messages: Vec<&str> = MessageType::ALL.into_iter().map(|m| message_label(Lang::Sv, m)).collect();
+    let messages: Vec<String> =
+        MessageType::ALL.into_iter().map(|m| format!("{} {}", m.number(), message_label(Lang::Sv, m))).collect();
     Document {
         subtitle: Some(t.blank_form_intro.to_owned()),
         footer: Some(format!("Utskriven {printed_at} från Reserv")),
@@ -176,9 +177,10 @@ pub fn blank_form_document(printed_at: &str) -> Document {
                 (t.ward.to_owned(), String::new()),
                 (t.home_municipality.to_owned(), String::new()),
                 (t.primary_care_label.to_owned(), String::new()),
+                (t.admitted_at.to_owned(), String::new()),
             ]),
             Block::Table { columns: log_columns(), rows: vec![vec![" \n \n ".to_owned(); 6]; 16] },
-            Block::Paragraph(format!("{}: {}.", t.information, messages.join(", "))),
+            Block::Paragraph(format!("{}. {}.", t.blank_message_legend, messages.join(", "))),
         ],
         ..Document::new(t.blank_form)
     }
@@ -346,5 +348,54 @@ pub fn routine_document(v: &reserv_web::routines::view::RoutineDocView, printed_
         footer: Some(format!("{} {printed_at} från Reserv", r.printed)),
         blocks,
         ..Document::new(format!("{}: {}", r.title, v.system_name))
+    }
+}
+
+/// The signature cell of a printed log line: the author, or for a line
+/// transcribed from a paper form the paper's signer and who entered it.
+fn signature(t: &reserv_web::i18n::Texts, en: &reserv_core::episode::LogEntry, author_org: &str) -> String {
+    match &en.paper_signer {
+        Some(s) => format!(
+            "{}, {} ({}). {}: {}, {author_org}",
+            s.name, s.title, t.signed_on_paper, t.transcribed_by, en.author_name
+        ),
+        None => format!("{}, {author_org}", en.author_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reserv_core::episode::{Channel, LogEntry, PaperSigner};
+    use reserv_core::handover::Direction;
+    use reserv_core::ids::{EntryId, EpisodeId, UserId};
+
+    #[test]
+    fn a_line_from_paper_prints_its_signer_and_who_entered_it() {
+        let at: jiff::Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        let mut en = LogEntry {
+            id: EntryId(uuid::Uuid::from_u128(1)),
+            episode_id: EpisodeId(uuid::Uuid::from_u128(2)),
+            at,
+            recorded_at: at,
+            author_id: UserId(uuid::Uuid::from_u128(3)),
+            author_name: "Sekreterare Sara".into(),
+            author_org: OrgId::parse("avd").unwrap(),
+            counterpart_name: "Handläggare".into(),
+            counterpart_role: String::new(),
+            counterpart_org: OrgId::parse("kommun").unwrap(),
+            direction: Direction::Given,
+            channel: Channel::Phone,
+            messages: Default::default(),
+            comment: String::new(),
+            supersedes: None,
+            outages: Vec::new(),
+            node: "n".into(),
+            paper_signer: None,
+        };
+        let t = Lang::Sv.texts();
+        assert_eq!(signature(t, &en, "Avd 3"), "Sekreterare Sara, Avd 3");
+        en.paper_signer = Some(PaperSigner { name: "Eva Ek".into(), title: "usk".into() });
+        assert_eq!(signature(t, &en, "Avd 3"), "Eva Ek, usk (signerat på papper). Införd av: Sekreterare Sara, Avd 3");
     }
 }

@@ -436,7 +436,10 @@ mod tests {
         let text = csv(&out);
         assert!(text.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
         assert!(text.ends_with("\r\n"));
-        assert!(text.contains(";discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\";"), "{text}");
+        assert!(
+            text.contains(";discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\";"),
+            "{text}"
+        );
         // Every record has nine cells (no quoted cell in this input holds a separator).
         for line in text.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(line.split(';').count() >= 9, "{line}");

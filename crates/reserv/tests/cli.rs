@@ -153,6 +153,7 @@ fn the_handover_log_prints_to_pdf() {
     assert!(reserv(&["print", "blank-form", "--out", blank.to_str().unwrap()], None, dir.path()).status.success());
     let t = pdftotext(&blank);
     assert!(t.contains("Blankett för registrering vid driftstopp") && t.contains("Talade med"), "{t}");
+    assert!(t.contains("Inskriven") && t.contains("1 Inskrivning") && t.contains("16 Annat"), "{t}");
 }
 
 #[test]

@@ -109,23 +109,28 @@ pub(crate) fn new_entry(entry: LogEntry) -> Result<NewEntry, StoreError> {
 
 pub(crate) fn append_entry(c: &Connection, n: &NewEntry, audit: &AuditRecord) -> Result<(), StoreError> {
     let e = &n.entry;
-    c.prepare_cached("INSERT INTO log_entries (id, episode_id, at, supersedes, entry) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .map_err(map_err)?
-        .execute(params![
-            e.id.to_string(),
-            e.episode_id.to_string(),
-            micros(e.at),
-            e.supersedes.map(|s| s.to_string()),
-            n.data
-        ])
-        .map_err(|err| {
-            let superseded = matches!(&err, rusqlite::Error::SqliteFailure(f, Some(m))
+    c.prepare_cached(
+        "INSERT INTO log_entries (id, episode_id, at, supersedes, entry, paper_signer_name, paper_signer_title) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        e.id.to_string(),
+        e.episode_id.to_string(),
+        micros(e.at),
+        e.supersedes.map(|s| s.to_string()),
+        n.data,
+        e.paper_signer.as_ref().map(|s| s.name.as_str()),
+        e.paper_signer.as_ref().map(|s| s.title.as_str()),
+    ])
+    .map_err(|err| {
+        let superseded = matches!(&err, rusqlite::Error::SqliteFailure(f, Some(m))
                 if f.code == ErrorCode::ConstraintViolation && m.contains("log_entries.supersedes"));
-            match (superseded, e.supersedes) {
-                (true, Some(old)) => StoreError::Conflict(format!("entry {old} has already been corrected")),
-                _ => map_err(err),
-            }
-        })?;
+        match (superseded, e.supersedes) {
+            (true, Some(old)) => StoreError::Conflict(format!("entry {old} has already been corrected")),
+            _ => map_err(err),
+        }
+    })?;
     let mut tag = c
         .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
         .map_err(map_err)?;

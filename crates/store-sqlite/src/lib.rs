@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_outbox.sql"),
     include_str!("migrations/007_subscriptions.sql"),
     include_str!("migrations/008_integrity_and_spans.sql"),
+    include_str!("migrations/009_paper_signer.sql"),
 ];
 
 /// The schema version whose migration also fills `outage_spans` in Rust.

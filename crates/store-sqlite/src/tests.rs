@@ -170,6 +170,7 @@ mod integrity {
             supersedes,
             outages,
             node: "n".into(),
+            paper_signer: None,
         }
     }
 

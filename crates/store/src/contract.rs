@@ -381,9 +381,16 @@ async fn episodes_and_log(store: &dyn Store) {
         supersedes,
         outages: vec![tagged],
         node: "test".into(),
+        paper_signer: None,
     };
     let first = entry(5, None);
-    let fix = entry(1, Some(first.id));
+    // A line transcribed from a paper form keeps who signed the paper.
+    let fix = LogEntry {
+        paper_signer: Some(reserv_core::episode::PaperSigner {
+            name: "Eva Ek".into(), title: "undersköterska".into()
+        }),
+        ..entry(1, Some(first.id))
+    };
     store.append_log_entry(first.clone(), audit("episode.entry_logged")).await.unwrap();
     store.append_log_entry(fix.clone(), audit("episode.entry_corrected")).await.unwrap();
     let dup = store.append_log_entry(first.clone(), audit("episode.entry_logged")).await;

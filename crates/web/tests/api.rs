@@ -1409,3 +1409,109 @@ async fn feeds_and_the_planned_downtime_calendar_are_public_and_never_show_drill
     assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), 1, "the demo's one planned outage: {}", ics.body);
     assert!(ics.body.contains("SUMMARY:Planerat"), "{}", ics.body);
 }
+
+#[tokio::test]
+async fn impossible_facts_are_refused_with_stable_codes_and_nothing_stored() {
+    let t = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let now = Timestamp::now();
+    let good = json!({"patient_id": "19520630-9857", "municipality": "kommun-timra", "primary_care": "rvn-hc-timra", "admitted_at": iso(now - SignedDuration::from_hours(1))});
+    // Registration: a five-digit year, in the time and in the date.
+    for (key, value) in [("admitted_at", "20260-11-23T10:00"), ("expected_discharge", "20261-01-02")] {
+        let mut body = good.clone();
+        body[key] = json!(value);
+        let r = t.send_json("POST", "/api/v1/episodes", Some(&ward), &body).await;
+        let e = &r.json()["error"];
+        assert_eq!(
+            (r.status, e["code"].as_str(), e["field"].as_str()),
+            (422, Some("year_too_long"), Some(key)),
+            "{}",
+            r.body
+        );
+        assert!(e["message"].as_str().unwrap().contains("fyra siffror"), "{}", r.body);
+    }
+    let created = t.send_json("POST", "/api/v1/episodes", Some(&ward), &good).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    // Update: a discharge in the future, a five-digit year.
+    let cases = [
+        (json!({"discharged_at": iso(now + SignedDuration::from_hours(2))}), "in_future", "discharged_at"),
+        (json!({"discharged_at": "20260-11-23T10:00"}), "year_too_long", "discharged_at"),
+        (json!({"ready_for_discharge_at": "+020260-11-23T10:00:00Z"}), "year_too_long", "ready_for_discharge_at"),
+    ];
+    for (body, code, field) in cases {
+        let r = t.send_json("PATCH", &format!("/api/v1/episodes/{id}"), Some(&ward), &body).await;
+        let e = &r.json()["error"];
+        assert_eq!((r.status, e["code"].as_str(), e["field"].as_str()), (422, Some(code), Some(field)), "{}", r.body);
+    }
+    let auth = format!("Bearer {ward}");
+    let en = t
+        .request(
+            "PATCH",
+            &format!("/api/v1/episodes/{id}"),
+            &[("Content-Type", "application/json"), ("Authorization", &auth), ("Accept-Language", "en")],
+            json!({"discharged_at": "20260-11-23T10:00"}).to_string().as_bytes(),
+        )
+        .await;
+    assert!(en.json()["error"]["message"].as_str().unwrap().contains("four digits"), "{}", en.body);
+    // A call: a five-digit year, a time in the future (a discharge notice), a paper signer without a title.
+    let mut cases = Vec::new();
+    let mut body = call_body("kommun-timra", &["discharge_notice"]);
+    body["at"] = json!("20260-11-23 0315");
+    cases.push((body, "year_too_long", "at"));
+    let mut body = call_body("kommun-timra", &["discharge_notice"]);
+    body["at"] = json!(iso(now + SignedDuration::from_hours(1)));
+    cases.push((body, "in_future", "at"));
+    let mut body = call_body("kommun-timra", &["admission"]);
+    body["paper_signer"] = json!({"name": "Eva Ek", "title": " "});
+    cases.push((body, "required", "paper_signer_title"));
+    let mut body = call_body("kommun-timra", &["admission"]);
+    body["paper_signer"] = json!({"name": "Eva Ek", "title": "usk", "role": "x"});
+    cases.push((body, "unknown_field", "role"));
+    for (body, code, field) in cases {
+        let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &body).await;
+        let e = &r.json()["error"];
+        assert_eq!(r.status / 100, 4, "{}", r.body);
+        assert_eq!(e["code"].as_str(), Some(code), "{}", r.body);
+        if code != "unknown_field" {
+            assert_eq!(e["field"].as_str(), Some(field), "{}", r.body);
+        }
+    }
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    assert!(v["entries"].as_array().unwrap().is_empty(), "no refused entry was stored");
+    assert!(v["facts"]["discharged_at"].is_null(), "no refused discharge was stored");
+}
+
+#[tokio::test]
+async fn a_line_from_a_paper_form_keeps_its_signer_and_its_transcriber() {
+    let t = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let now = Timestamp::now();
+    let good = json!({"patient_id": "19520630-9857", "municipality": "kommun-timra", "primary_care": "rvn-hc-timra", "admitted_at": iso(now - SignedDuration::from_hours(3))});
+    let created = t.send_json("POST", "/api/v1/episodes", Some(&ward), &good).await;
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let mut body = call_body("kommun-timra", &["admission"]);
+    body["at"] = json!(iso(now - SignedDuration::from_hours(1)));
+    body["paper_signer"] = json!({"name": " Eva Ek ", "title": "undersköterska"});
+    let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    let entry = v["entries"][0].clone();
+    assert_eq!(entry["paper_signer"], json!({"name": "Eva Ek", "title": "undersköterska"}));
+    assert_eq!(entry["author_name"], "Demo Sjuksköterska", "the author is the transcriber");
+    // A correction without a signer keeps the paper's.
+    let mut fix = call_body("kommun-timra", &["admission", "estimated_discharge_date"]);
+    fix["at"] = body["at"].clone();
+    fix["supersedes"] = entry["id"].clone();
+    let r = t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &fix).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    let corrected = v["entries"].as_array().unwrap().iter().find(|e| e["supersedes"] == entry["id"]).unwrap().clone();
+    assert_eq!(corrected["paper_signer"], json!({"name": "Eva Ek", "title": "undersköterska"}));
+    // A call of one's own has no paper signer.
+    let mut own = call_body("kommun-timra", &["current_services"]);
+    own["at"] = json!(iso(now - SignedDuration::from_mins(30)));
+    t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &own).await;
+    let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
+    assert_eq!(v["entries"].as_array().unwrap().iter().filter(|e| e.get("paper_signer").is_some()).count(), 2);
+}

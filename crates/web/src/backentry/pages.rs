@@ -132,7 +132,7 @@ pub const SV: WlTexts = WlTexts {
     skip: "Hoppa över",
     reopen: "Återöppna",
     reason: "Anledning",
-    reason_help: "Krävs för att hoppa över eller återöppna; frivillig kommentar när raden markeras klar.",
+    reason_help: "Krävs för att hoppa över eller återöppna en rad.",
     note: "Kommentar",
     by: "av",
     history: "Historik",
@@ -205,7 +205,7 @@ pub const EN: WlTexts = WlTexts {
     skip: "Skip",
     reopen: "Reopen",
     reason: "Reason",
-    reason_help: "Required to skip or reopen; an optional note when marking done.",
+    reason_help: "Required to skip or reopen a line.",
     note: "Note",
     by: "by",
     history: "History",
@@ -506,6 +506,10 @@ struct WorklistPage {
     report_link: bool,
     /// The DOM id of the item whose change was refused, if any.
     error_item: String,
+    /// The patient, party and item of the refused change, named in the summary.
+    error_subject: String,
+    /// The reason as typed with the refused change, kept in its field.
+    error_reason: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -517,6 +521,7 @@ fn outage_id(raw: &str) -> Result<OutageId, AppError> {
     crate::kit::respond::parse_id(raw)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn worklist_page(
     st: &AppState,
     ctx: &Ctx,
@@ -525,6 +530,7 @@ async fn worklist_page(
     status: StatusCode,
     errors: Vec<FormError>,
     error_item: String,
+    error_reason: String,
 ) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let v: WorklistView = match outage_id(id) {
@@ -540,12 +546,19 @@ async fn worklist_page(
         v.lines.iter().partition(|l| !matches!(l.line.outcome, Outcome::NothingToEnter { .. }));
     work.sort_by_key(|l| (l.line.progress().complete(), l.patient.to_string(), l.line.party));
     let paging = Paging::new(work.len(), LINES_PER_PAGE, page);
-    let work_lines = work
+    let work_lines: Vec<LineRow> = work
         .iter()
         .skip((paging.current - 1) * LINES_PER_PAGE)
         .take(LINES_PER_PAGE)
         .map(|l| line_row(lang, l))
         .collect();
+    let error_subject = work_lines
+        .iter()
+        .find_map(|l| {
+            let i = l.items.iter().find(|i| i.dom == error_item)?;
+            Some(format!("{} · {} · {}", l.patient, l.party, i.label))
+        })
+        .unwrap_or_default();
     let system_name = st.app.catalogue().get(&v.system).map(|s| s.name.clone()).unwrap_or_else(|| v.system.to_string());
     let page = WorklistPage {
         l: Layout::new(ctx, &st.app).await,
@@ -563,6 +576,8 @@ async fn worklist_page(
         paging_base: format!("/outages/{}/worklist", v.outage_id),
         report_link: v.reads_report,
         error_item,
+        error_subject,
+        error_reason,
     };
     render(status, &page)
 }
@@ -573,7 +588,7 @@ pub async fn worklist(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    worklist_page(&st, &ctx, &id, q.page, StatusCode::OK, vec![], String::new()).await
+    worklist_page(&st, &ctx, &id, q.page, StatusCode::OK, vec![], String::new(), String::new()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -606,7 +621,7 @@ pub async fn work(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, 
             let status = crate::status_of(&e);
             let errs = vec![FormError::from_app(ctx.lang, &e)];
             let item = format!("i-{}", f.key.trim().replace(':', "-"));
-            worklist_page(&st, &ctx, &id, f.page, status, errs, item).await
+            worklist_page(&st, &ctx, &id, f.page, status, errs, item, f.reason.clone()).await
         }
         Err(e) => fail(&ctx, e),
     }

@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use reserv_app::AppError;
-use reserv_app::episodes::{EntryInput, EpisodeView, RegisterInput, UpdateInput};
+use reserv_app::episodes::{EntryInput, EpisodeView, PaperSignerInput, RegisterInput, UpdateInput};
 use reserv_app::views::EpisodePage as EpisodePageView;
 use reserv_core::episode::{Channel, DischargeDestination};
 use reserv_core::handover::{Direction, Gap, MessageType};
@@ -30,7 +30,7 @@ use crate::kit::ctx::Ctx;
 use crate::kit::i18n::{Lang, channel_label, message_label, party_label};
 use crate::kit::paging::Paging;
 use crate::kit::respond::{fail, render, see_other};
-use crate::kit::view::{FormError, Layout};
+use crate::kit::view::{ErrorsAt, FormError, Layout};
 
 fn message_key(m: MessageType) -> String {
     serde_json::to_value(m).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -178,6 +178,8 @@ pub struct RegisterFormView {
 struct RegisterPage {
     l: Layout,
     errors: Vec<FormError>,
+    /// The field with the error (autofocus), else the first field.
+    focus: &'static str,
     form: RegisterFormView,
     psychiatric: bool,
     municipalities: Vec<(String, String)>,
@@ -210,8 +212,12 @@ async fn register_page(
         expected_discharge: f.expected_discharge,
         existed_before_outage: f.existed_before_outage.is_some(),
     };
+    let fields =
+        ["patient_id", "municipality", "primary_care", "outpatient_psychiatry", "admitted_at", "expected_discharge"];
+    let focus = fields.into_iter().find(|k| errors.at(k).is_some()).unwrap_or("patient_id");
     let page = RegisterPage {
         l: Layout::new(ctx, &st.app).await,
+        focus,
         errors,
         form,
         psychiatric: choices.ward.ward_type == Some(WardType::Psychiatric),
@@ -264,15 +270,10 @@ pub struct EpisodeFactsView {
     outpatient_psychiatry: String,
     admitted: String,
     expected_discharge: String,
-    expected_discharge_input: String,
     ready: String,
-    ready_input: String,
     discharged: String,
-    discharged_input: String,
     designated_care_contact: String,
-    designated_care_contact_input: String,
     discharge_destination: &'static str,
-    discharge_destination_key: &'static str,
     extensive_services: &'static str,
     existed_before: &'static str,
     routine: &'static str,
@@ -282,6 +283,8 @@ pub struct EntryRow {
     id: String,
     at: String,
     signature: String,
+    /// Transcribed from paper: who entered it (the signature is the paper's).
+    transcribed_by: String,
     counterpart: String,
     direction: &'static str,
     channel: &'static str,
@@ -292,10 +295,11 @@ pub struct EntryRow {
     own: bool,
 }
 
-/// The entry form's values.
+/// The entry form's values, as typed.
 #[derive(Default)]
 pub struct EntryFormView {
-    at: String,
+    date: String,
+    time: String,
     counterpart_org: String,
     counterpart_name: String,
     counterpart_role: String,
@@ -304,6 +308,30 @@ pub struct EntryFormView {
     comment: String,
     supersedes: String,
     messages: Vec<String>,
+    message_numbers: String,
+    /// Some box of the list is ticked (the list opens).
+    ticked: bool,
+}
+
+/// The paper mode of the call form: who signed the paper form.
+#[derive(Default, Clone)]
+pub struct PaperView {
+    on: bool,
+    name: String,
+    title: String,
+}
+
+/// The update form's values: as typed after an error, else the episode's.
+#[derive(Default)]
+pub struct UpdateFormView {
+    expected_discharge: String,
+    ready_for_discharge_at: String,
+    discharged_at: String,
+    designated_care_contact: String,
+    /// The destination key chosen (or stored); empty: none.
+    discharge_destination: String,
+    /// `yes`, `no`, or empty: keep as is.
+    extensive_long_term_services: String,
 }
 
 #[derive(Template)]
@@ -311,6 +339,13 @@ pub struct EntryFormView {
 struct EpisodePage {
     l: Layout,
     errors: Vec<FormError>,
+    update_errors: Vec<FormError>,
+    update: UpdateFormView,
+    paper: PaperView,
+    saved: bool,
+    /// The field that gets the focus (`autofocus`), or none.
+    focus: &'static str,
+    dates: Vec<(String, String)>,
     e: EpisodeFactsView,
     episode_id: String,
     gaps: Vec<GapRow>,
@@ -321,7 +356,8 @@ struct EpisodePage {
     form: EntryFormView,
     orgs: Vec<(String, String)>,
     channels: Vec<(&'static str, &'static str)>,
-    message_options: Vec<(String, &'static str, bool)>,
+    /// Key, number on the paper form, label, ticked.
+    message_options: Vec<(String, u8, &'static str, bool)>,
     destinations: Vec<(&'static str, &'static str)>,
 }
 
@@ -351,18 +387,13 @@ fn facts_view(lang: Lang, v: &EpisodeView, n: &HashMap<OrgId, String>) -> Episod
         outpatient_psychiatry: f.outpatient_psychiatry.as_ref().map(|o| name_of(n, o)).unwrap_or_default(),
         admitted: format_local(f.admitted_at),
         expected_discharge: dash(e.expected_discharge.map(|d| d.to_string())),
-        expected_discharge_input: e.expected_discharge.map(|d| d.to_string()).unwrap_or_default(),
         ready: dash(f.ready_for_discharge_at.map(format_local)),
-        ready_input: f.ready_for_discharge_at.map(format_input).unwrap_or_default(),
         discharged: dash(f.discharged_at.map(format_local)),
-        discharged_input: f.discharged_at.map(format_input).unwrap_or_default(),
         designated_care_contact: dash(e.designated_care_contact.clone()),
-        designated_care_contact_input: e.designated_care_contact.clone().unwrap_or_default(),
         discharge_destination: e.discharge_destination.map_or("–", |d| match lang {
             Lang::Sv => d.label_sv(),
             Lang::En => d.label_en(),
         }),
-        discharge_destination_key: e.discharge_destination.map_or("", |d| d.key()),
         extensive_services: match (lang, e.extensive_long_term_services) {
             (_, None) => lang.texts().not_stated,
             (Lang::Sv, Some(true)) => "Ja",
@@ -392,10 +423,16 @@ fn entry_rows(lang: Lang, v: &EpisodeView, n: &HashMap<OrgId, String>, viewer: &
                 counterpart.push_str(&format!(" ({})", en.counterpart_role));
             }
             counterpart.push_str(&format!(", {}", name_of(n, &en.counterpart_org)));
+            let author = format!("{}, {}", en.author_name, name_of(n, &en.author_org));
+            let (signature, transcribed_by) = match &en.paper_signer {
+                Some(s) => (format!("{}, {} ({})", s.name, s.title, t.signed_on_paper), author),
+                None => (author, String::new()),
+            };
             EntryRow {
                 id: en.id.to_string(),
                 at: format_local(en.at),
-                signature: format!("{}, {}", en.author_name, name_of(n, &en.author_org)),
+                signature,
+                transcribed_by,
                 counterpart,
                 direction: match en.direction {
                     Direction::Given => t.given,
@@ -418,22 +455,37 @@ fn entry_rows(lang: Lang, v: &EpisodeView, n: &HashMap<OrgId, String>, viewer: &
         .collect()
 }
 
+/// The episode page's query: a correction to prefill, the paper mode with
+/// its signer and date kept from the line saved before, and whether a call
+/// was just saved (the form takes the focus for the next line).
 #[derive(Deserialize, Default)]
-pub struct CorrectQuery {
+pub struct EpisodeQuery {
     correct: Option<String>,
+    paper: Option<String>,
+    signer: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    saved: Option<String>,
 }
 
 /// The call form as it opens: a correction pre-filled from the entry it
-/// corrects; else the time now, the counterpart the service suggests from
-/// this patient's own record (or none: "Välj …"), and no direction chosen.
-fn default_form(st: &AppState, page: &EpisodePageView, correct: Option<&str>) -> EntryFormView {
+/// corrects; else today's date (or the date of the line saved just before),
+/// no time, the counterpart the service suggests from this patient's own
+/// record (or none: "Välj …"), and no direction chosen.
+fn default_form(
+    page: &EpisodePageView,
+    correct: Option<&str>,
+    date: Option<&str>,
+) -> (EntryFormView, Option<PaperView>) {
     let v = &page.view;
     if let Some(c) = correct
         && let Some(x) = v.entries.iter().find(|x| x.entry.id.to_string() == c)
     {
         let en = &x.entry;
-        return EntryFormView {
-            at: format_input(en.at),
+        let local = reserv_core::time::local(en.at);
+        let form = EntryFormView {
+            date: local.date().to_string(),
+            time: local.strftime("%H:%M").to_string(),
             counterpart_org: en.counterpart_org.to_string(),
             counterpart_name: en.counterpart_name.clone(),
             counterpart_role: en.counterpart_role.clone(),
@@ -447,31 +499,41 @@ fn default_form(st: &AppState, page: &EpisodePageView, correct: Option<&str>) ->
                 .unwrap_or_default(),
             comment: en.comment.clone(),
             supersedes: en.id.to_string(),
-            messages: en.messages.iter().map(|m| message_key(*m)).collect(),
+            messages: Vec::new(),
+            message_numbers: en.messages.iter().map(|m| m.number().to_string()).collect::<Vec<_>>().join(" "),
+            ticked: false,
         };
+        let paper =
+            en.paper_signer.as_ref().map(|s| PaperView { on: true, name: s.name.clone(), title: s.title.clone() });
+        return (form, paper);
     }
     let s = page.suggested.as_ref();
-    EntryFormView {
-        at: format_input(st.app.now()),
+    let today = page.call_dates.first().map(|d| d.to_string()).unwrap_or_default();
+    let date = date.filter(|d| page.call_dates.iter().any(|x| x.to_string() == *d)).map(str::to_owned);
+    let form = EntryFormView {
+        date: date.unwrap_or(today),
         counterpart_org: s.map(|s| s.org.to_string()).unwrap_or_default(),
         counterpart_name: s.map(|s| s.name.clone()).unwrap_or_default(),
         counterpart_role: s.map(|s| s.role.clone()).unwrap_or_default(),
         direction: String::new(),
         channel: "phone".into(),
         ..Default::default()
-    }
+    };
+    (form, None)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn episode_page(
-    st: &AppState,
-    ctx: &Ctx,
-    id: &str,
-    status: StatusCode,
+/// How the episode page is asked for.
+#[derive(Default)]
+struct Wanted<'a> {
     errors: Vec<FormError>,
     form: Option<EntryFormView>,
-    correct: Option<&str>,
-) -> Response {
+    update_errors: Vec<FormError>,
+    update: Option<UpdateFormView>,
+    paper: Option<PaperView>,
+    query: Option<&'a EpisodeQuery>,
+}
+
+async fn episode_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, w: Wanted<'_>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let eid: EpisodeId = match crate::kit::respond::parse_id(id) {
         Ok(x) => x,
@@ -484,7 +546,49 @@ async fn episode_page(
     let orgs = &page.organisations;
     let n = names(orgs);
     let lang = ctx.lang;
-    let form = form.unwrap_or_else(|| default_form(st, &page, correct));
+    let t = lang.texts();
+    let q = w.query;
+    let correct = q.and_then(|q| q.correct.as_deref());
+    let (form, paper) = match w.form {
+        Some(f) => (f, w.paper),
+        None => {
+            let (f, from_entry) = default_form(&page, correct, q.and_then(|q| q.date.as_deref()));
+            let asked = q.filter(|q| q.paper.is_some()).map(|q| PaperView {
+                on: true,
+                name: q.signer.clone().unwrap_or_default(),
+                title: q.title.clone().unwrap_or_default(),
+            });
+            (f, from_entry.or(asked))
+        }
+    };
+    let paper = paper.unwrap_or_default();
+    let saved = q.is_some_and(|q| q.saved.is_some());
+    // The focus: the first field with an error (the page opens there, at the
+    // form, not at its top); else, when transcribing or right after a save,
+    // the first field to fill; else none (the page opens at its top, with
+    // the gaps). The form's action and the redirect carry no `#fragment`:
+    // browsers leave `autofocus` alone when they follow one.
+    let order = [
+        "paper_signer_name",
+        "paper_signer_title",
+        "date",
+        "at",
+        "direction",
+        "counterpart_org",
+        "counterpart_name",
+        "messages",
+    ];
+    let focus = if let Some(f) = order.iter().find(|k| w.errors.at(k).is_some()) {
+        f
+    } else if paper.on && paper.name.is_empty() {
+        "paper_signer_name"
+    } else if paper.on && paper.title.is_empty() {
+        "paper_signer_title"
+    } else if paper.on || saved || correct.is_some() {
+        "at"
+    } else {
+        ""
+    };
     let v = &page.view;
     // The episode's parties first (named first, so typing a name finds the
     // patient's own organisation), then every other one in Swedish order.
@@ -506,12 +610,42 @@ async fn episode_page(
         .map(|m| {
             let key = message_key(m);
             let checked = form.messages.contains(&key);
-            (key, message_label(lang, m), checked)
+            (key, m.number(), message_label(lang, m), checked)
         })
         .collect();
+    let today = page.call_dates.first().copied();
+    let mut dates: Vec<(String, String)> = page
+        .call_dates
+        .iter()
+        .map(|d| {
+            let label = if Some(*d) == today { format!("{d} ({})", t.today) } else { d.to_string() };
+            (d.to_string(), label)
+        })
+        .collect();
+    // A date typed before (a correction of an older line) stays choosable.
+    if !form.date.is_empty() && !dates.iter().any(|(d, _)| *d == form.date) {
+        dates.push((form.date.clone(), form.date.clone()));
+    }
+    let update = w.update.unwrap_or_else(|| {
+        let e = &v.episode;
+        UpdateFormView {
+            expected_discharge: e.expected_discharge.map(|d| d.to_string()).unwrap_or_default(),
+            ready_for_discharge_at: facts.ready_for_discharge_at.map(format_input).unwrap_or_default(),
+            discharged_at: facts.discharged_at.map(format_input).unwrap_or_default(),
+            designated_care_contact: e.designated_care_contact.clone().unwrap_or_default(),
+            discharge_destination: e.discharge_destination.map(|d| d.key().to_owned()).unwrap_or_default(),
+            extensive_long_term_services: String::new(),
+        }
+    });
     let page = EpisodePage {
         l: Layout::new(ctx, &st.app).await,
-        errors,
+        errors: w.errors,
+        update_errors: w.update_errors,
+        update,
+        paper,
+        saved,
+        focus,
+        dates,
         e: facts_view(lang, v, &n),
         episode_id: v.episode.id.to_string(),
         gaps: v.gaps.iter().map(|g| gap_row(lang, g)).collect(),
@@ -553,9 +687,9 @@ pub async fn episode(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<CorrectQuery>,
+    Query(q): Query<EpisodeQuery>,
 ) -> Response {
-    episode_page(&st, &ctx, &id, StatusCode::OK, vec![], None, q.correct.as_deref()).await
+    episode_page(&st, &ctx, &id, StatusCode::OK, Wanted { query: Some(&q), ..Default::default() }).await
 }
 
 pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -597,9 +731,10 @@ pub async fn log_call(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         Err(e) => return fail(&ctx, e),
     };
     let kv = pairs(&body);
-    let messages: Vec<String> = kv.iter().filter(|(k, _)| k == "messages").map(|(_, v)| v.clone()).collect();
+    let ticked: Vec<String> = kv.iter().filter(|(k, _)| k == "messages").map(|(_, v)| v.clone()).collect();
     let form = EntryFormView {
-        at: field(&kv, "at"),
+        date: field(&kv, "date"),
+        time: field(&kv, "time"),
         counterpart_org: field(&kv, "counterpart_org"),
         counterpart_name: field(&kv, "counterpart_name"),
         counterpart_role: field(&kv, "counterpart_role"),
@@ -607,10 +742,43 @@ pub async fn log_call(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         channel: field(&kv, "channel"),
         comment: field(&kv, "comment"),
         supersedes: field(&kv, "supersedes"),
-        messages: messages.clone(),
+        ticked: !ticked.is_empty(),
+        messages: ticked.clone(),
+        message_numbers: field(&kv, "message_numbers"),
     };
+    let paper = PaperView {
+        on: !field(&kv, "paper").is_empty(),
+        name: field(&kv, "paper_signer_name"),
+        title: field(&kv, "paper_signer_title"),
+    };
+    let again = |errs: Vec<FormError>, status: StatusCode, form: EntryFormView, paper: PaperView| {
+        let (st, ctx, id) = (&st, &ctx, &id);
+        async move {
+            let w = Wanted { errors: errs, form: Some(form), paper: Some(paper), ..Default::default() };
+            episode_page(st, ctx, id, status, w).await
+        }
+    };
+    // The numbers typed from the paper form and the boxes ticked in the list
+    // name the messages together.
+    let mut messages = ticked;
+    match MessageType::parse_numbers(&form.message_numbers) {
+        Ok(set) => messages.extend(set.into_iter().map(message_key)),
+        Err(e) => {
+            let errs = vec![FormError::from_app(ctx.lang, &AppError::from(e))];
+            return again(errs, StatusCode::UNPROCESSABLE_ENTITY, form, paper).await;
+        }
+    }
+    // The time is required here (the API's empty time means "now"; a typed
+    // line always has its own). A date and a time make one local time for
+    // the one parser of typed times.
+    let at =
+        if form.time.trim().is_empty() { String::new() } else { format!("{} {}", form.date.trim(), form.time.trim()) };
+    if at.is_empty() {
+        let e = AppError::from(reserv_core::error::DomainError::Required { field: reserv_core::error::Field::CallAt });
+        return again(vec![FormError::from_app(ctx.lang, &e)], StatusCode::UNPROCESSABLE_ENTITY, form, paper).await;
+    }
     let input = EntryInput {
-        at: Some(form.at.clone()),
+        at: Some(at),
         counterpart_name: form.counterpart_name.clone(),
         counterpart_role: form.counterpart_role.clone(),
         counterpart_org: form.counterpart_org.clone(),
@@ -619,13 +787,27 @@ pub async fn log_call(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         messages,
         comment: form.comment.clone(),
         supersedes: Some(form.supersedes.clone()),
+        paper_signer: paper.on.then(|| PaperSignerInput { name: paper.name.clone(), title: paper.title.clone() }),
     };
     match st.app.log_call(p, eid, input).await {
-        Ok(_) => see_other(&format!("/episodes/{id}#h-log")),
+        Ok(_) => {
+            let mut q = vec![("saved", "1".to_owned()), ("date", form.date.trim().to_owned())];
+            if paper.on {
+                q.extend([
+                    ("paper", "1".to_owned()),
+                    ("signer", paper.name.trim().to_owned()),
+                    ("title", paper.title.trim().to_owned()),
+                ]);
+            }
+            let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+            // No fragment (see above): the focus on the time field brings
+            // the form into view for the next line.
+            see_other(&format!("/episodes/{id}?{query}"))
+        }
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];
             let status = crate::kit::respond::status_of(&e);
-            episode_page(&st, &ctx, &id, status, errs, Some(form), None).await
+            again(errs, status, form, paper).await
         }
         Err(e) => fail(&ctx, e),
     }
@@ -653,6 +835,14 @@ pub async fn update(
         Ok(x) => x,
         Err(e) => return fail(&ctx, e),
     };
+    let typed = UpdateFormView {
+        expected_discharge: f.expected_discharge.clone().unwrap_or_default(),
+        ready_for_discharge_at: f.ready_for_discharge_at.clone().unwrap_or_default(),
+        discharged_at: f.discharged_at.clone().unwrap_or_default(),
+        designated_care_contact: f.designated_care_contact.clone().unwrap_or_default(),
+        discharge_destination: f.discharge_destination.clone().unwrap_or_default(),
+        extensive_long_term_services: f.extensive_long_term_services.clone().unwrap_or_default(),
+    };
     let input = UpdateInput {
         expected_discharge: f.expected_discharge,
         ready_for_discharge_at: f.ready_for_discharge_at,
@@ -668,8 +858,12 @@ pub async fn update(
     match st.app.update_episode(p, eid, input).await {
         Ok(_) => see_other(&format!("/episodes/{id}")),
         Err(e @ AppError::Invalid(_)) => {
-            let errs = vec![FormError::from_app(ctx.lang, &e)];
-            episode_page(&st, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, errs, None, None).await
+            let w = Wanted {
+                update_errors: vec![FormError::from_app(ctx.lang, &e)],
+                update: Some(typed),
+                ..Default::default()
+            };
+            episode_page(&st, &ctx, &id, StatusCode::UNPROCESSABLE_ENTITY, w).await
         }
         Err(e) => fail(&ctx, e),
     }
@@ -710,14 +904,15 @@ pub async fn gaps(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuer
 struct BlankFormPage {
     l: Layout,
     rows: Vec<()>,
-    messages: String,
+    /// The message types in their paper-form order (an `<ol>`: 1–16).
+    messages: Vec<&'static str>,
 }
 
-/// Rows on the printed blank form.
-const BLANK_ROWS: usize = 14;
+/// Rows on the printed blank form (one A4 page, landscape).
+const BLANK_ROWS: usize = 10;
 
 pub async fn blank_form(State(st): State<AppState>, ctx: Ctx) -> Response {
-    let messages = MessageType::ALL.into_iter().map(|m| message_label(ctx.lang, m)).collect::<Vec<_>>().join(" · ");
+    let messages = MessageType::ALL.into_iter().map(|m| message_label(ctx.lang, m)).collect();
     render(StatusCode::OK, &BlankFormPage { l: Layout::new(&ctx, &st.app).await, rows: vec![(); BLANK_ROWS], messages })
 }
 

@@ -66,6 +66,20 @@ impl FormError {
     }
 }
 
+/// The errors of one form, looked up by field key, so a template marks the
+/// field itself (`aria-invalid`, the message above the input) as well as the
+/// summary above the form.
+pub trait ErrorsAt {
+    /// The message about the field `key`, if any.
+    fn at(&self, key: &str) -> Option<&str>;
+}
+
+impl ErrorsAt for Vec<FormError> {
+    fn at(&self, key: &str) -> Option<&str> {
+        self.iter().find(|e| e.field == Some(key)).map(|e| e.message.as_str())
+    }
+}
+
 pub struct TimelineRow {
     pub at: String,
     pub who: String,

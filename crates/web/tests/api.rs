@@ -1290,8 +1290,8 @@ async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
     let csv = t.get(&format!("/api/v1/outages/{id}/statistics.csv"), Some(&manager)).await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(csv.body.starts_with("\u{feff}municipality;category;code;contacts;"), "{}", csv.body);
-    assert!(csv.body.contains("\r\nkommun-timra;total;"), "{}", csv.body);
+    assert!(csv.body.starts_with("\u{feff}Kommun;Typ;Meddelande eller rad;Loggade samtal;"), "{}", csv.body);
+    assert!(csv.body.contains("\r\nTimrå kommun;Totalt;"), "{}", csv.body);
 }
 
 #[tokio::test]

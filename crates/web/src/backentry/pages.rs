@@ -850,22 +850,77 @@ pub async fn report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     render(StatusCode::OK, &page)
 }
 
-/// The statistics as a CSV download (same service as the report).
+/// The statistics as a CSV download (same service as the report), in the
+/// page's language.
 pub async fn statistics_csv(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     match outage_id(&id) {
         Ok(oid) => match st.app.backentry_report(p, oid).await {
-            Ok(r) => csv_response(&r),
+            Ok(r) => csv_response(ctx.lang, &r),
             Err(e) => fail(&ctx, e),
         },
         Err(e) => fail(&ctx, e),
     }
 }
 
-/// `text/csv` with a file name that says which outage it is.
-pub fn csv_response(r: &BackEntryReport) -> Response {
+/// The words of the statistics CSV: the report's headings and labels.
+struct CsvWords<'a> {
+    lang: Lang,
+    names: &'a BTreeMap<OrgId, String>,
+}
+
+impl reserv_core::statistics::CsvLabels for CsvWords<'_> {
+    fn header(&self) -> [&str; reserv_core::statistics::CSV_COLUMNS] {
+        let (w, t) = (texts(self.lang), self.lang.texts());
+        [
+            w.municipality,
+            w.category,
+            t.csv_line,
+            w.contacts,
+            w.enter,
+            w.follow_up,
+            w.needs_review,
+            w.do_not_enter,
+            w.done,
+            w.skipped,
+            w.open,
+            w.notices,
+            w.payable_days_heading,
+            t.csv_municipality_code,
+            t.csv_code,
+        ]
+    }
+
+    fn municipality(&self, m: &OrgId) -> String {
+        self.names.get(m).cloned().unwrap_or_else(|| m.to_string())
+    }
+
+    fn category(&self, c: Option<reserv_core::statistics::Category>) -> String {
+        use reserv_core::statistics::Category;
+        let w = texts(self.lang);
+        match c {
+            Some(Category::Message) => w.message.into(),
+            Some(Category::Item) => w.item.into(),
+            None => self.lang.texts().csv_total.into(),
+        }
+    }
+
+    fn code(&self, c: reserv_core::statistics::Category, code: &str) -> String {
+        use reserv_core::statistics::Category;
+        match c {
+            Category::Message => message_label_of(self.lang, code),
+            Category::Item => {
+                ItemCode::parse(code).map(|c| item_label(self.lang, c).to_owned()).unwrap_or(code.to_owned())
+            }
+        }
+    }
+}
+
+/// `text/csv` with a file name that says which outage it is: Swedish
+/// headings and labels (English with `lang`), the codes in the last columns.
+pub fn csv_response(lang: Lang, r: &BackEntryReport) -> Response {
     let mut out = String::new();
-    reserv_core::statistics::write_csv(&r.statistics, &mut out);
+    reserv_core::statistics::write_csv(&r.statistics, &CsvWords { lang, names: &r.org_names }, &mut out);
     crate::kit::csv::csv_response(reserv_app::deviations::CsvExport {
         filename: format!("reserv-statistik-{}.csv", r.outage_id),
         body: out.into_bytes(),

@@ -203,6 +203,10 @@ pub struct Texts {
     pub chart_table: &'static str,
     pub chart_time: &'static str,
     pub chart_resolved: &'static str,
+    pub csv_line: &'static str,
+    pub csv_total: &'static str,
+    pub csv_municipality_code: &'static str,
+    pub csv_code: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -379,6 +383,10 @@ pub static SV: Texts = Texts {
     chart_table: "Siffrorna i diagrammet",
     chart_time: "Tidpunkt",
     chart_resolved: "Avklarade (klara eller hoppade över)",
+    csv_line: "Meddelande eller rad",
+    csv_total: "Totalt",
+    csv_municipality_code: "Kommunens id",
+    csv_code: "Kod",
 };
 
 pub static EN: Texts = Texts {
@@ -555,6 +563,10 @@ pub static EN: Texts = Texts {
     chart_table: "The figures in the chart",
     chart_time: "Time",
     chart_resolved: "Resolved (done or skipped)",
+    csv_line: "Message or line",
+    csv_total: "Total",
+    csv_municipality_code: "Municipality id",
+    csv_code: "Code",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -687,7 +687,7 @@ fn x_ticks(t0: Timestamp, t_end: Timestamp) -> (Vec<String>, String) {
 /// The labels of the y axis, top to bottom.
 fn y_ticks(total: usize) -> Vec<usize> {
     let max = total.max(1);
-    if max >= 2 && max % 2 == 0 { vec![max, max / 2, 0] } else { vec![max, 0] }
+    if max >= 2 && max.is_multiple_of(2) { vec![max, max / 2, 0] } else { vec![max, 0] }
 }
 
 /// The chart's geometry; pure, so the page and tests share it.

@@ -288,16 +288,18 @@ test('ending an outage needs a confirmation; the first step ends nothing', { tim
     const page = await context.newPage();
     await h.loginByName(page, 'demo-it');
     const r = await h.declareOutage(page, {
-      system: 'pmo', kind: 'unplanned', scope: 'both', start: h.minutesFromNow(-10), expectedEnd: h.minutesFromNow(50),
-      notice: 'PMO svarar inte', byName: true,
+      system: 'prator', kind: 'unplanned', scope: 'both', start: h.minutesFromNow(-10), expectedEnd: h.minutesFromNow(50),
+      notice: 'PRATOR svarar inte', byName: true,
     });
     assert.equal(r.status(), 303);
     const id = h.outageIdFromUrl(page.url());
     // Update comes before end on the page.
     const order = await page.evaluate(() => [...document.querySelectorAll('form')].map((f) => new URL(f.action).pathname));
     assert.ok(order.indexOf(`/outages/${id}/amend`) < order.indexOf(`/outages/${id}/end`), `amend before end: ${order}`);
-    // The notification plan or the words that there is none.
+    // No notification plan covers PRATOR: the page says so instead of an empty table.
     assert.equal(await page.locator('#messages').count(), 1, 'the notification section is there');
+    assert.equal((await page.locator('#messages .no-plan').innerText()).trim(), 'Ingen utskicksplan – ingen har aviserats.');
+    assert.equal(await page.locator('#messages table').count(), 0);
     const form = page.locator(`form[action="/outages/${id}/end"]`);
     const first = await h.submitForm(page, form.locator('[type="submit"]'), `/outages/${id}/end`);
     assert.equal(first.status(), 200);
@@ -390,6 +392,34 @@ test('the progress chart has a count axis, distinct times and its figures as a t
     assert.ok((await chart.locator('svg').getAttribute('aria-label')).length > 10, 'the svg has a description');
     await checkNoSideways(null, page, 'the report with the chart');
     await h.checkA11y(page, 'the report with the chart');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a failed message reads "Misslyckades" in red, not grey like a sent one, and the table fits a phone', { timeout: h.TEST_TIMEOUT_MS }, async () => {
+  const context = await h.newContext(browser, server.url, { viewport: PHONE });
+  try {
+    const page = await context.newPage();
+    await h.loginByName(page, 'demo-it');
+    await page.goto(`/outages/${ongoingId}`);
+    const failed = page.locator('#messages tr.msg-failed .msg-status').first();
+    assert.equal(await failed.count(), 1, 'the demo outage has a message that failed (no address)');
+    assert.equal((await failed.innerText()).trim(), 'Misslyckades');
+    const colours = async (loc) => loc.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { color: s.color, background: s.backgroundColor };
+    });
+    const f = await colours(failed);
+    assert.equal(f.background, 'rgb(164, 0, 15)', 'a failed message is marked red');
+    const sent = page.locator('#messages tr.msg-sent .msg-status').first();
+    if (await sent.count()) {
+      assert.notDeepEqual(await colours(sent), f, 'a sent message does not look like a failed one');
+    }
+    // Each cell says what it is when the table is stacked.
+    const labels = await page.locator('#messages tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => td.dataset.label));
+    assert.deepEqual(labels, ['Meddelande', 'Kanal', 'Mottagare', 'Status', 'Kvittens']);
+    await checkNoSideways(null, page, 'the notification table');
   } finally {
     await context.close();
   }

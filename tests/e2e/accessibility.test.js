@@ -30,6 +30,7 @@ before(async () => {
       expectedEnd: h.minutesFromNow(45),
       notice: 'E2E a11y: Lifecare SP ligger nere. Använd pappersjournal.',
       byName: true,
+      confirmSameSystem: true,
     });
     assert.equal(r.status(), 303, 'setup: declare ongoing outage');
     ongoingId = h.outageIdFromUrl(page.url());

@@ -529,15 +529,16 @@ test('the unit manager reads the completion report: the ward at 100 %, the chart
     assert.ok(body.startsWith('\uFEFF'), 'the CSV starts with a byte-order mark (for Excel)');
     const lines = body.replace(/^\uFEFF/, '').split(/\r\n/).filter((l) => l.length > 0);
     const header = lines[0].split(';');
-    assert.deepEqual(header.slice(0, 3), ['municipality', 'category', 'code'], `the CSV header: ${lines[0]}`);
+    assert.deepEqual(header.slice(0, 3), ['Kommun', 'Typ', 'Meddelande eller rad'], `the CSV header in Swedish: ${lines[0]}`);
     assert.ok(lines.length >= 2, 'the CSV has data rows');
-    assert.ok(lines.some((l) => l.split(';')[0] === 'kommun-timra'), `the CSV has rows for Timrå: ${lines.slice(0, 5).join(' | ')}`);
+    assert.ok(lines.some((l) => l.split(';')[0] === 'Timrå kommun'), `the CSV has rows for Timrå: ${lines.slice(0, 5).join(' | ')}`);
+    assert.ok(lines.some((l) => l.split(';')[13] === 'kommun-timra'), 'the municipality id follows in its own column');
 
     // A logged-out browser gets no statistics.
     const anon = await h.newContext(browser, server.url);
     try {
       const r = await anon.request.get(href, { maxRedirects: 0 });
-      assert.ok(r.status() >= 300 && !(await r.text()).includes('municipality;'), `logged out: no CSV, got ${r.status()}`);
+      assert.ok(r.status() >= 300 && !(await r.text()).includes('Kommun;'), `logged out: no CSV, got ${r.status()}`);
     } finally {
       await anon.close();
     }

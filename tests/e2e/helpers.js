@@ -201,7 +201,7 @@ function minutesFromNow(minutes) {
  * and submit it. Returns the response to POST /outages. Fields are found by
  * their Swedish labels; with byName they are found by name (any language).
  */
-async function declareOutage(page, { system, kind, scope, start, expectedEnd, notice, byName = false }) {
+async function declareOutage(page, { system, kind, scope, start, expectedEnd, notice, byName = false, confirmSameSystem = false }) {
   await page.goto('/outages/new');
   const field = (label, name) => (byName ? page.locator(`[name="${name}"]`) : page.getByLabel(label));
   await field('System', 'system').selectOption(system);
@@ -213,15 +213,27 @@ async function declareOutage(page, { system, kind, scope, start, expectedEnd, no
   const button = byName
     ? page.locator('form[action="/outages"] [type="submit"]')
     : page.getByRole('button', { name: 'Registrera avbrott' });
-  return submitForm(page, button, '/outages');
+  const response = await submitForm(page, button, '/outages');
+  // The system already has an ongoing outage: the form asks for a confirmation.
+  if (confirmSameSystem && response.status() === 409) {
+    await page.locator('input[name="confirm_same_system"]').check();
+    return submitForm(page, page.locator('form[action="/outages"] [type="submit"]'), '/outages');
+  }
+  return response;
 }
 
-/** End an outage from its page, finding fields by name (any language). */
+/**
+ * End an outage from its page, finding fields by name (any language): the
+ * end form, then the confirmation step. Returns the confirming POST's response.
+ */
 async function endOutage(page, id, end = minutesFromNow(0)) {
   await page.goto(`/outages/${id}`);
   const form = page.locator(`form[action="/outages/${id}/end"]`);
   await form.locator('[name="end"]').fill(end);
-  return submitForm(page, form.locator('[type="submit"]'), `/outages/${id}/end`);
+  const first = await submitForm(page, form.locator('[type="submit"]'), `/outages/${id}/end`);
+  assert.equal(first.status(), 200, 'the end form first asks for a confirmation');
+  const confirm = page.locator(`form[action="/outages/${id}/end"]:has(input[name="confirm"])`);
+  return submitForm(page, confirm.locator('[type="submit"]'), `/outages/${id}/end`);
 }
 
 /** Log in finding fields by name (any language). */

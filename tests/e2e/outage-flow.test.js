@@ -22,7 +22,8 @@ after(async () => {
 
 const VARIANTS = [
   // systemName: the name the contract fixes; otherwise the form's option text is used.
-  { name: 'with JavaScript', javaScriptEnabled: true, system: 'lifecare-sp', systemName: 'Lifecare SP' },
+  // Lifecare SP is already down in the demo region: declaring it again asks for a confirmation.
+  { name: 'with JavaScript', javaScriptEnabled: true, system: 'lifecare-sp', systemName: 'Lifecare SP', confirmSameSystem: true },
   { name: 'without JavaScript', javaScriptEnabled: false, system: 'prator', systemName: null },
 ];
 
@@ -62,6 +63,7 @@ for (const variant of VARIANTS) {
         start,
         expectedEnd,
         notice,
+        confirmSameSystem: variant.confirmSameSystem,
       });
       assert.equal(declareResponse.status(), 303, 'POST /outages answers 303 See Other');
       const match = /^\/outages\/([^/]+)$/.exec(h.pathOf(page.url()));
@@ -109,7 +111,10 @@ for (const variant of VARIANTS) {
       await Promise.all([page.waitForEvent('load'), link.click()]);
       assert.equal(h.pathOf(page.url()), `/outages/${id}`);
       await page.getByLabel('Åter i drift').fill(h.minutesFromNow(0));
-      const endResponse = await h.submitForm(page, page.getByRole('button', { name: 'Avsluta avbrott' }), `/outages/${id}/end`);
+      const askResponse = await h.submitForm(page, page.getByRole('button', { name: 'Avsluta avbrott' }), `/outages/${id}/end`);
+      assert.equal(askResponse.status(), 200, 'the first POST asks for a confirmation');
+      assert.equal((await page.locator('h1').innerText()).trim(), 'Avsluta avbrottet?');
+      const endResponse = await h.submitForm(page, page.getByRole('button', { name: 'Ja, avsluta avbrottet' }), `/outages/${id}/end`);
       assert.ok(endResponse.status() < 400, `POST /outages/${id}/end succeeds, got ${endResponse.status()}`);
       assert.equal(h.pathOf(page.url()), `/outages/${id}`, 'back on the outage page after ending');
       assert.ok((await h.bodyText(page)).includes('Avslutat'), 'ended outage shows "Avslutat"');

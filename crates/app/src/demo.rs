@@ -79,6 +79,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             expected_end: Some(format_input(now + SignedDuration::from_hours(5))),
             notice: "Demo: Lifecare SP går inte att nå. Använd avbrottsrutinen och logga varje samtal i Reserv.".into(),
             drill: false,
+            confirm_same_system: true,
         };
         app.declare_as(&it, &origin, ongoing).await?;
         let next_week = now + SignedDuration::from_hours(24 * 7);
@@ -91,6 +92,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             notice: "Demo: planerad uppgradering av kommunernas journalsystem. Skriv ut att göra-listorna innan."
                 .into(),
             drill: false,
+            confirm_same_system: true,
         };
         app.declare_as(&it, &origin, planned).await?;
         // Last week's outage, ended: its back-entry worklists are ready to work through.
@@ -103,6 +105,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             expected_end: None,
             notice: "Demo: avbrott i Lifecare SP förra veckan. Efterregistrera enligt arbetslistan.".into(),
             drill: false,
+            confirm_same_system: true,
         };
         let v = app.declare_as(&it, &origin, ended).await?;
         let p = as_user(app, "demo-it", &origin).await?;

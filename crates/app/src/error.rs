@@ -4,6 +4,7 @@
 
 use jiff::Timestamp;
 use reserv_core::DomainError;
+use reserv_core::ids::OutageId;
 use reserv_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,10 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A declaration for a system that already has an ongoing outage, not
+    /// confirmed (`confirm_same_system`).
+    #[error("{system_name} already has an ongoing outage ({outage})")]
+    OngoingOnSameSystem { outage: OutageId, system_name: String, start: Timestamp },
     /// Too many requests of one kind (confirmation mails to one address).
     #[error("too many requests")]
     RateLimited,
@@ -53,6 +58,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::OngoingOnSameSystem { .. } => "ongoing_outage_same_system",
             AppError::RateLimited => "rate_limited",
             AppError::Unavailable(_) => "store_unavailable",
             AppError::Internal(_) => "internal",
@@ -81,6 +87,10 @@ impl AppError {
             AppError::RateLimited => {
                 "För många förfrågningar till den här adressen. Vänta en timme och försök igen.".into()
             }
+            AppError::OngoingOnSameSystem { system_name, start, .. } => format!(
+                "{system_name} har redan ett pågående avbrott (sedan {}). Bekräfta att du vill registrera ett till avbrott för samma system.",
+                reserv_core::time::format_local(*start)
+            ),
             AppError::Conflict(_) => {
                 "Uppgiften har ändrats av någon annan eller finns redan. Ladda om sidan och försök igen.".into()
             }
@@ -104,6 +114,10 @@ impl AppError {
             AppError::Forbidden => "Your role is not permitted to do this.".into(),
             AppError::NotFound => "Not found.".into(),
             AppError::RateLimited => "Too many requests for this address. Wait an hour and try again.".into(),
+            AppError::OngoingOnSameSystem { system_name, start, .. } => format!(
+                "{system_name} already has an ongoing outage (since {}). Confirm that you want to declare another outage of the same system.",
+                reserv_core::time::format_local(*start)
+            ),
             AppError::Conflict(_) => "Someone else changed this, or it exists already. Reload and try again.".into(),
             AppError::Unavailable(_) => {
                 "Reserv cannot save right now (the store is not writable). Nothing was saved; use the paper routine and try again."

@@ -37,6 +37,10 @@ pub struct DeclareInput {
     /// A practice outage (övning).
     #[serde(default)]
     pub drill: bool,
+    /// Declare even though the same system already has an ongoing outage
+    /// (without it, that answers `409 ongoing_outage_same_system`).
+    #[serde(default)]
+    pub confirm_same_system: bool,
 }
 
 /// An amendment as typed: empty or absent fields keep their value.
@@ -129,10 +133,33 @@ impl App {
         Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone(), drill: input.drill })
     }
 
-    /// IT declares an outage.
+    /// IT declares an outage. If the system already has an ongoing outage,
+    /// only a declaration that confirms it (`confirm_same_system`) is taken.
     pub async fn declare_outage(&self, p: &Principal, input: DeclareInput) -> Result<OutageView, AppError> {
         Self::require_manager(p)?;
         self.declare_as(&p.user, &p.origin, input).await
+    }
+
+    /// The same system's ongoing outage, unless the declaration confirms it.
+    async fn check_same_system(&self, d: &Declaration, confirmed: bool) -> Result<(), AppError> {
+        if confirmed {
+            return Ok(());
+        }
+        let now = self.now();
+        // Not ended ones only: bounded by what is going on, not by history.
+        let open = self.fold_all(self.store.recent_outages(now, 0).await?, now)?;
+        match outage::ongoing_on_same_system(&d.system, open.iter().map(|v| &v.outage), now) {
+            Some(o) => Err(AppError::OngoingOnSameSystem {
+                outage: o.id,
+                system_name: self
+                    .catalogue
+                    .get(&o.system)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| o.system.to_string()),
+                start: o.start,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Declares an outage in the name of `user` (also used by the demo loader).
@@ -142,7 +169,10 @@ impl App {
         origin: &Origin,
         input: DeclareInput,
     ) -> Result<OutageView, AppError> {
-        let change = outage::declare(self.parse_declaration(&input)?, self.now())?;
+        let declaration = self.parse_declaration(&input)?;
+        // Invalid input is reported before the question about the same system.
+        let change = outage::declare(declaration.clone(), self.now())?;
+        self.check_same_system(&declaration, input.confirm_same_system).await?;
         let id = OutageId(Uuid::now_v7());
         let outage = self.append(user, origin, id, Vec::new(), change, "outage.declared").await?;
         let view = self.view(outage, self.now());

@@ -40,6 +40,7 @@ fn declare(system: &str, start: &str, drill: bool) -> DeclareInput {
         expected_end: None,
         notice: if drill { "Övning: PRATOR nere" } else { "PRATOR nere" }.into(),
         drill,
+        confirm_same_system: false,
     }
 }
 

@@ -311,6 +311,7 @@ async fn logging_a_call_makes_at_most_four_store_calls_and_scans_nothing() {
                     expected_end: None,
                     notice: String::new(),
                     drill: false,
+                    confirm_same_system: false,
                 },
             )
             .await

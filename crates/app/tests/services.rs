@@ -58,6 +58,7 @@ async fn a_planned_outage_moves_from_upcoming_to_ongoing_to_ended() {
         expected_end: Some("2026-11-24T12:30".into()),
         notice: "Planerad uppgradering".into(),
         drill: false,
+        confirm_same_system: false,
     };
     let v = app.declare_outage(&p, input).await.unwrap();
     assert_eq!(v.status, OutageStatus::Upcoming);
@@ -74,6 +75,61 @@ async fn a_planned_outage_moves_from_upcoming_to_ongoing_to_ended() {
     assert_eq!(ended.outage.timeline.len(), 2);
     let public = app.public_status().await.unwrap();
     assert!(public.iter().any(|o| o.system.as_str() == "prator" && o.restored_at.is_some()));
+}
+
+/// A second outage of a system that is already down is usually the same
+/// failure reported twice: it is refused unless the declaration confirms it,
+/// and nothing is written until then.
+#[tokio::test]
+async fn a_second_ongoing_outage_of_the_same_system_needs_a_confirmation() {
+    let (app, clock, _d) = setup("2026-11-23T08:00:00Z").await;
+    let it = principal(&app, "demo-it").await;
+    let demo = app.outages().await.unwrap();
+    let ongoing = demo
+        .iter()
+        .find(|o| o.status == OutageStatus::Ongoing && o.outage.system.as_str() == "lifecare-sp")
+        .expect("the demo has an ongoing Lifecare SP outage")
+        .outage
+        .id;
+    let input = |system: &str, confirm: bool| DeclareInput {
+        system: system.into(),
+        kind: "unplanned".into(),
+        scope: "both".into(),
+        start: "2026-11-23T08:50".into(),
+        notice: "Lifecare SP svarar inte".into(),
+        confirm_same_system: confirm,
+        ..Default::default()
+    };
+    clock.set("2026-11-23T09:00:00Z".parse().unwrap());
+    let refused = app.declare_outage(&it, input("lifecare-sp", false)).await;
+    match &refused {
+        Err(e @ AppError::OngoingOnSameSystem { outage, system_name, .. }) => {
+            assert_eq!(*outage, ongoing);
+            assert_eq!(system_name, "Lifecare SP");
+            assert_eq!(e.code(), "ongoing_outage_same_system");
+            assert!(e.message_sv().contains("har redan ett pågående avbrott"), "{}", e.message_sv());
+        }
+        other => panic!("expected the same-system question, got {other:?}"),
+    }
+    assert_eq!(app.outages().await.unwrap().len(), demo.len(), "nothing written");
+    // Invalid input is reported first, whatever the system.
+    let mut bad = input("lifecare-sp", false);
+    bad.start = "2026-11-23T23:00".into();
+    assert_eq!(code(app.declare_outage(&it, bad).await), "in_future");
+    // Another system is not asked about; a confirmed one is declared.
+    app.declare_outage(&it, input("prator", false)).await.unwrap();
+    let second = app.declare_outage(&it, input("lifecare-sp", true)).await.unwrap();
+    assert_eq!(second.status, OutageStatus::Ongoing);
+    // Once the first has ended, a new one needs no confirmation.
+    for o in app.outages().await.unwrap().iter().filter(|o| o.outage.system.as_str() == "lifecare-sp") {
+        if o.status == OutageStatus::Ongoing {
+            app.end_outage(&it, o.outage.id, "2026-11-23T09:55", None).await.unwrap();
+        }
+    }
+    clock.set("2026-11-23T10:00:00Z".parse().unwrap());
+    let mut again = input("lifecare-sp", false);
+    again.start = "2026-11-23T09:58".into();
+    app.declare_outage(&it, again).await.unwrap();
 }
 
 async fn principal(app: &App, username: &str) -> reserv_app::Principal {

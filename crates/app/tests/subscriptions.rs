@@ -118,6 +118,8 @@ fn declare(system: &str, drill: bool) -> DeclareInput {
         expected_end: None,
         notice: "Intern notis: ring jouren på 1234".into(),
         drill,
+        // The demo region has an ongoing Lifecare SP outage already.
+        confirm_same_system: true,
     }
 }
 

@@ -61,6 +61,8 @@ pub(crate) fn outage_body() -> Vec<u8> {
         "start": rfc3339(start),
         "expected_end": rfc3339(start + 3600),
         "notice": "bench",
+        // Many outages of one system on purpose: no same-system question.
+        "confirm_same_system": true,
     })
     .to_string()
     .into_bytes()

@@ -89,6 +89,8 @@ async fn load_past(server: &Server, clients: usize, n: usize) -> Result<(Batch, 
                 "scope": "both",
                 "start": rfc3339(start(k)),
                 "notice": "bench: past outage",
+                // Many outages of one system on purpose: no same-system question.
+                "confirm_same_system": true,
             });
             post(&conn, &auth, "/api/v1/outages", body.to_string().as_bytes())
         })

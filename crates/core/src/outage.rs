@@ -389,6 +389,20 @@ pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainErr
     })
 }
 
+/// The outage of `system` already ongoing at `now`, if any (the one that
+/// started first). Declaring another outage of the same system then needs an
+/// explicit confirmation: usually the same failure is being reported twice.
+pub fn ongoing_on_same_system<'a>(
+    system: &SystemId,
+    outages: impl IntoIterator<Item = &'a Outage>,
+    now: Timestamp,
+) -> Option<&'a Outage> {
+    outages
+        .into_iter()
+        .filter(|o| &o.system == system && o.status(now) == OutageStatus::Ongoing)
+        .min_by_key(|o| o.start)
+}
+
 /// A change to an ongoing or upcoming outage; `None` keeps the current value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Amendment {
@@ -635,5 +649,25 @@ mod tests {
         let d = Declaration { kind: OutageKind::Planned, ..decl("2026-12-01T18:00", Some("2026-12-01T20:00")) };
         let o = Outage::fold(&[event(0, declare(d, now).unwrap())]).unwrap();
         assert_eq!(o.status(now), OutageStatus::Upcoming);
+    }
+
+    #[test]
+    fn a_second_outage_of_an_ongoing_system_is_found() {
+        let now = t("2026-11-23T10:00");
+        let declared = |start: &str| {
+            let change = declare(decl(start, None), now).unwrap();
+            Outage::fold(&[event(0, change)]).unwrap()
+        };
+        let ongoing = declared("2026-11-23T08:00");
+        let mut ended = declared("2026-11-23T07:00");
+        ended.restored_at = Some(t("2026-11-23T07:30"));
+        let prator = SystemId::parse("prator").unwrap();
+        let melior = SystemId::parse("melior").unwrap();
+        let found = ongoing_on_same_system(&prator, [&ended, &ongoing], now);
+        assert_eq!(found.map(|o| o.start), Some(ongoing.start));
+        // Another system, an ended outage, or one not yet started: nothing to confirm.
+        assert!(ongoing_on_same_system(&melior, [&ongoing], now).is_none());
+        assert!(ongoing_on_same_system(&prator, [&ended], now).is_none());
+        assert!(ongoing_on_same_system(&prator, [&ongoing], t("2026-11-23T07:59")).is_none());
     }
 }

@@ -143,48 +143,55 @@ pub fn statistics(
     }
 }
 
-/// The header row of [`write_csv`].
-pub const CSV_HEADER: [&str; 13] = [
-    "municipality",
-    "category",
-    "code",
-    "contacts",
-    "enter",
-    "follow_up",
-    "needs_review",
-    "do_not_enter",
-    "done",
-    "skipped",
-    "open",
-    "notices",
-    "payable_days",
-];
+/// How many columns the CSV has: the words, the counts, then the codes.
+pub const CSV_COLUMNS: usize = 15;
+
+/// The words of the CSV in the reader's language (Swedish by default): the
+/// header row and a label for each municipality, row type and code. The
+/// codes themselves follow in the last two columns, for machines.
+pub trait CsvLabels {
+    /// The column headings, in the order of [`write_csv`]: municipality,
+    /// type, message or line, then the counts (contacts, enter, follow up,
+    /// needs review, do not enter, done, skipped, open, ready-for-discharge
+    /// notices, payable days), then the municipality's id and the code.
+    fn header(&self) -> [&str; CSV_COLUMNS];
+    /// A municipality by name.
+    fn municipality(&self, m: &OrgId) -> String;
+    /// The type of a row, or of a municipality's total with `None`.
+    fn category(&self, c: Option<Category>) -> String;
+    /// A message type or back-entry item by name.
+    fn code(&self, c: Category, code: &str) -> String;
+}
 
 /// The statistics as CSV in the dialect of [`crate::csv`] (`;`, BOM, CRLF,
 /// text cells guarded), one row per municipality, category and code, then
-/// one `total` row per municipality. Appends to `out`.
-pub fn write_csv(s: &Statistics, out: &mut String) {
-    let Ok(()) = write_rows(s, &mut CsvWriter::string(out));
+/// one total row per municipality, in the words of `labels`. Appends to `out`.
+pub fn write_csv(s: &Statistics, labels: &impl CsvLabels, out: &mut String) {
+    let Ok(()) = write_rows(s, labels, &mut CsvWriter::string(out));
 }
 
-fn write_rows<S: Sink>(s: &Statistics, w: &mut CsvWriter<S>) -> Result<(), S::Error> {
-    w.text_row(&CSV_HEADER)?;
+fn write_rows<S: Sink>(s: &Statistics, labels: &impl CsvLabels, w: &mut CsvWriter<S>) -> Result<(), S::Error> {
+    w.text_row(&labels.header())?;
     for r in &s.rows {
         let c = &r.counts;
         let category = match r.category {
             Category::Message => "message",
             Category::Item => "item",
         };
-        w.text(r.municipality.as_str())?.text(category)?.text(r.code)?;
+        w.text(&labels.municipality(&r.municipality))?
+            .text(&labels.category(Some(r.category)))?
+            .text(&labels.code(r.category, r.code))?;
         for n in [c.contacts, c.enter, c.follow_up, c.needs_review, c.do_not_enter, c.done, c.skipped, c.open] {
             w.number(n)?;
         }
-        w.empty()?.empty()?.end_row()?;
+        w.empty()?.empty()?;
+        w.text(r.municipality.as_str())?.text(&format!("{category}:{}", r.code))?.end_row()?;
     }
     for (m, t) in &s.municipalities {
-        w.text(m.as_str())?.text("total")?.empty()?.number(t.contacts)?;
+        w.text(&labels.municipality(m))?.text(&labels.category(None))?.empty()?.number(t.contacts)?;
         w.empty()?.empty()?.empty()?.empty()?;
         w.number(t.done)?.number(t.skipped)?.number(t.open)?.number(t.notices)?.number(t.payable_days)?;
+        w.text(m.as_str())?.text("total")?;
         w.end_row()?;
     }
     Ok(())
@@ -193,6 +200,44 @@ fn write_rows<S: Sink>(s: &Statistics, w: &mut CsvWriter<S>) -> Result<(), S::Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words for the tests: the ids and codes as they are.
+    struct Plain;
+
+    impl CsvLabels for Plain {
+        fn header(&self) -> [&str; CSV_COLUMNS] {
+            [
+                "Kommun",
+                "Typ",
+                "Meddelande eller rad",
+                "Samtal",
+                "Registrera",
+                "Följ upp",
+                "Granska",
+                "Registrera inte",
+                "Klara",
+                "Överhoppade",
+                "Kvar",
+                "Meddelanden",
+                "Dagar",
+                "Kommun-id",
+                "Kod",
+            ]
+        }
+        fn municipality(&self, m: &OrgId) -> String {
+            format!("{m} kommun")
+        }
+        fn category(&self, c: Option<Category>) -> String {
+            match c {
+                Some(Category::Message) => "Samtal".into(),
+                Some(Category::Item) => "Rad".into(),
+                None => "Totalt".into(),
+            }
+        }
+        fn code(&self, _: Category, code: &str) -> String {
+            code.to_owned()
+        }
+    }
     use crate::backentry::{Call, check_policy, reconcile};
     use crate::handover::{EpisodeFacts, MessageType, Party};
     use crate::org::WardType;
@@ -271,11 +316,13 @@ mod tests {
         let tracked = lines.iter().flat_map(|l| &l.items).filter(|i| i.status.is_some()).count();
         assert_eq!(total, tracked);
         let mut csv = String::new();
-        write_csv(&s, &mut csv);
-        assert!(csv.starts_with("\u{feff}municipality;category;code;"));
-        assert!(csv.contains("\r\nsundsvall;message;admission;2;"));
+        write_csv(&s, &Plain, &mut csv);
+        assert!(csv.starts_with("\u{feff}Kommun;Typ;Meddelande eller rad;Samtal;"));
+        assert!(csv.contains("\r\nsundsvall kommun;Samtal;admission;2;"), "{csv}");
+        assert!(csv.contains(";sundsvall;message:admission\r\n"), "the codes follow: {csv}");
+        assert!(csv.contains("\r\ntimra kommun;Totalt;;0;"), "{csv}");
         assert!(csv.ends_with("\r\n"));
-        assert!(csv.split("\r\n").filter(|l| !l.is_empty()).all(|l| l.split(';').count() == 13), "{csv}");
+        assert!(csv.split("\r\n").filter(|l| !l.is_empty()).all(|l| l.split(';').count() == CSV_COLUMNS), "{csv}");
     }
 
     #[test]
@@ -293,7 +340,7 @@ mod tests {
             .collect();
         let s = Statistics { rows, municipalities: BTreeMap::new() };
         let mut csv = String::new();
-        write_csv(&s, &mut csv);
+        write_csv(&s, &Plain, &mut csv);
         let lines: Vec<&str> = csv.split("\r\n").skip(1).filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), codes.len());
         for (line, code) in lines.iter().zip(codes) {

@@ -13,6 +13,7 @@ use reserv_core::backentry::{
     self, Decision, EpisodeInput, Item, ItemCode, Outcome, Policy, SipDecision, SipInput, Window,
 };
 use reserv_core::csv::{CsvWriter, Io};
+use reserv_core::episode::DischargeDestination;
 use reserv_core::handover::Party;
 use reserv_core::time::format_local;
 use reserv_print::{Block, Column, Document};
@@ -109,42 +110,78 @@ fn outcome(o: &Outcome) -> (&'static str, String) {
     }
 }
 
+/// The CSV's header: the words first, Swedish like the PDF; the codes of
+/// the same cells follow in the last columns, for machines.
+const CSV_HEADER: [&str; 15] = [
+    "Gäller",
+    "Id",
+    "Part",
+    "Utfall",
+    "Regel",
+    "Åtgärd",
+    "Uppgift",
+    "Värden",
+    "Skäl eller källa",
+    "Gäller (kod)",
+    "Part (kod)",
+    "Utfall (kod)",
+    "Åtgärd (kod)",
+    "Uppgift (kod)",
+    "Värden (kod)",
+];
+
+/// One decision: `subject` is `episode` or `sip`.
 fn rows(
     subject: &str,
     id: String,
-    party: String,
+    party: Party,
     rule: Option<&str>,
     o: &Outcome,
     items: &[Item],
     w: &mut CsvWriter<Io<impl Write>>,
 ) -> std::io::Result<()> {
     let (outcome, reason) = outcome(o);
+    let subject_sv = if subject == "sip" { "SIP" } else { "Vårdtillfälle" };
+    let party_sv = party_label(Lang::Sv, party).to_owned();
     if items.is_empty() {
         let cells = [
-            subject.to_owned(),
+            subject_sv.to_owned(),
             id,
-            party,
-            outcome.to_owned(),
+            party_sv,
+            outcome_short_sv(o).to_owned(),
             rule.unwrap_or("").to_owned(),
             String::new(),
             String::new(),
             String::new(),
             reason,
+            subject.to_owned(),
+            key(&party),
+            outcome.to_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
         ];
         return w.text_row(&cells);
     }
     for item in items {
+        let values_sv: Vec<String> = item.values.iter().map(|(k, v)| value_sv(k, v).replace('\n', " ")).collect();
         let values: Vec<String> = item.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let cells = [
-            subject.to_owned(),
+            subject_sv.to_owned(),
             id.clone(),
-            party.clone(),
-            outcome.to_owned(),
+            party_sv.clone(),
+            outcome_short_sv(o).to_owned(),
             item.rule.clone(),
+            item.kind.label_sv().to_owned(),
+            code_sv(item.code).to_owned(),
+            values_sv.join("; "),
+            item.cite.clone(),
+            subject.to_owned(),
+            key(&party),
+            outcome.to_owned(),
             key(&item.kind),
             key(&item.code),
             values.join("; "),
-            item.cite.clone(),
         ];
         w.text_row(&cells)?;
     }
@@ -152,15 +189,16 @@ fn rows(
 }
 
 /// The CSV output in the dialect of `reserv_core::csv` (`;`, UTF-8 with a
-/// byte-order mark, CRLF, RFC 4180 quoting, formulas guarded with `'`).
+/// byte-order mark, CRLF, RFC 4180 quoting, formulas guarded with `'`), in
+/// Swedish with the codes in the last columns.
 pub fn write_csv(out: &Output, w: &mut impl Write) -> std::io::Result<()> {
     let mut csv = CsvWriter::io(w)?;
-    csv.text_row(&["subject", "id", "party", "outcome", "rule", "kind", "item", "values", "reason_or_cite"])?;
+    csv.text_row(&CSV_HEADER)?;
     for d in &out.decisions {
-        rows("episode", d.episode.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
+        rows("episode", d.episode.to_string(), d.party, d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
     }
     for d in &out.sip_decisions {
-        rows("sip", d.sip.to_string(), key(&d.party), d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
+        rows("sip", d.sip.to_string(), d.party, d.rule.as_deref(), &d.outcome, &d.items, &mut csv)?;
     }
     Ok(())
 }
@@ -207,12 +245,14 @@ fn value_sv(key: &str, value: &str) -> String {
         "must_acknowledge" => "Ska kvittera",
         "told_by_phone_at" => "Meddelat per telefon",
         "calls_received" => "Mottagna samtal under avbrottet",
+        "discharge_destination" => "Utskriven till",
         other => other,
     };
-    let value = match value {
-        "no" => "nej",
-        "yes" => "ja",
-        other => other,
+    let value = match (key, value) {
+        ("discharge_destination", d) => DischargeDestination::parse(d).map_or(d, |d| d.label_sv()),
+        (_, "no") => "nej",
+        (_, "yes") => "ja",
+        (_, other) => other,
     };
     format!("{label}:\n{value}")
 }
@@ -434,15 +474,20 @@ mod tests {
         let p = check_policy("p.toml", POLICY).unwrap();
         let out = run(&p, &parse_input("in.json", INPUT).unwrap());
         let text = csv(&out);
-        assert!(text.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
+        assert!(text.starts_with("\u{feff}Gäller;Id;Part;Utfall;Regel;Åtgärd;Uppgift;Värden;Skäl eller källa;"));
         assert!(text.ends_with("\r\n"));
         assert!(
-            text.contains(";discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\";"),
+            text.contains(";Utskrivningsmeddelande;\"Utskriven till: Hem; Utskriven: 2025-11-03 16:30\";"),
             "{text}"
         );
-        // Every record has nine cells (no quoted cell in this input holds a separator).
+        assert!(
+            text.contains(";discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\"\r\n"),
+            "the codes follow: {text}"
+        );
+        assert!(text.contains("\r\nVårdtillfälle;"), "{text}");
+        // Every record has fifteen cells (no quoted cell in this input holds a separator).
         for line in text.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.split(';').count() >= 9, "{line}");
+            assert!(line.split(';').count() >= 15, "{line}");
         }
     }
 
@@ -463,8 +508,9 @@ mod tests {
             let guarded = format!("'{bad}");
             let rows: Vec<&str> = text.split("\r\n").skip(1).filter(|l| !l.is_empty()).collect();
             assert!(!rows.is_empty());
-            for row in rows.iter().filter(|r| r.starts_with("episode;")) {
-                assert_eq!(row.rsplit(';').next(), Some(guarded.as_str()), "{row}");
+            for row in rows.iter().filter(|r| r.starts_with("Vårdtillfälle;")) {
+                // The reason or cite, then the codes (from `episode` on).
+                assert!(row.contains(&format!(";{guarded};episode;")), "{row}");
             }
         }
     }

@@ -201,7 +201,10 @@ fn policies_are_checked_and_reconcile_runs_on_a_file() {
     let csv = reserv(&["reconcile", "--policy", &policy, "--input", &input, "--format", "csv"], None, dir.path());
     assert!(csv.status.success());
     let out = String::from_utf8_lossy(&csv.stdout);
-    assert!(out.starts_with("\u{feff}subject;id;party;outcome;rule;kind;item;values;reason_or_cite\r\n"));
+    assert!(
+        out.starts_with("\u{feff}Gäller;Id;Part;Utfall;Regel;Åtgärd;Uppgift;Värden;Skäl eller källa;Gäller (kod);")
+    );
+    assert!(out.contains("Utskrivningsmeddelande;\"Utskriven till: Hem; Utskriven: 2025-11-03 16:30\""), "{out}");
     assert!(out.contains("discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\""), "{out}");
     // Format 2: the example's second patient went home, so patient information is sent home.
     assert!(out.contains("patient_information_send_home;discharge_destination=home"), "{out}");

@@ -27,8 +27,10 @@ fn iso(ts: Timestamp) -> String {
     ts.to_string()
 }
 
+/// A Lifecare SP outage. The demo region has one ongoing already, so the
+/// declaration confirms that another one of the same system is meant.
 fn declaration(start: Timestamp, end: Timestamp) -> Value {
-    json!({"system": "lifecare-sp", "kind": "unplanned", "scope": "both", "start": iso(start), "expected_end": iso(end), "notice": "Stopp i Lifecare SP"})
+    json!({"system": "lifecare-sp", "kind": "unplanned", "scope": "both", "start": iso(start), "expected_end": iso(end), "notice": "Stopp i Lifecare SP", "confirm_same_system": true})
 }
 
 #[tokio::test]
@@ -79,6 +81,18 @@ async fn outage_lifecycle_through_the_api() {
     let it = t.token("demo-it").await;
     let now = Timestamp::now();
     let start = now - SignedDuration::from_mins(30);
+    let before = t.outage_count(&it).await;
+    // Lifecare SP is already down in the demo region: without the
+    // confirmation the declaration is refused with a stable code, and nothing is written.
+    let mut unconfirmed = declaration(start, now + SignedDuration::from_hours(8));
+    unconfirmed.as_object_mut().unwrap().remove("confirm_same_system");
+    let r = t.send_json("POST", "/api/v1/outages", Some(&it), &unconfirmed).await;
+    assert_eq!((r.status, r.error_code().as_str()), (409, "ongoing_outage_same_system"), "{}", r.body);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("Lifecare SP har redan ett pågående avbrott"));
+    unconfirmed["confirm_same_system"] = json!(false);
+    let r = t.send_json("POST", "/api/v1/outages", Some(&it), &unconfirmed).await;
+    assert_eq!(r.error_code(), "ongoing_outage_same_system");
+    assert_eq!(t.outage_count(&it).await, before, "a refused declaration writes nothing");
     let r = t
         .send_json("POST", "/api/v1/outages", Some(&it), &declaration(start, now + SignedDuration::from_hours(8)))
         .await;
@@ -1295,8 +1309,8 @@ async fn worklists_through_the_api_each_party_its_own_lines_and_clear_errors() {
     let csv = t.get(&format!("/api/v1/outages/{id}/statistics.csv"), Some(&manager)).await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(csv.body.starts_with("\u{feff}municipality;category;code;contacts;"), "{}", csv.body);
-    assert!(csv.body.contains("\r\nkommun-timra;total;"), "{}", csv.body);
+    assert!(csv.body.starts_with("\u{feff}Kommun;Typ;Meddelande eller rad;Loggade samtal;"), "{}", csv.body);
+    assert!(csv.body.contains("\r\nTimrå kommun;Totalt;"), "{}", csv.body);
 }
 
 #[tokio::test]

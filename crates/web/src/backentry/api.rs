@@ -7,7 +7,7 @@ use reserv_app::worklists::{BackEntryReport, WorkInput, WorklistView};
 use reserv_core::worklist::WorkStatus;
 
 use crate::AppState;
-use crate::kit::api::{ApiErrorBody, ApiJson, ApiResult, ApiUser, OutageIdPath};
+use crate::kit::api::{ApiErrorBody, ApiJson, ApiLang, ApiResult, ApiUser, OutageIdPath};
 
 /// The back-entry worklist of an outage, as the caller may see it.
 #[utoipa::path(
@@ -67,7 +67,8 @@ pub async fn backentry_report(
     Ok(Json(st.app.backentry_report(&p, id).await?))
 }
 
-/// The report's statistics as CSV.
+/// The report's statistics as CSV: Swedish headings and labels (English with
+/// `Accept-Language: en`), the municipality's id and the code in the last two columns.
 #[utoipa::path(
     get, path = "/outages/{id}/statistics.csv", tag = "backentry", security(("bearer" = [])), params(OutageIdPath),
     responses(
@@ -80,8 +81,9 @@ pub async fn backentry_report(
 pub async fn statistics_csv(
     State(st): State<AppState>,
     ApiUser(p): ApiUser,
+    ApiLang(lang): ApiLang,
     OutageIdPath(id): OutageIdPath,
 ) -> ApiResult {
     let r = st.app.backentry_report(&p, id).await?;
-    Ok(crate::backentry::pages::csv_response(&r))
+    Ok(crate::backentry::pages::csv_response(lang, &r))
 }

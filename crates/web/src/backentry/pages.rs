@@ -659,7 +659,9 @@ pub struct DetailRow {
     open: usize,
 }
 
-/// A step chart of resolved lines over time, as SVG coordinates.
+/// A step chart of resolved lines over time, as SVG coordinates, with its
+/// axes (counts up the side, distinct times along the bottom) and the figures
+/// as a table for those who do not see the chart.
 pub struct Chart {
     pub(crate) width: u32,
     pub(crate) height: u32,
@@ -669,6 +671,44 @@ pub struct Chart {
     pub(crate) first: String,
     pub(crate) last: String,
     pub(crate) empty: bool,
+    /// The y axis, top to bottom: the counts at the top, the middle (when a
+    /// whole number) and the bottom of the plot.
+    pub(crate) y_ticks: Vec<usize>,
+    /// The x axis, left to right: the times at the left edge, the middle and
+    /// the right edge, each label distinct.
+    pub(crate) x_ticks: Vec<String>,
+    /// The day of every x tick when they share one (then the ticks show the time only).
+    pub(crate) day: String,
+    /// The figures: each time the count changed, and the count then.
+    pub(crate) rows: Vec<(String, usize)>,
+}
+
+/// The labels of the x axis at the left edge, the middle and the right edge,
+/// without repeats: times of day when all fall on one day, else day and time.
+fn x_ticks(t0: Timestamp, t_end: Timestamp) -> (Vec<String>, String) {
+    let mid = Timestamp::from_second((t0.as_second() + t_end.as_second()) / 2).unwrap_or(t0);
+    let (z0, z1) = (reserv_core::time::local(t0), reserv_core::time::local(t_end));
+    let one_day = z0.date() == z1.date();
+    let fmt = if one_day { "%H:%M" } else { "%-d/%-m %H:%M" };
+    let mut ticks: Vec<String> = Vec::new();
+    for t in [t0, mid, t_end] {
+        let label = reserv_core::time::local(t).strftime(fmt).to_string();
+        if !ticks.contains(&label) {
+            ticks.push(label);
+        }
+    }
+    // The middle label sits half-way only when the two ends are labelled too.
+    if ticks.len() == 2 && ticks[1] != reserv_core::time::local(t_end).strftime(fmt).to_string() {
+        ticks.pop();
+    }
+    let day = if one_day { z0.strftime("%Y-%m-%d").to_string() } else { String::new() };
+    (ticks, day)
+}
+
+/// The labels of the y axis, top to bottom.
+fn y_ticks(total: usize) -> Vec<usize> {
+    let max = total.max(1);
+    if max >= 2 && max.is_multiple_of(2) { vec![max, max / 2, 0] } else { vec![max, 0] }
 }
 
 /// The chart's geometry; pure, so the page and tests share it.
@@ -684,6 +724,10 @@ pub fn chart(series: &[(Timestamp, usize)], total: usize, until: Timestamp) -> C
             first: String::new(),
             last: String::new(),
             empty: true,
+            y_ticks: Vec::new(),
+            x_ticks: Vec::new(),
+            day: String::new(),
+            rows: Vec::new(),
         };
     };
     let t_end = until.max(series.last().map(|s| s.0).unwrap_or(t0));
@@ -699,6 +743,7 @@ pub fn chart(series: &[(Timestamp, usize)], total: usize, until: Timestamp) -> C
         prev = n;
     }
     pts.push(format!("{:.1},{:.1}", f64::from(width), y(prev)));
+    let (x_ticks, day) = x_ticks(t0, t_end);
     Chart {
         width,
         height,
@@ -708,6 +753,10 @@ pub fn chart(series: &[(Timestamp, usize)], total: usize, until: Timestamp) -> C
         first: format_local(t0),
         last: format_local(t_end),
         empty: false,
+        y_ticks: y_ticks(total),
+        x_ticks,
+        day,
+        rows: series.iter().map(|&(t, n)| (format_local(t), n)).collect(),
     }
 }
 
@@ -822,22 +871,77 @@ pub async fn report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     render(StatusCode::OK, &page)
 }
 
-/// The statistics as a CSV download (same service as the report).
+/// The statistics as a CSV download (same service as the report), in the
+/// page's language.
 pub async fn statistics_csv(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     match outage_id(&id) {
         Ok(oid) => match st.app.backentry_report(p, oid).await {
-            Ok(r) => csv_response(&r),
+            Ok(r) => csv_response(ctx.lang, &r),
             Err(e) => fail(&ctx, e),
         },
         Err(e) => fail(&ctx, e),
     }
 }
 
-/// `text/csv` with a file name that says which outage it is.
-pub fn csv_response(r: &BackEntryReport) -> Response {
+/// The words of the statistics CSV: the report's headings and labels.
+struct CsvWords<'a> {
+    lang: Lang,
+    names: &'a BTreeMap<OrgId, String>,
+}
+
+impl reserv_core::statistics::CsvLabels for CsvWords<'_> {
+    fn header(&self) -> [&str; reserv_core::statistics::CSV_COLUMNS] {
+        let (w, t) = (texts(self.lang), self.lang.texts());
+        [
+            w.municipality,
+            w.category,
+            t.csv_line,
+            w.contacts,
+            w.enter,
+            w.follow_up,
+            w.needs_review,
+            w.do_not_enter,
+            w.done,
+            w.skipped,
+            w.open,
+            w.notices,
+            w.payable_days_heading,
+            t.csv_municipality_code,
+            t.csv_code,
+        ]
+    }
+
+    fn municipality(&self, m: &OrgId) -> String {
+        self.names.get(m).cloned().unwrap_or_else(|| m.to_string())
+    }
+
+    fn category(&self, c: Option<reserv_core::statistics::Category>) -> String {
+        use reserv_core::statistics::Category;
+        let w = texts(self.lang);
+        match c {
+            Some(Category::Message) => w.message.into(),
+            Some(Category::Item) => w.item.into(),
+            None => self.lang.texts().csv_total.into(),
+        }
+    }
+
+    fn code(&self, c: reserv_core::statistics::Category, code: &str) -> String {
+        use reserv_core::statistics::Category;
+        match c {
+            Category::Message => message_label_of(self.lang, code),
+            Category::Item => {
+                ItemCode::parse(code).map(|c| item_label(self.lang, c).to_owned()).unwrap_or(code.to_owned())
+            }
+        }
+    }
+}
+
+/// `text/csv` with a file name that says which outage it is: Swedish
+/// headings and labels (English with `lang`), the codes in the last columns.
+pub fn csv_response(lang: Lang, r: &BackEntryReport) -> Response {
     let mut out = String::new();
-    reserv_core::statistics::write_csv(&r.statistics, &mut out);
+    reserv_core::statistics::write_csv(&r.statistics, &CsvWords { lang, names: &r.org_names }, &mut out);
     crate::kit::csv::csv_response(reserv_app::deviations::CsvExport {
         filename: format!("reserv-statistik-{}.csv", r.outage_id),
         body: out.into_bytes(),
@@ -888,5 +992,28 @@ mod tests {
         assert_eq!(c.resolved, 1);
         assert_eq!(c.points, "0,160.0 0.0,160.0 0.0,120.0 150.0,120.0 150.0,80.0 300.0,80.0 300.0,120.0 600.0,120.0");
         assert!(chart(&[], 3, ts("2026-01-01T12:00:00Z")).empty);
+    }
+
+    #[test]
+    fn the_chart_has_count_and_distinct_time_axes_and_its_figures() {
+        let c = chart(
+            &[(ts("2026-01-01T08:00:00Z"), 1), (ts("2026-01-01T09:00:00Z"), 2), (ts("2026-01-01T10:00:00Z"), 1)],
+            4,
+            ts("2026-01-01T12:00:00Z"),
+        );
+        assert_eq!(c.y_ticks, vec![4, 2, 0]);
+        // Stockholm time, one day: times only, the day once.
+        assert_eq!(c.x_ticks, vec!["09:00", "11:00", "13:00"]);
+        assert_eq!(c.day, "2026-01-01");
+        assert_eq!(c.rows.len(), 3);
+        assert_eq!(c.rows[1], ("2026-01-01 10:00".to_owned(), 2));
+        // Within one minute: one label, not the same time three times.
+        let short = chart(&[(ts("2026-01-01T08:00:00Z"), 1)], 3, ts("2026-01-01T08:00:20Z"));
+        assert_eq!(short.x_ticks, vec!["09:00"]);
+        assert_eq!(short.y_ticks, vec![3, 0]);
+        // Over several days: day and time.
+        let long = chart(&[(ts("2026-01-01T08:00:00Z"), 1)], 1, ts("2026-01-03T08:00:00Z"));
+        assert_eq!(long.x_ticks, vec!["1/1 09:00", "2/1 09:00", "3/1 09:00"]);
+        assert!(long.day.is_empty());
     }
 }

@@ -253,6 +253,25 @@ pub struct Texts {
     pub blank_date_time: &'static str,
     pub blank_direction: &'static str,
     pub blank_numbers: &'static str,
+    // ---- layout, outage safeguards, chart (package A) ----
+    pub same_system_title: &'static str,
+    pub same_system_open: &'static str,
+    pub same_system_confirm: &'static str,
+    pub end_step_hint: &'static str,
+    pub end_confirm_title: &'static str,
+    pub end_confirm_text: &'static str,
+    pub end_confirm_button: &'static str,
+    pub end_cancel: &'static str,
+    pub no_plan: &'static str,
+    pub chart_y_axis: &'static str,
+    pub chart_x_axis: &'static str,
+    pub chart_table: &'static str,
+    pub chart_time: &'static str,
+    pub chart_resolved: &'static str,
+    pub csv_line: &'static str,
+    pub csv_total: &'static str,
+    pub csv_municipality_code: &'static str,
+    pub csv_code: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -479,6 +498,25 @@ pub static SV: Texts = Texts {
     blank_date_time: "Datum, tid",
     blank_direction: "L/M",
     blank_numbers: "Nr",
+    // ---- layout, outage safeguards, chart (package A) ----
+    same_system_title: "Systemet har redan ett pågående avbrott",
+    same_system_open: "Öppna det pågående avbrottet (uppdatera det i stället för att registrera ett nytt)",
+    same_system_confirm: "Ja, registrera ändå ett nytt avbrott för samma system",
+    end_step_hint: "Du får bekräfta innan avbrottet avslutas.",
+    end_confirm_title: "Avsluta avbrottet?",
+    end_confirm_text: "Systemet anges då vara i drift igen, utskicksplanen meddelar att avbrottet är slut och efterregistreringen börjar. Ett avslutat avbrott kan inte öppnas igen.",
+    end_confirm_button: "Ja, avsluta avbrottet",
+    end_cancel: "Tillbaka till avbrottet utan att avsluta",
+    no_plan: "Ingen utskicksplan – ingen har aviserats.",
+    chart_y_axis: "Avklarade rader",
+    chart_x_axis: "Tid",
+    chart_table: "Siffrorna i diagrammet",
+    chart_time: "Tidpunkt",
+    chart_resolved: "Avklarade (klara eller hoppade över)",
+    csv_line: "Meddelande eller rad",
+    csv_total: "Totalt",
+    csv_municipality_code: "Kommunens id",
+    csv_code: "Kod",
 };
 
 pub static EN: Texts = Texts {
@@ -705,6 +743,25 @@ pub static EN: Texts = Texts {
     blank_date_time: "Date, time",
     blank_direction: "G/R",
     blank_numbers: "No.",
+    // ---- layout, outage safeguards, chart (package A) ----
+    same_system_title: "The system already has an ongoing outage",
+    same_system_open: "Open the ongoing outage (update it instead of declaring a new one)",
+    same_system_confirm: "Yes, declare another outage of the same system",
+    end_step_hint: "You confirm before the outage ends.",
+    end_confirm_title: "End the outage?",
+    end_confirm_text: "The system is then recorded as back in service, the notification plan announces the end, and back-entry begins. An ended outage cannot be reopened.",
+    end_confirm_button: "Yes, end the outage",
+    end_cancel: "Back to the outage without ending it",
+    no_plan: "No notification plan – nobody has been notified.",
+    chart_y_axis: "Lines resolved",
+    chart_x_axis: "Time",
+    chart_table: "The figures in the chart",
+    chart_time: "Time",
+    chart_resolved: "Resolved (done or skipped)",
+    csv_line: "Message or line",
+    csv_total: "Total",
+    csv_municipality_code: "Municipality id",
+    csv_code: "Code",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

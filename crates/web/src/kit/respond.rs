@@ -23,7 +23,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_) | AppError::OngoingOnSameSystem { .. } => StatusCode::CONFLICT,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,6 +99,19 @@ pub async fn stylesheet() -> Response {
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/reserv.css"),
+    )
+        .into_response()
+}
+
+/// The icon browsers show in the tab, at `/static/favicon.svg` and at
+/// `/favicon.ico` (where browsers look unasked), cached like the stylesheet.
+pub async fn favicon() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/favicon.svg"),
     )
         .into_response()
 }

@@ -59,6 +59,10 @@ pub async fn outages(State(st): State<AppState>, ApiUser(_): ApiUser) -> ApiResu
 }
 
 /// Declares an outage (outage managers: IT and system administrators).
+///
+/// If the system already has an ongoing outage, the declaration is refused
+/// with `409 ongoing_outage_same_system` (usually the same failure reported
+/// twice) unless it says `"confirm_same_system": true`.
 #[utoipa::path(
     post, path = "/outages", tag = "outages", security(("bearer" = [])),
     request_body = DeclareInput,
@@ -66,7 +70,8 @@ pub async fn outages(State(st): State<AppState>, ApiUser(_): ApiUser) -> ApiResu
         (status = 201, description = "The new outage", body = OutageView),
         (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
         (status = 403, description = "May not declare outages", body = ApiErrorBody),
-        (status = 409, description = "A concurrent change; read and try again", body = ApiErrorBody),
+        (status = 409, description = "`ongoing_outage_same_system`: the system already has an ongoing outage; \
+            send `confirm_same_system: true` to declare another. `conflict`: a concurrent change; read and try again", body = ApiErrorBody),
         (status = 415, description = "Not `application/json`", body = ApiErrorBody),
         (status = 422, description = "A field is invalid; `field` names it", body = ApiErrorBody),
     )

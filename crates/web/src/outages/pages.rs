@@ -13,8 +13,8 @@ use serde::Deserialize;
 use reserv_app::AppError;
 use reserv_app::outages::{AmendInput, DeclareInput};
 use reserv_core::ids::OutageId;
-use reserv_core::outage::{OutageKind, Scope};
-use reserv_core::time::{format_input, is_office_hours};
+use reserv_core::outage::{OutageKind, OutageStatus, Scope};
+use reserv_core::time::{format_input, is_office_hours, parse_user_time};
 
 use crate::AppState;
 use crate::kit::ctx::Ctx;
@@ -41,6 +41,15 @@ pub struct DeclareForm {
     notice: String,
     #[serde(default)]
     drill: Option<String>,
+    /// Ticked after the warning that the system already has an ongoing outage.
+    #[serde(default)]
+    confirm_same_system: Option<String>,
+}
+
+/// The warning shown when the system already has an ongoing outage.
+pub struct SameSystem {
+    outage_id: String,
+    message: String,
 }
 
 #[derive(Template)]
@@ -48,6 +57,7 @@ pub struct DeclareForm {
 struct DeclarePage {
     l: Layout,
     errors: Vec<FormError>,
+    same_system: Option<SameSystem>,
     form: DeclareForm,
     systems: Vec<(String, String)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -64,12 +74,20 @@ async fn declare_page(
     status: StatusCode,
     form: DeclareForm,
     errors: Vec<FormError>,
+    same_system: Option<SameSystem>,
 ) -> Response {
     let systems = st.app.catalogue().systems().iter().map(|s| (s.id.to_string(), s.name.clone())).collect();
     let kinds =
         [OutageKind::Unplanned, OutageKind::Planned].into_iter().map(|k| (k.key(), kind_label(ctx.lang, k))).collect();
-    let page =
-        DeclarePage { l: Layout::new(ctx, &st.app).await, errors, form, systems, kinds, scopes: scopes(ctx.lang) };
+    let page = DeclarePage {
+        l: Layout::new(ctx, &st.app).await,
+        errors,
+        same_system,
+        form,
+        systems,
+        kinds,
+        scopes: scopes(ctx.lang),
+    };
     render(status, &page)
 }
 
@@ -86,7 +104,7 @@ pub async fn declare_form(State(st): State<AppState>, ctx: Ctx) -> Response {
         start: format_input(st.app.now()),
         ..Default::default()
     };
-    declare_page(&st, &ctx, StatusCode::OK, form, vec![]).await
+    declare_page(&st, &ctx, StatusCode::OK, form, vec![], None).await
 }
 
 pub async fn declare(State(st): State<AppState>, ctx: Ctx, Form(f): Form<DeclareForm>) -> Response {
@@ -101,12 +119,21 @@ pub async fn declare(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Declare
         expected_end: Some(f.expected_end.clone()),
         notice: f.notice.clone(),
         drill: f.drill.is_some(),
+        confirm_same_system: f.confirm_same_system.is_some(),
     };
     match st.app.declare_outage(p, input).await {
         Ok(v) => see_other(&format!("/outages/{}", v.outage.id)),
         Err(e @ AppError::Invalid(_)) => {
             let errs = vec![FormError::from_app(ctx.lang, &e)];
-            declare_page(&st, &ctx, StatusCode::UNPROCESSABLE_ENTITY, f, errs).await
+            declare_page(&st, &ctx, StatusCode::UNPROCESSABLE_ENTITY, f, errs, None).await
+        }
+        Err(e @ AppError::OngoingOnSameSystem { outage, .. }) => {
+            let message = match ctx.lang {
+                Lang::Sv => e.message_sv(),
+                Lang::En => e.message_en(),
+            };
+            let warning = SameSystem { outage_id: outage.to_string(), message };
+            declare_page(&st, &ctx, StatusCode::CONFLICT, f, vec![], Some(warning)).await
         }
         Err(e) => fail(&ctx, e),
     }
@@ -178,12 +205,15 @@ pub async fn outage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
     outage_page(&st, &ctx, &id, StatusCode::OK, vec![]).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct EndForm {
     #[serde(default)]
     end: String,
     #[serde(default)]
     notice: Option<String>,
+    /// Set by the confirmation step; without it nothing is ended.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 async fn after_change(st: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError>) -> Response {
@@ -197,10 +227,63 @@ async fn after_change(st: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError
     }
 }
 
+#[derive(Template)]
+#[template(path = "outage_end.html")]
+struct EndConfirmPage {
+    l: Layout,
+    o: OutageCard,
+    /// The restore time as typed (for the field).
+    end: String,
+    /// The restore time in words, when it reads as a time.
+    end_text: String,
+    notice: String,
+}
+
+/// The confirmation step before an outage is ended: "Avsluta avbrottet?"
+/// with the time and notice, which only a second, confirming POST ends.
+async fn end_confirmation(st: &AppState, ctx: &Ctx, id: &str, f: EndForm) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let page = match outage_id(id) {
+        Ok(oid) => st.app.outage_page(p, oid).await,
+        Err(e) => Err(e),
+    };
+    match page {
+        Ok(page) if !page.permissions.manages_outages => fail(ctx, AppError::Forbidden),
+        Ok(page) if page.outage.status == OutageStatus::Ended => see_other(&format!("/outages/{id}")),
+        Ok(page) => {
+            let end = if f.end.trim().is_empty() { format_input(st.app.now()) } else { f.end };
+            let end_text = parse_user_time(reserv_core::error::Field::RestoredAt, &end)
+                .map(reserv_core::time::format_local)
+                .unwrap_or_default();
+            let confirm = EndConfirmPage {
+                l: Layout::new(ctx, &st.app).await,
+                o: OutageCard::new(ctx.lang, &page.outage),
+                end,
+                end_text,
+                notice: f.notice.unwrap_or_default(),
+            };
+            render(StatusCode::OK, &confirm)
+        }
+        Err(e) => fail(ctx, e),
+    }
+}
+
+/// `GET /outages/{id}/end`: the confirmation step with the current time.
+pub async fn end_form(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    end_confirmation(&st, &ctx, &id, EndForm::default()).await
+}
+
+/// `POST /outages/{id}/end`: without `confirm`, the confirmation step; with
+/// it, the outage ends.
 pub async fn end(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<EndForm>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
+    if f.confirm.is_none() {
+        return end_confirmation(&st, &ctx, &id, f).await;
+    }
     let r = match outage_id(&id) {
         Ok(oid) => st.app.end_outage(p, oid, &f.end, f.notice).await.map(|_| ()),
         Err(e) => Err(e),

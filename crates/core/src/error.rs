@@ -58,6 +58,8 @@ pub enum Field {
     RoutineRoles,
     /// An e-mail address (a subscription to the public status).
     Email,
+    /// When an outage is (or, in a trial of a notification plan, would be) declared.
+    DeclaredAt,
 }
 
 impl Field {
@@ -112,6 +114,7 @@ impl Field {
             Field::Step => "step",
             Field::RoutineRoles => "routine_roles",
             Field::Email => "email",
+            Field::DeclaredAt => "declared_at",
         }
     }
 
@@ -166,6 +169,7 @@ impl Field {
             Field::Step => "Steg i rutinen",
             Field::RoutineRoles => "Roller i rutinerna",
             Field::Email => "E-postadress",
+            Field::DeclaredAt => "Registreras",
         }
     }
 
@@ -220,6 +224,7 @@ impl Field {
             Field::Step => "Routine step",
             Field::RoutineRoles => "Routine roles",
             Field::Email => "E-mail address",
+            Field::DeclaredAt => "Declared at",
         }
     }
 }

@@ -61,6 +61,37 @@ pub fn parse_user_time(field: Field, input: &str) -> Result<Timestamp, DomainErr
     check_plausible(field, ts)
 }
 
+/// Parses a time as [`parse_user_time`] does, but refuses a Stockholm
+/// wall-clock time that does not exist (the hour skipped when summer time
+/// begins) or that exists twice (the hour repeated when it ends) instead of
+/// resolving it: where the answer depends on the exact instant (a trial of
+/// a notification plan across a daylight-saving night), a guess is wrong.
+/// An RFC 3339 time with an offset (`2026-10-25T02:30+02:00`) is exact.
+pub fn parse_exact_time(field: Field, input: &str) -> Result<Timestamp, DomainError> {
+    let ts = parse_user_time(field, input)?;
+    let s = input.trim();
+    if s.parse::<Timestamp>().is_ok() {
+        return Ok(ts);
+    }
+    let Ok(dt) = s.replacen(' ', "T", 1).parse::<DateTime>() else { return Ok(ts) };
+    let ambiguous = stockholm().to_ambiguous_zoned(dt);
+    if ambiguous.is_ambiguous() {
+        let at = dt.strftime("%Y-%m-%d %H:%M");
+        let message = if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            format!("{at} finns inte i svensk tid (klockan ställs fram en timme den natten).")
+        } else {
+            format!(
+                "{at} inträffar två gånger i svensk tid (klockan ställs tillbaka en timme den natten); \
+                 ange med tidsförskjutning, t.ex. {}+02:00 (sommartid) eller {}+01:00 (normaltid).",
+                dt.strftime("%Y-%m-%dT%H:%M"),
+                dt.strftime("%Y-%m-%dT%H:%M")
+            )
+        };
+        return Err(DomainError::Invalid { field, message });
+    }
+    Ok(ts)
+}
+
 /// Easter Sunday of a year (the anonymous Gregorian algorithm).
 pub fn easter_sunday(year: i16) -> Date {
     let y = i32::from(year);

@@ -14,6 +14,7 @@ pub mod episodes;
 pub mod error;
 pub mod notifications;
 pub mod outages;
+pub mod plan_trial;
 pub mod routines;
 pub mod subscriptions;
 pub mod users;

@@ -131,11 +131,7 @@ impl OutageFacts {
     /// stop nobody was told of before it began is not news of a planned
     /// stop but "akuta/oväntade driftstopp" for its readers (§4.2).
     pub fn announced_kind(&self, e: &Estimate) -> OutageKind {
-        if e.kind == OutageKind::Planned && self.declared_at() >= e.start {
-            OutageKind::Unplanned
-        } else {
-            e.kind
-        }
+        if e.kind == OutageKind::Planned && self.declared_at() >= e.start { OutageKind::Unplanned } else { e.kind }
     }
 
     /// What is known now.

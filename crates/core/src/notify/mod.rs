@@ -111,9 +111,9 @@ mod policy;
 mod problems;
 mod recipients;
 mod template;
-mod trial;
 #[cfg(test)]
 mod tests;
+mod trial;
 
 pub use facts::*;
 pub use links::*;

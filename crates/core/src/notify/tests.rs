@@ -847,7 +847,8 @@ fn group_names_mid_sentence_are_lower_case() {
     assert_eq!(lower_first("Ärendeansvariga"), "ärendeansvariga");
     let t = Template::parse("{group}: ring {group}. {group} svarar").unwrap();
     assert_eq!(t.fill(|_| "Sjuksköterskor".into()), "Sjuksköterskor: ring sjuksköterskor. Sjuksköterskor svarar");
-    let msgs = plan(&p004(), &facts("municipal-record", OutageKind::Unplanned, "2026-11-21T10:00", "2026-11-21T10:00", None));
+    let msgs =
+        plan(&p004(), &facts("municipal-record", OutageKind::Unplanned, "2026-11-21T10:00", "2026-11-21T10:00", None));
     let cib = find(&msgs, "unplanned-on-call-phone-cib:on-call-manager:0");
     assert!(cib.body.starts_with("Ring chef i beredskap (CIB) och meddela"), "{}", cib.body);
 }
@@ -993,7 +994,10 @@ fn trial_refuses_impossible_times() {
         ..base.clone()
     };
     assert_eq!(field(planned_restored_before_declared), Some(Field::RestoredAt));
-    assert_eq!(field(Trial { system: sys("prator"), system_name: "PRATOR".into(), ..base.clone() }), Some(Field::System));
+    assert_eq!(
+        field(Trial { system: sys("prator"), system_name: "PRATOR".into(), ..base.clone() }),
+        Some(Field::System)
+    );
     // A restart is planned too, judged at the restore time.
     let restored = trial(&p003(), &Trial { restored_at: Some(t("2026-11-23T17:00")), ..base }).unwrap();
     let last = restored.messages.last().unwrap();

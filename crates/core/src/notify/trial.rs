@@ -96,15 +96,9 @@ pub fn trial(policy: &Policy, t: &Trial) -> Result<TrialPlan, DomainError> {
             message: "kan inte vara före tiden då avbrottet registreras.".into(),
         });
     }
-    let mut facts = OutageFacts::declared(
-        t.system.clone(),
-        t.system_name.clone(),
-        declared_at,
-        t.kind,
-        t.start,
-        t.expected_end,
-    )
-    .with_routine_link(t.routine_link.clone());
+    let mut facts =
+        OutageFacts::declared(t.system.clone(), t.system_name.clone(), declared_at, t.kind, t.start, t.expected_end)
+            .with_routine_link(t.routine_link.clone());
     if let Some(r) = t.restored_at {
         facts = facts.restored(r);
     }

@@ -512,7 +512,10 @@ impl App {
                     (None, one_click, msg.subject.trim().replace(['\r', '\n'], " "), body)
                 } else {
                     let ack_url = base.map(|b| format!("{b}/ack/{token}"));
-                    let (subject, body) = outbox::compose(&msg, ack_url.as_deref());
+                    let reader = notify::reader_of(msg.recipient.as_ref());
+                    let drill = outbox::is_drill(&msg.subject);
+                    let outage_url = base.and_then(|b| notify::outage_url_for(b, msg.outage_id, reader, drill));
+                    let (subject, body) = outbox::compose(&msg, outage_url.as_deref(), ack_url.as_deref());
                     (ack_url, None, subject, body)
                 };
                 let out = Outgoing {

@@ -10,7 +10,7 @@
 //! - The outage's own page (`/outages/{id}`, with the handover log and
 //!   everything with patient data) needs a login; it is linked only for a
 //!   reader with an account ([`Reader::Account`]: a person of the
-//!   recipients file with a `username`).
+//!   recipients file with a `username`). A drill has no public page.
 //! - The acknowledgement link (`/ack/{token}`) opens without a login.
 
 use crate::ids::{OutageId, SystemId};
@@ -55,10 +55,12 @@ pub fn outage_url(base_url: &str, outage: OutageId) -> String {
 }
 
 /// The page about an outage a reader can open: the outage's own page for a
-/// reader with an account, else its public facts.
-pub fn outage_url_for(base_url: &str, outage: OutageId, reader: Reader) -> String {
+/// reader with an account, else its public facts; a drill has no public
+/// page, so a reader without an account gets no link to one.
+pub fn outage_url_for(base_url: &str, outage: OutageId, reader: Reader, drill: bool) -> Option<String> {
     match reader {
-        Reader::Account => outage_url(base_url, outage),
-        Reader::NoAccount => public_outage_url(base_url, outage),
+        Reader::Account => Some(outage_url(base_url, outage)),
+        Reader::NoAccount if drill => None,
+        Reader::NoAccount => Some(public_outage_url(base_url, outage)),
     }
 }

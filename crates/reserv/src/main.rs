@@ -291,6 +291,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// "1 vårdtillfälle", "2 vårdtillfällen": a count with its noun in the
+/// right number (Swedish).
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 fn read_file(p: &Path) -> Result<String, String> {
     std::fs::read_to_string(p).map_err(|e| format!("kan inte läsa {}: {e}", p.display()))
 }
@@ -677,7 +683,7 @@ async fn print_log(cfg: &Config, episode: Option<String>, unit: Option<String>, 
     let unit_name = unit.as_ref().map(|u| orgs.get(u).cloned().unwrap_or_else(|| u.to_string()));
     let printed = reserv_core::time::format_local(app.now());
     write_pdf(out, &print::log_document(&views, &orgs, unit_name.as_deref(), &printed))?;
-    println!("{} vårdtillfällen skrevs till {}.", views.len(), out.display());
+    println!("{} skrevs till {}.", count(views.len(), "vårdtillfälle", "vårdtillfällen"), out.display());
     Ok(())
 }
 

@@ -51,11 +51,6 @@ fn both(ts: jiff::Timestamp) -> String {
     format!("{} (UTC {})", format_local(ts), format_utc(ts))
 }
 
-/// "1 meddelande", "3 meddelanden".
-fn count_messages(n: usize) -> String {
-    if n == 1 { "1 meddelande".into() } else { format!("{n} meddelanden") }
-}
-
 /// The plan for people, in Swedish: no rule, group or message ids.
 pub fn write_text(v: &TrialView, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "Provkörning av utskicksplanen – ingenting skickas.")?;
@@ -79,7 +74,7 @@ pub fn write_text(v: &TrialView, w: &mut impl Write) -> std::io::Result<()> {
         None => writeln!(w, "Åter i drift: inte angivet")?,
     }
     writeln!(w)?;
-    writeln!(w, "{}.", count_messages(v.messages.len()))?;
+    writeln!(w, "{}.", crate::count(v.messages.len(), "meddelande", "meddelanden"))?;
     for (i, m) in v.messages.iter().enumerate() {
         writeln!(w)?;
         writeln!(w, "{}. {} – {}", i + 1, both(m.due_at), m.time_sv)?;

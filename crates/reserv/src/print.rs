@@ -151,7 +151,7 @@ pub fn log_document(
     }
     Document {
         subtitle: unit.map(str::to_owned),
-        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        footer: Some(format!("Utskrift {printed_at} från Reserv")),
         blocks,
         ..Document::new(t.handover_log)
     }
@@ -163,7 +163,7 @@ pub fn blank_form_document(printed_at: &str) -> Document {
     let messages: Vec<&str> = MessageType::ALL.into_iter().map(|m| message_label(Lang::Sv, m)).collect();
     Document {
         subtitle: Some(t.blank_form_intro.to_owned()),
-        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        footer: Some(format!("Utskrift {printed_at} från Reserv")),
         blocks: vec![
             Block::Facts(vec![
                 (t.patient.to_owned(), String::new()),

@@ -140,9 +140,13 @@ fn the_handover_log_prints_to_pdf() {
     let r = reserv(&args, None, dir.path());
     assert!(r.status.success(), "{}", text(&r));
     let t = pdftotext(&pdf);
-    for want in ["Överlämningslogg", "19380412-9819", "19410923-9824", "Hälsocentralen", "Sida 1 av", "Utskriven"] {
+    for want in ["Överlämningslogg", "19380412-9819", "19410923-9824", "Hälsocentralen", "Sida 1 av", "Utskrift 20"]
+    {
         assert!(t.contains(want), "the PDF lacks {want:?}:\n{t}");
     }
+    // The footer says "Utskrift <date>", not "Utskriven" (discharged), a column of the log.
+    assert!(!t.contains("Utskriven 20"), "{t}");
+    assert!(text(&r).contains("8 vårdtillfällen skrevs"), "{}", text(&r));
     assert!(!t.contains("19470305-9842"), "the psychiatric ward's patient is not this unit's");
     let none = reserv(&["print", "log", "--unit", "kommun-ange", "--data", data, "--out", "x.pdf"], None, dir.path());
     assert_eq!(none.status.code(), Some(1));

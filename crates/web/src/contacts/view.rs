@@ -88,7 +88,7 @@ pub const SV: ContactTexts = ContactTexts {
     missing_number: "Nummer saknas i katalogen – skriv in:",
     other_region: "Enligt",
     other_region_own: "rutinen för er region säger inget om detta",
-    printed: "Utskriven",
+    printed: "Utskrift",
     back: "Till kontakterna",
     region: "Region",
     phone_kind: "Typ",

@@ -444,7 +444,6 @@ fn item_row(lang: Lang, i: &reserv_core::worklist::WorkItem) -> ItemRow {
 }
 
 fn line_row(lang: Lang, l: &LineView) -> LineRow {
-    let w = texts(lang);
     let heading = reserv_core::backentry::Heading::of_kinds(&l.line.outcome, l.line.items.iter().map(|i| i.item.kind));
     let outcome = match lang {
         Lang::Sv => heading.label_sv(),

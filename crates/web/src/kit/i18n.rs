@@ -210,14 +210,12 @@ pub struct Texts {
     pub trial_result: &'static str,
     pub trial_assumed: &'static str,
     pub trial_none: &'static str,
-    pub trial_col_due: &'static str,
     pub trial_col_to: &'static str,
     pub trial_col_how: &'static str,
     pub trial_col_text: &'static str,
     pub trial_col_why: &'static str,
     pub trial_unknown_end: &'static str,
     pub trial_not_given: &'static str,
-    pub trial_errors: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -401,14 +399,12 @@ pub static SV: Texts = Texts {
     trial_result: "Planen",
     trial_assumed: "antaget",
     trial_none: "Policyn skickar inga meddelanden för det här avbrottet.",
-    trial_col_due: "När (svensk tid)",
     trial_col_to: "Till",
     trial_col_how: "Kanal och avsändare",
     trial_col_text: "Meddelande",
     trial_col_why: "Regel och källa",
     trial_unknown_end: "okänt (räknas som långt)",
     trial_not_given: "inte angivet",
-    trial_errors: "Rätta det markerade fältet.",
 };
 
 pub static EN: Texts = Texts {
@@ -592,14 +588,12 @@ pub static EN: Texts = Texts {
     trial_result: "The plan",
     trial_assumed: "assumed",
     trial_none: "The policy sends no messages for this outage.",
-    trial_col_due: "When (Swedish time)",
     trial_col_to: "To",
     trial_col_how: "Channel and sender",
     trial_col_text: "Message",
     trial_col_why: "Rule and source",
     trial_unknown_end: "unknown (counted as long)",
     trial_not_given: "not given",
-    trial_errors: "Correct the marked field.",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

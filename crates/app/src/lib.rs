@@ -15,6 +15,7 @@ pub mod error;
 pub mod home;
 pub mod notifications;
 pub mod outages;
+pub mod plan_trial;
 pub mod routines;
 pub mod subscriptions;
 pub mod users;

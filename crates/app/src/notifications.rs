@@ -83,7 +83,7 @@ pub struct Notifications {
 pub struct NotifyState {
     pub(crate) config: Option<Arc<Notifications>>,
     /// The notification policies planned for every outage they cover.
-    policies: Vec<Arc<notify::Policy>>,
+    pub(crate) policies: Vec<Arc<notify::Policy>>,
     /// One scheduler step at a time within this process.
     running: tokio::sync::Mutex<()>,
 }
@@ -355,8 +355,8 @@ impl App {
             return Ok(PlanReport::default());
         }
         let v = self.outage(id).await?;
-        let link =
-            cfg.public_url.as_deref().map(|u| format!("{}/outages/{id}", u.trim_end_matches('/'))).unwrap_or_default();
+        // Read by people with and without an account: the routine opens without a login.
+        let link = cfg.public_url.as_deref().map(|u| notify::routine_url(u, &v.outage.system)).unwrap_or_default();
         let facts = notify::OutageFacts::from_outage(&v.outage, &v.system_name, &link);
         let mut planned: Vec<Planned> = Vec::new();
         let mut rules = BTreeSet::new();
@@ -512,7 +512,10 @@ impl App {
                     (None, one_click, msg.subject.trim().replace(['\r', '\n'], " "), body)
                 } else {
                     let ack_url = base.map(|b| format!("{b}/ack/{token}"));
-                    let (subject, body) = outbox::compose(&msg, ack_url.as_deref());
+                    let reader = notify::reader_of(msg.recipient.as_ref());
+                    let drill = outbox::is_drill(&msg.subject);
+                    let outage_url = base.and_then(|b| notify::outage_url_for(b, msg.outage_id, reader, drill));
+                    let (subject, body) = outbox::compose(&msg, outage_url.as_deref(), ack_url.as_deref());
                     (ack_url, None, subject, body)
                 };
                 let out = Outgoing {

@@ -82,6 +82,17 @@ pub struct PublicOutage {
     pub restored_at: Option<Timestamp>,
 }
 
+/// One outage as its public page shows it: no notice written for staff,
+/// no patient data.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicOutageDetail {
+    #[serde(flatten)]
+    pub outage: PublicOutage,
+    pub scope: reserv_core::outage::Scope,
+    /// The system has routines (`/routines/{system}`, no login).
+    pub has_routines: bool,
+}
+
 /// Ongoing first (oldest start first), then upcoming (soonest first), then
 /// ended (most recently restored first).
 fn sort_for_list(views: &mut [OutageView]) {
@@ -324,6 +335,21 @@ impl App {
             .filter(|v| !v.outage.drill && v.outage.restored_at.is_none_or(|r| r >= since))
             .map(Self::public)
             .collect())
+    }
+
+    /// One outage's public facts (`/status/outages/{id}`, no login): what
+    /// the status page shows, and which principals it affects. A drill has
+    /// no public page (`NotFound`, as for an outage that does not exist).
+    pub async fn public_outage(&self, id: OutageId) -> Result<PublicOutageDetail, AppError> {
+        let v = self.outage(id).await?;
+        if v.outage.drill {
+            return Err(AppError::NotFound);
+        }
+        let scope = v.outage.scope;
+        let has_routines = self.routines().is_some_and(|set| {
+            crate::routines::system_routines_of(&set, self.catalogue(), &v.outage.system, None).is_some()
+        });
+        Ok(PublicOutageDetail { outage: Self::public(v), scope, has_routines })
     }
 
     fn public(v: OutageView) -> PublicOutage {

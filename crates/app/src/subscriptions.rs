@@ -217,7 +217,8 @@ impl App {
             return Ok(0);
         }
         let name = self.subscription_system_names(std::slice::from_ref(&o.system)).remove(0);
-        let status_url = cfg.public_url.as_deref().map(|u| format!("{}/status", u.trim_end_matches('/')));
+        // Subscribers have no account: the outage's public facts.
+        let status_url = cfg.public_url.as_deref().map(|u| reserv_core::notify::public_outage_url(u, id));
         let (subject, body) =
             subscription::outage_mail(&PublicFacts::of(&o), &name, o.status(now), status_url.as_deref());
         let messages: Vec<OutboxMessage> = subs

@@ -552,7 +552,9 @@ async fn declaring_and_amending_an_outage_plans_its_messages_by_the_policy() {
         "{}",
         to_hsd.body
     );
-    assert!(to_hsd.body.contains(&format!("https://reserv.example.org/outages/{id}")), "{}", to_hsd.body);
+    // 003 §4.2: "länk till driftstoppsrutin": the routine, which opens without a login.
+    assert!(to_hsd.body.contains("https://reserv.example.org/routines/melior"), "{}", to_hsd.body);
+    assert!(!to_hsd.body.contains(&format!("/outages/{id}")), "an SMS carries no page that needs a login");
     let before = sent.len();
     // An amendment re-plans; what was sent is not sent again.
     clock.advance(SignedDuration::from_mins(20));

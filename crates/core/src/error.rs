@@ -64,6 +64,8 @@ pub enum Field {
     PaperSignerName,
     /// Their title, as written.
     PaperSignerTitle,
+    /// When an outage is (or, in a trial of a notification plan, would be) declared.
+    DeclaredAt,
 }
 
 impl Field {
@@ -122,6 +124,7 @@ impl Field {
             Field::Email => "email",
             Field::PaperSignerName => "paper_signer_name",
             Field::PaperSignerTitle => "paper_signer_title",
+            Field::DeclaredAt => "declared_at",
         }
     }
 
@@ -180,6 +183,7 @@ impl Field {
             Field::Email => "E-postadress",
             Field::PaperSignerName => "Signerat på papper av",
             Field::PaperSignerTitle => "Signerarens titel",
+            Field::DeclaredAt => "Registreras",
         }
     }
 
@@ -238,6 +242,7 @@ impl Field {
             Field::Email => "E-mail address",
             Field::PaperSignerName => "Signed on paper by",
             Field::PaperSignerTitle => "Signer's title",
+            Field::DeclaredAt => "Declared at",
         }
     }
 }

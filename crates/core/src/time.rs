@@ -4,7 +4,7 @@
 //! weekdays 07:30–16:30, everything else is on-call time). The clock is never
 //! read here: callers pass `now`.
 
-use jiff::civil::{Date, Time, Weekday};
+use jiff::civil::{Date, DateTime, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
@@ -120,6 +120,37 @@ pub fn parse_clock(field: Field, input: &str) -> Result<Time, DomainError> {
     // Seconds may carry a fraction from an API client; the minute is what counts.
     let sec = sec.split('.').next().unwrap_or("0");
     Time::new(num(h, 23)?, num(m, 59)?, num(sec, 59)?, 0).map_err(|_| bad())
+}
+
+/// Parses a time as [`parse_user_time`] does, but refuses a Stockholm
+/// wall-clock time that does not exist (the hour skipped when summer time
+/// begins) or that exists twice (the hour repeated when it ends) instead of
+/// resolving it: where the answer depends on the exact instant (a trial of
+/// a notification plan across a daylight-saving night), a guess is wrong.
+/// An RFC 3339 time with an offset (`2026-10-25T02:30+02:00`) is exact.
+pub fn parse_exact_time(field: Field, input: &str) -> Result<Timestamp, DomainError> {
+    let ts = parse_user_time(field, input)?;
+    let s = input.trim();
+    if s.parse::<Timestamp>().is_ok() {
+        return Ok(ts);
+    }
+    let Ok(dt) = s.replacen(' ', "T", 1).parse::<DateTime>() else { return Ok(ts) };
+    let ambiguous = stockholm().to_ambiguous_zoned(dt);
+    if ambiguous.is_ambiguous() {
+        let at = dt.strftime("%Y-%m-%d %H:%M");
+        let message = if matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+            format!("{at} finns inte i svensk tid (klockan ställs fram en timme den natten).")
+        } else {
+            format!(
+                "{at} inträffar två gånger i svensk tid (klockan ställs tillbaka en timme den natten); \
+                 ange med tidsförskjutning, t.ex. {}+02:00 (sommartid) eller {}+01:00 (normaltid).",
+                dt.strftime("%Y-%m-%dT%H:%M"),
+                dt.strftime("%Y-%m-%dT%H:%M")
+            )
+        };
+        return Err(DomainError::Invalid { field, message });
+    }
+    Ok(ts)
 }
 
 /// Easter Sunday of a year (the anonymous Gregorian algorithm).

@@ -3,6 +3,7 @@
 
 mod config;
 mod notify_config;
+mod plan;
 mod print;
 mod reconcile;
 
@@ -156,6 +157,34 @@ enum NotificationsCommand {
         #[arg(long, value_name = "FILE")]
         recipients: Option<PathBuf>,
     },
+    /// Try a policy on an imagined outage: every message, recipient group, channel and due time
+    /// (Stockholm time and UTC), with the rule and the seed sentence behind each. Nothing is sent.
+    Plan {
+        /// The notification policy (TOML), e.g. data/notifications/003-gavleborg.toml.
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// A system id of the catalogue, e.g. melior.
+        #[arg(long, value_name = "SYSTEM_ID")]
+        system: String,
+        /// planned or unplanned.
+        #[arg(long)]
+        kind: String,
+        /// When the outage starts: Stockholm time (2026-06-19T10:00) or with an offset (2026-10-25T02:30+02:00).
+        #[arg(long, value_name = "TIME")]
+        start: String,
+        /// When it is expected to end (none: unknown, counted as long).
+        #[arg(long, value_name = "TIME")]
+        expected_end: Option<String>,
+        /// When it is declared (default: at the start if unplanned; in good time if planned).
+        #[arg(long, value_name = "TIME")]
+        declared_at: Option<String>,
+        /// When the system is back in service (none: not yet).
+        #[arg(long, value_name = "TIME")]
+        restored_at: Option<String>,
+        /// text (for people) or json.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -260,6 +289,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// "1 vårdtillfälle", "2 vårdtillfällen": a count with its noun in the
+/// right number (Swedish).
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 fn read_file(p: &Path) -> Result<String, String> {
@@ -418,6 +453,20 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Routines { command: RoutinesCommand::Check { dir } } => check_routines(&cfg, &dir),
         Command::Notifications { command: NotificationsCommand::Check { file, recipients } } => {
             check_notifications(&cfg, &file, recipients.as_deref())
+        }
+        Command::Notifications {
+            command:
+                NotificationsCommand::Plan { policy, system, kind, start, expected_end, declared_at, restored_at, format },
+        } => {
+            let input = reserv_app::plan_trial::TrialInput {
+                system,
+                kind,
+                start,
+                expected_end: expected_end.unwrap_or_default(),
+                declared_at: declared_at.unwrap_or_default(),
+                restored_at: restored_at.unwrap_or_default(),
+            };
+            plan::run(&load_catalogue(&cfg)?, &policy, &read_file(&policy)?, &input, &format)
         }
         Command::Contacts { command: ContactsCommand::Check { dir, directory } } => {
             check_contacts(&cfg, &dir, directory.as_deref())
@@ -634,7 +683,7 @@ async fn print_log(cfg: &Config, episode: Option<String>, unit: Option<String>, 
     let unit_name = unit.as_ref().map(|u| orgs.get(u).cloned().unwrap_or_else(|| u.to_string()));
     let printed = reserv_core::time::format_local(app.now());
     write_pdf(out, &print::log_document(&views, &orgs, unit_name.as_deref(), &printed))?;
-    println!("{} vårdtillfällen skrevs till {}.", views.len(), out.display());
+    println!("{} skrevs till {}.", count(views.len(), "vårdtillfälle", "vårdtillfällen"), out.display());
     Ok(())
 }
 

@@ -157,7 +157,7 @@ pub fn log_document(
     }
     Document {
         subtitle: unit.map(str::to_owned),
-        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        footer: Some(format!("Utskrift {printed_at} från Reserv")),
         blocks,
         ..Document::new(t.handover_log)
     }
@@ -170,7 +170,7 @@ pub fn blank_form_document(printed_at: &str) -> Document {
         MessageType::ALL.into_iter().map(|m| format!("{} {}", m.number(), message_label(Lang::Sv, m))).collect();
     Document {
         subtitle: Some(t.blank_form_intro.to_owned()),
-        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        footer: Some(format!("Utskrift {printed_at} från Reserv")),
         blocks: vec![
             Block::Facts(vec![
                 (t.patient.to_owned(), String::new()),

@@ -272,16 +272,6 @@ fn outcome_short_sv(o: &Outcome) -> &'static str {
     }
 }
 
-/// The outcome, with the reason when there is nothing to enter.
-fn outcome_sv(o: &Outcome) -> String {
-    match o {
-        Outcome::NothingToEnter { reason } => {
-            format!("{}: {}", outcome_short_sv(o), reason)
-        }
-        _ => outcome_short_sv(o).to_owned(),
-    }
-}
-
 /// Five columns fit A4 portrait: what to do (kind) and the item share one
 /// cell, on two lines, so neither is broken inside a word.
 fn decision_columns() -> Vec<Column> {
@@ -299,7 +289,12 @@ fn decision_columns() -> Vec<Column> {
 /// row) are repeated on every row, so a row read alone, or a table continued
 /// on a new page, still says what it is about.
 fn decision_rows(id: &str, rule: Option<&str>, o: &Outcome, items: &[Item]) -> Vec<Vec<String>> {
-    let outcome = outcome_sv(o);
+    // Headed by what there is to do: "Följ upp", not "Efterregistrera", when nothing is entered.
+    let heading = reserv_core::backentry::Heading::of(o, items).label_sv();
+    let outcome = match o {
+        Outcome::NothingToEnter { reason } => format!("{heading}: {reason}"),
+        _ => heading.to_owned(),
+    };
     if items.is_empty() {
         let rule = rule.map(|r| format!("Regel: {r}")).unwrap_or_default();
         return vec![vec![id.to_owned(), outcome, "–".into(), "–".into(), rule]];
@@ -311,7 +306,7 @@ fn decision_rows(id: &str, rule: Option<&str>, o: &Outcome, items: &[Item]) -> V
             let values: Vec<String> = item.values.iter().map(|(k, v)| value_sv(k, v)).collect();
             vec![
                 id.to_owned(),
-                if n == 0 { outcome.clone() } else { outcome_short_sv(o).to_owned() },
+                if n == 0 { outcome.clone() } else { heading.to_owned() },
                 format!("{}:\n{}", item.kind.label_sv(), code_sv(item.code)),
                 if values.is_empty() { "–".to_owned() } else { values.join("\n") },
                 format!("{}\nRegel: {}", item.cite, item.rule),
@@ -333,7 +328,14 @@ pub fn pdf_document(policy: &Policy, input: &Input, out: &Output, printed_at: &s
         ("Källa".to_owned(), policy.source.clone()),
         ("Avbrott".to_owned(), format!("{window} (svensk tid)")),
         ("Efterregistreringsdag".to_owned(), input.today.to_string()),
-        ("Underlag".to_owned(), format!("{} vårdtillfällen, {} SIP", input.episodes.len(), input.sips.len())),
+        (
+            "Underlag".to_owned(),
+            format!(
+                "{}, {} SIP",
+                crate::count(input.episodes.len(), "vårdtillfälle", "vårdtillfällen"),
+                input.sips.len()
+            ),
+        ),
     ])];
     blocks.push(Block::Heading("Sammanfattning".to_owned()));
     let count = |o: &Outcome| {
@@ -437,7 +439,7 @@ pub fn pdf_document(policy: &Policy, input: &Input, out: &Output, printed_at: &s
     }
     Document {
         subtitle: Some(format!("Avbrott {window}, efterregistrering {}", input.today)),
-        footer: Some(format!("Utskriven {printed_at} från Reserv")),
+        footer: Some(format!("Utskrift {printed_at} från Reserv")),
         blocks,
         ..Document::new(format!("Efterregistrering enligt {}", policy.name))
     }

@@ -140,9 +140,13 @@ fn the_handover_log_prints_to_pdf() {
     let r = reserv(&args, None, dir.path());
     assert!(r.status.success(), "{}", text(&r));
     let t = pdftotext(&pdf);
-    for want in ["Överlämningslogg", "19380412-9819", "19410923-9824", "Hälsocentralen", "Sida 1 av", "Utskriven"] {
+    for want in ["Överlämningslogg", "19380412-9819", "19410923-9824", "Hälsocentralen", "Sida 1 av", "Utskrift 20"]
+    {
         assert!(t.contains(want), "the PDF lacks {want:?}:\n{t}");
     }
+    // The footer says "Utskrift <date>", not "Utskriven" (discharged), a column of the log.
+    assert!(!t.contains("Utskriven 20"), "{t}");
+    assert!(text(&r).contains("8 vårdtillfällen skrevs"), "{}", text(&r));
     assert!(!t.contains("19470305-9842"), "the psychiatric ward's patient is not this unit's");
     let none = reserv(&["print", "log", "--unit", "kommun-ange", "--data", data, "--out", "x.pdf"], None, dir.path());
     assert_eq!(none.status.code(), Some(1));
@@ -525,4 +529,179 @@ fn sighup_reloads_valid_routines_and_keeps_the_last_valid_ones_otherwise() {
     wait_for("routines reloaded");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+const POLICY_003: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/notifications/003-gavleborg.toml");
+
+fn plan(extra: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["notifications", "plan", "--policy", POLICY_003];
+    args.extend_from_slice(extra);
+    reserv(&args, None, dir.path())
+}
+
+// 003 §4.2: "Jourtid, övrig tid: Enligt ovan samt IT-förvaltningen
+// kontaktar akutmottagningar och familjeläkarjourer via telefon": Melior
+// stopping unplanned on Midsummer Eve at 10:00 for 45 minutes is on-call
+// time, judged at that time and not at the clock.
+#[test]
+fn notifications_plan_for_midsummer_eve_in_text_and_json() {
+    let args = ["--system", "melior", "--kind", "unplanned", "--start", "2026-06-19T10:00"];
+    let o = plan(&[&args[..], &["--expected-end", "2026-06-19T10:45"]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("7 meddelanden."), "{out}");
+    assert!(out.contains("2026-06-19 10:00 (UTC 2026-06-19 08:00) – jourtid (Midsommarafton)"), "{out}");
+    assert!(out.contains("Till: Akutmottagningar"), "{out}");
+    assert!(out.contains("Kanal: Ringuppdrag. Avsändare: IT-förvaltning."), "{out}");
+    assert!(out.contains("Text: Ring akutmottagningar och informera"), "{out}");
+    assert!(out.contains("Källa: 003 §4.2: Jourtid, övrig tid: Enligt ovan samt IT-förvaltningen kontaktar"), "{out}");
+    assert!(out.contains("Regel: Oplanerade avbrott som beräknas pågå längre än 30 minuter"), "{out}");
+    assert!(out.contains("/routines/melior"), "the routine link: {out}");
+    // No internal ids in the text for people.
+    for id in ["unplanned-phone-emergency", "emergency-departments", "phone_task", "status_page"] {
+        assert!(!out.contains(id), "{id} in {out}");
+    }
+    // The JSON carries the ids as extra fields.
+    let o = plan(&[&args[..], &["--expected-end", "2026-06-19T10:45", "--format", "json"]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let msgs = v["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 7);
+    let task = msgs.iter().find(|m| m["rule"] == "unplanned-phone-emergency").unwrap();
+    assert_eq!(task["channel"], "phone_task");
+    assert_eq!(task["due_at"], "2026-06-19T08:00:00Z");
+    assert_eq!(task["due_local"], "2026-06-19 10:00");
+    assert_eq!(task["office_hours"], false);
+    assert_eq!(task["holiday"], "Midsommarafton");
+    // The same outage on an ordinary Friday in office hours: nobody is phoned.
+    let friday = plan(&[
+        "--system",
+        "melior",
+        "--kind",
+        "unplanned",
+        "--start",
+        "2026-06-12T10:00",
+        "--expected-end",
+        "2026-06-12T10:45",
+    ]);
+    let out = String::from_utf8_lossy(&friday.stdout).into_owned();
+    assert!(out.contains("5 meddelanden.") && out.contains("– dagtid") && !out.contains("Ringuppdrag"), "{out}");
+}
+
+// 003 §4.3: "Påminnelse och informationsmaterial mailas ut till VC en vecka
+// respektive en dag innan planerat driftstopp", and §4.4 at restart.
+#[test]
+fn notifications_plan_for_a_planned_outage_with_a_restart() {
+    let o = plan(&[
+        "--system",
+        "melior",
+        "--kind",
+        "planned",
+        "--start",
+        "2026-12-28T08:00",
+        "--expected-end",
+        "2026-12-28T10:00",
+        "--declared-at",
+        "2026-11-02T09:00",
+        "--restored-at",
+        "2026-12-28T09:30",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // A day before Monday 28 December is a Sunday; Christmas Day and Boxing
+    // Day are holidays, Christmas Eve counts as one: 23 December 07:30.
+    assert!(out.contains("2026-12-23 07:30 (UTC 2026-12-23 06:30) – dagtid"), "{out}");
+    assert!(out.contains("Registreras: 2026-11-02 09:00 (UTC 2026-11-02 08:00)\n"), "{out}");
+    assert!(out.contains("2026-12-28 09:30 (UTC 2026-12-28 08:30)"), "the restart: {out}");
+    assert!(out.contains("Melior är åter i drift"), "{out}");
+}
+
+// Bad input: non-zero exit and a message naming the flag.
+#[test]
+fn notifications_plan_refuses_bad_input_naming_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--system", "nosuch", "--kind", "unplanned", "--start", "2026-06-19T10:00"], "--system:"),
+        (&["--system", "prator", "--kind", "unplanned", "--start", "2026-06-19T10:00"], "--system:"),
+        (&["--system", "melior", "--kind", "sometimes", "--start", "2026-06-19T10:00"], "--kind:"),
+        (&["--system", "melior", "--kind", "unplanned", "--start", "2026-06-31T10:00"], "--start:"),
+        (&["--system", "melior", "--kind", "unplanned", "--start", "2026-03-29T02:30"], "--start:"),
+        (&["--system", "melior", "--kind", "unplanned", "--start", "2026-10-25T02:30"], "--start:"),
+        (
+            &[
+                "--system",
+                "melior",
+                "--kind",
+                "unplanned",
+                "--start",
+                "2026-06-19T10:00",
+                "--expected-end",
+                "2026-06-19T09:00",
+            ],
+            "--expected-end:",
+        ),
+        (
+            &[
+                "--system",
+                "melior",
+                "--kind",
+                "unplanned",
+                "--start",
+                "2026-06-19T10:00",
+                "--declared-at",
+                "2026-06-19T09:00",
+            ],
+            "--declared-at:",
+        ),
+        (
+            &[
+                "--system",
+                "melior",
+                "--kind",
+                "unplanned",
+                "--start",
+                "2026-06-19T10:00",
+                "--restored-at",
+                "2026-06-19T10:00",
+            ],
+            "--restored-at:",
+        ),
+    ];
+    for (args, flag) in cases {
+        let o = plan(args);
+        assert!(!o.status.success(), "{args:?} must fail");
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}: nothing half-written");
+    }
+    // The autumn night's repeated hour is exact with an offset.
+    let o = plan(&["--system", "melior", "--kind", "unplanned", "--start", "2026-10-25T02:30+02:00"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // A policy with a mistake names --policy and the line.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(POLICY_003).unwrap().replace("channel = \"sms\"", "channel = \"fax\""),
+    )
+    .unwrap();
+    let o = reserv(
+        &[
+            "notifications",
+            "plan",
+            "--policy",
+            bad.to_str().unwrap(),
+            "--system",
+            "melior",
+            "--kind",
+            "unplanned",
+            "--start",
+            "2026-06-19T10:00",
+        ],
+        None,
+        dir.path(),
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(err.contains("--policy:") && err.contains("bad.toml:"), "{err}");
 }

@@ -36,6 +36,7 @@ use crate::time::local;
 
 mod check;
 mod engine;
+mod heading;
 mod problems;
 mod sip;
 #[cfg(test)]
@@ -43,6 +44,7 @@ mod tests;
 
 pub use check::*;
 pub use engine::*;
+pub use heading::*;
 pub use problems::*;
 pub use sip::*;
 

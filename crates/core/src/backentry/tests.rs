@@ -591,7 +591,8 @@ fn p002_sip_started_and_closed_in_period_is_not_registered() {
 fn p002_sip_created_before_is_closed_by_the_normal_routine() {
     let ds = sip_decide(P002, sip(1, "2024-01-10 10:00", SipState::Closed));
     let init = ds.iter().find(|d| d.party == Party::PrimaryCare).unwrap();
-    assert_eq!(init.items[0].cite, "Om SIP skapats innan 2024-01-17 avslutas enligt normalt rutin.");
+    // The seed's typo is quoted as written, marked [sic].
+    assert_eq!(init.items[0].cite, "Om SIP skapats innan 2024-01-17 avslutas enligt normalt [sic] rutin.");
 }
 
 #[test]

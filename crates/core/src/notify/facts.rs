@@ -123,6 +123,17 @@ impl OutageFacts {
         self.estimates[0].at
     }
 
+    /// The kind the outage is announced as at estimate `e`: its own kind,
+    /// except that a planned outage declared at or after its start is
+    /// announced as a stop in progress (unplanned). Seed 003 §4.3's planned
+    /// path ("Informationsmaterial mailas ut … tre veckor innan planerat
+    /// stopp", "Förbered …") presumes the stop is known before it starts; a
+    /// stop nobody was told of before it began is not news of a planned
+    /// stop but "akuta/oväntade driftstopp" for its readers (§4.2).
+    pub fn announced_kind(&self, e: &Estimate) -> OutageKind {
+        if e.kind == OutageKind::Planned && self.declared_at() >= e.start { OutageKind::Unplanned } else { e.kind }
+    }
+
     /// What is known now.
     pub fn current(&self) -> &Estimate {
         self.estimates.last().expect("OutageFacts always holds the declaration")

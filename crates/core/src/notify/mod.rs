@@ -78,6 +78,11 @@
 //!   is sent only if that one is still unacknowledged. Every wave that is
 //!   followed by another has exactly one group, so that key is unambiguous.
 //!   Status-page publications cannot be acknowledged, so they cannot escalate.
+//! - **Announced kind.** A planned outage declared at or after its start is
+//!   not news of a planned stop: its rules are those of an unplanned one
+//!   ([`OutageFacts::announced_kind`]).
+//! - **Group names** inside a sentence start in lower case ("Ring
+//!   akutmottagningar"); abbreviations such as "HSD" stay as written.
 //! - **Text.** `{expected_end}` of an unknown end is "okänt"; a line that
 //!   holds only placeholders which came out empty (an empty `{notice}`) is
 //!   left out. Times are Stockholm time, `2026-04-06 08:00`.
@@ -99,6 +104,7 @@ use crate::outage::{Amendment, Outage, OutageChange, OutageKind};
 use crate::time::{format_local, is_office_hours, is_working_day, local, stockholm};
 
 mod facts;
+mod links;
 mod parse;
 mod planner;
 mod policy;
@@ -107,14 +113,17 @@ mod recipients;
 mod template;
 #[cfg(test)]
 mod tests;
+mod trial;
 
 pub use facts::*;
+pub use links::*;
 pub use parse::*;
 pub use planner::*;
 pub use policy::*;
 pub use problems::*;
 pub use recipients::*;
 pub use template::*;
+pub use trial::*;
 
 /// Seed 003 §4.1: office hours begin at 07:30 on working days; a message
 /// brought forward into office hours is due at this time.

@@ -86,31 +86,33 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Whether the rule's kind and duration conditions hold for one estimate.
-    pub fn holds(&self, e: &Estimate) -> bool {
+    /// Whether the rule's kind and duration conditions hold for one
+    /// estimate of these facts. The kind is the one the outage is announced
+    /// as ([`OutageFacts::announced_kind`]).
+    pub fn holds(&self, facts: &OutageFacts, e: &Estimate) -> bool {
         let long_enough = match (self.expected_longer_than, e.expected_end) {
             (None, _) | (Some(_), None) => true,
             (Some(min), Some(end)) => end.duration_since(e.start) > min.duration(),
         };
-        self.kind.matches(e.kind) && long_enough
+        self.kind.matches(facts.announced_kind(e)) && long_enough
     }
 
     /// When the rule fires for these facts, if it does (see the module doc).
     pub fn fires_at(&self, facts: &OutageFacts) -> Option<Timestamp> {
         match self.trigger {
             Trigger::Declared => {
-                let at = facts.estimates.iter().find(|e| self.holds(e))?.at;
+                let at = facts.estimates.iter().find(|e| self.holds(facts, e))?.at;
                 self.time.holds(at).then_some(at)
             }
             Trigger::Restored => {
                 let at = facts.restored_at?;
-                let communicated = facts.estimates.iter().any(|e| self.holds(e));
+                let communicated = facts.estimates.iter().any(|e| self.holds(facts, e));
                 (communicated && self.time.holds(at)).then_some(at)
             }
             Trigger::BeforeStart { before, when_late } => {
                 let current = facts.current();
                 let declared = facts.declared_at();
-                if !self.holds(current) || declared >= current.start {
+                if !self.holds(facts, current) || declared >= current.start {
                     return None;
                 }
                 let nominal = before.before(current.start);

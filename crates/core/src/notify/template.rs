@@ -14,8 +14,8 @@ pub(super) enum Unit {
 /// `"2h"` or `"30min"`; a whole number from 1 to 9999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
-    amount: u32,
-    unit: Unit,
+    pub(super) amount: u32,
+    pub(super) unit: Unit,
 }
 
 impl Period {
@@ -163,6 +163,9 @@ impl Template {
                         literal |= !t.trim().is_empty();
                         line.push_str(t);
                     }
+                    Piece::Hole(Placeholder::Group) if mid_sentence(&line) => {
+                        line.push_str(&lower_first(&value(Placeholder::Group)))
+                    }
                     Piece::Hole(h) => line.push_str(&value(*h)),
                 }
             }
@@ -173,6 +176,25 @@ impl Template {
             out.push(line.trim_end().to_owned());
         }
         out.join("\n").trim().to_owned()
+    }
+}
+
+/// Whether text written after `before` on the same line stands inside a
+/// sentence (not at the start of the line or after `.`, `!`, `?` or `:`).
+fn mid_sentence(before: &str) -> bool {
+    before.trim_end().chars().last().is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':'))
+}
+
+/// A recipient group's name as it reads inside a sentence: "Ring
+/// akutmottagningar", "Meddela sjuksköterskorna". Only the first letter is
+/// lowered, and not in an abbreviation ("HSD", "VC" stay).
+pub fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), second) if first.is_uppercase() && !second.is_some_and(char::is_uppercase) => {
+            first.to_lowercase().chain(name[first.len_utf8()..].chars()).collect()
+        }
+        _ => name.to_owned(),
     }
 }
 

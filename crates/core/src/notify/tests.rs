@@ -182,8 +182,8 @@ fn on_call_time_adds_phone_tasks_for_it() {
     assert_eq!(msgs.iter().filter(|m| m.channel == Channel::Sms).count(), 3);
     let task = find(&msgs, "unplanned-phone-emergency:emergency-departments:0");
     assert_eq!(task.sender, SenderRole::It);
-    assert_eq!(task.subject, "Ring Akutmottagningar: driftstopp i Melior");
-    assert!(task.body.starts_with("Ring Akutmottagningar och informera om att driftstopp föreligger i Melior"));
+    assert_eq!(task.subject, "Ring akutmottagningar: driftstopp i Melior");
+    assert!(task.body.starts_with("Ring akutmottagningar och informera om att driftstopp föreligger i Melior"));
 }
 
 // 003 §4.2 "beräknas överstiga 30 minuter": an estimate that grows past
@@ -303,18 +303,34 @@ fn planned_outage_declared_late() {
     assert!(same_day.iter().all(|m| m.due_at == t("2026-11-24T08:00")));
 }
 
-// A planned outage registered only after it began gets no "before" messages.
+// A planned outage registered only after it began gets no "before" messages,
+// and is not news of a planned stop ("Planerat driftstopp … Förbered"): 003
+// §4.3's path ("Informationsmaterial mailas ut … tre veckor innan planerat
+// stopp") presumes the stop is known before it starts, so its readers hear
+// of it as of "akuta/oväntade driftstopp" (§4.2): "Information kommuniceras
+// via Plexus vid samtliga driftstörningar eller driftstopp. Om
+// driftstoppet beräknas överstiga 30 minuter … IT kontaktar HSD, bitr. HSD
+// och VC via SMS".
 #[test]
-fn planned_outage_declared_after_its_start() {
+fn a_planned_outage_declared_after_its_start_is_not_news() {
     let o = planned("2026-11-24T15:00", "2026-11-24T14:00", "2026-11-24T16:00");
     check(
         &p003(),
         &o,
         &[
-            "2026-11-24 15:00 planned-plexus:region-units:0 status_page_internal it",
-            "2026-11-24 15:00 planned-samverkanswebben:private-providers:0 status_page_public it",
+            "2026-11-24 15:00 unplanned-plexus:region-units:0 status_page_internal it",
+            "2026-11-24 15:00 unplanned-sms-directors:health-care-director:0 sms it",
+            "2026-11-24 15:00 unplanned-sms-directors:deputy-health-care-director:0 sms it",
+            "2026-11-24 15:00 unplanned-sms-directors:heads-of-department:0 sms it",
+            "2026-11-24 15:00 unplanned-samverkanswebben:private-providers:0 status_page_public it",
         ],
     );
+    let msgs = plan(&p003(), &o);
+    assert!(msgs.iter().all(|m| !m.subject.contains("Planerat") && !m.body.contains("Förbered")));
+    // Declared a minute before its start, it is still news of a planned stop.
+    let in_time = plan(&p003(), &planned("2026-11-24T13:59", "2026-11-24T14:00", "2026-11-24T16:00"));
+    assert!(in_time.iter().any(|m| m.rule == "planned-plexus"));
+    assert!(in_time.iter().all(|m| !m.rule.starts_with("unplanned")));
 }
 
 // --- Seed 003 §4.4: restart -----------------------------------------
@@ -816,4 +832,175 @@ fn recipients_problems_are_named_with_their_line() {
     let errs = parse_recipients("r.toml", text, &p).unwrap_err();
     let codes: Vec<String> = errs.iter().map(DataFileError::code).collect();
     assert_eq!(codes, ["recipients_invalid_phone", "recipients_invalid_email"]);
+}
+
+// --- Recipient-group names inside a sentence --------------------------
+
+// 003 §4.2: "IT-förvaltningen kontaktar akutmottagningar och
+// familjeläkarjourer via telefon": a group's name inside a sentence reads
+// in lower case, as the seed writes it; abbreviations stay.
+#[test]
+fn group_names_mid_sentence_are_lower_case() {
+    assert_eq!(lower_first("Akutmottagningar"), "akutmottagningar");
+    assert_eq!(lower_first("Chef i beredskap (CIB)"), "chef i beredskap (CIB)");
+    assert_eq!(lower_first("HSD"), "HSD");
+    assert_eq!(lower_first("Ärendeansvariga"), "ärendeansvariga");
+    let t = Template::parse("{group}: ring {group}. {group} svarar").unwrap();
+    assert_eq!(t.fill(|_| "Sjuksköterskor".into()), "Sjuksköterskor: ring sjuksköterskor. Sjuksköterskor svarar");
+    let msgs =
+        plan(&p004(), &facts("municipal-record", OutageKind::Unplanned, "2026-11-21T10:00", "2026-11-21T10:00", None));
+    let cib = find(&msgs, "unplanned-on-call-phone-cib:on-call-manager:0");
+    assert!(cib.body.starts_with("Ring chef i beredskap (CIB) och meddela"), "{}", cib.body);
+}
+
+// 004 Icke planerade avbrott: "Jourtid … meddelas chef i beredskap (CIB)
+// via telefon": the Cosafe alert goes out at the same moment as IT's call to
+// the on-call manager, so it must not say the manager "är informerad".
+#[test]
+fn no_message_claims_a_call_is_done_before_it_is() {
+    let o = facts("municipal-record", OutageKind::Unplanned, "2026-11-21T10:00", "2026-11-21T10:00", None);
+    for m in plan(&p004(), &o) {
+        assert!(!m.body.contains("är informerad"), "{}: {}", m.key, m.body);
+    }
+    let p = plan(&p003(), &unplanned("2026-11-21T10:00", "2026-11-21T10:00", None));
+    assert!(p.iter().all(|m| !m.body.contains("är informerad")));
+}
+
+// --- Trying a plan before an outage ------------------------------------
+
+fn try_003(kind: OutageKind, start: &str, end: Option<&str>, declared: Option<&str>) -> TrialPlan {
+    let trial_input = Trial {
+        system: sys("melior"),
+        system_name: "Melior".into(),
+        kind,
+        start: t(start),
+        expected_end: end.map(t),
+        declared_at: declared.map(t),
+        restored_at: None,
+        routine_link: LINK.into(),
+    };
+    trial(&p003(), &trial_input).unwrap()
+}
+
+/// The channels of a tried plan, as `channel×count` in plan order.
+fn channels(p: &TrialPlan) -> String {
+    let mut out: Vec<(Channel, usize)> = Vec::new();
+    for m in &p.messages {
+        match out.iter_mut().find(|(c, _)| *c == m.message.channel) {
+            Some((_, n)) => *n += 1,
+            None => out.push((m.message.channel, 1)),
+        }
+    }
+    out.iter().map(|(c, n)| format!("{c}×{n}")).collect::<Vec<_>>().join(" ")
+}
+
+// 003 §4.1–§4.2: "Dagtid, vardagar 07.30-16.30 … Jourtid, övrig tid";
+// "Om driftstoppet beräknas överstiga 30 minuter …"; "Jourtid, övrig tid:
+// Enligt ovan samt IT-förvaltningen kontaktar akutmottagningar och
+// familjeläkarjourer via telefon". Judged at the given times, never the clock.
+#[test]
+fn trial_of_an_unplanned_outage_across_office_hours_holidays_and_daylight_saving() {
+    use OutageKind::Unplanned;
+    let office = "status_page_internal×1 sms×3 status_page_public×1";
+    let on_call = "status_page_internal×1 sms×3 status_page_public×1 phone_task×2";
+    let table: &[(&str, &str, &str, &str)] = &[
+        // (start, expected end, what is sent, why)
+        ("2026-11-23T10:00", "2026-11-23T10:45", office, "a Monday in office hours"),
+        ("2026-11-23T07:29", "2026-11-23T08:15", on_call, "a minute before office hours"),
+        ("2026-11-23T16:30", "2026-11-23T17:15", on_call, "office hours end at 16:30"),
+        ("2026-11-21T10:00", "2026-11-21T10:45", on_call, "a Saturday"),
+        ("2026-06-19T10:00", "2026-06-19T10:45", on_call, "Midsummer Eve"),
+        ("2026-12-24T10:00", "2026-12-24T10:45", on_call, "Christmas Eve"),
+        ("2026-04-02T10:00", "2026-04-02T10:45", office, "Maundy Thursday is a working day"),
+        ("2026-04-03T10:00", "2026-04-03T10:45", on_call, "Good Friday"),
+        ("2026-04-06T10:00", "2026-04-06T10:45", on_call, "Easter Monday"),
+        ("2026-11-23T10:00", "2026-11-23T10:30", "status_page_internal×1", "30 minutes is not over 30"),
+        // Spring forward (2026-03-29): 01:50 CET to 03:10 CEST reads 80
+        // minutes on the wall but lasts 20.
+        ("2026-03-29T01:50", "2026-03-29T03:10", "status_page_internal×1", "20 real minutes"),
+        ("2026-03-29T01:30", "2026-03-29T03:30", on_call, "60 real minutes"),
+        // Fall back (2026-10-25): 02:10 CEST to 02:20 CET reads ten
+        // minutes on the wall but lasts 70.
+        ("2026-10-25T02:10+02:00", "2026-10-25T02:20+01:00", on_call, "70 real minutes"),
+        ("2026-10-25T02:10+01:00", "2026-10-25T02:30+01:00", "status_page_internal×1", "20 real minutes"),
+    ];
+    for (start, end, expect, why) in table {
+        let p = try_003(Unplanned, start, Some(end), None);
+        assert_eq!(channels(&p), *expect, "{start}–{end}: {why}");
+        assert!(p.declared_at_assumed);
+        assert_eq!(p.declared_at, t(start), "an unplanned outage is declared when it starts");
+        for m in &p.messages {
+            assert_eq!(m.office_hours, is_office_hours(m.message.due_at));
+            assert!(!m.rule_text.is_empty() && !m.message.cite.is_empty());
+        }
+    }
+    let midsummer = try_003(Unplanned, "2026-06-19T10:00", Some("2026-06-19T10:45"), None);
+    assert!(midsummer.messages.iter().all(|m| m.holiday == Some("Midsommarafton") && !m.office_hours));
+    let task = midsummer.messages.iter().find(|m| m.message.channel == Channel::PhoneTask).unwrap();
+    assert_eq!(task.group_name, "Akutmottagningar");
+    assert_eq!(
+        task.rule_text,
+        "Oplanerade avbrott som beräknas pågå längre än 30 minuter; när avbrottet registreras; jourtid"
+    );
+}
+
+// 003 §4.3: "Informationsmaterial mailas ut till HSD, bitr. HSD och VC tre
+// veckor innan planerat stopp" and "Påminnelse … en vecka respektive en dag
+// innan": across the spring daylight-saving change the mail keeps the wall
+// clock; a reminder due on a holiday is brought forward to the last working
+// day (a stop on Easter Monday: Maundy Thursday 07:30).
+#[test]
+fn trial_of_a_planned_outage_across_easter_and_daylight_saving() {
+    let p = try_003(OutageKind::Planned, "2026-04-06T08:00", Some("2026-04-06T10:00"), None);
+    let due = |rule: &str| {
+        let m = p.messages.iter().find(|m| m.message.rule == rule).unwrap();
+        (format_local(m.message.due_at), m.message.due_at.to_string())
+    };
+    // Three weeks before Easter Monday 08:00 CEST is Monday 16 March 08:00 CET.
+    assert_eq!(due("planned-info-three-weeks"), ("2026-03-16 08:00".into(), "2026-03-16T07:00:00Z".into()));
+    assert_eq!(due("planned-reminder-one-week").0, "2026-03-30 08:00");
+    assert_eq!(due("planned-reminder-one-day"), ("2026-04-02 07:30".into(), "2026-04-02T05:30:00Z".into()));
+    // Assumed declared in good time: a day before the first message.
+    assert!(p.declared_at_assumed);
+    assert_eq!(format_local(p.declared_at), "2026-03-15 08:00");
+    // Given a declaration ten days ahead, the three-week mail goes out at once.
+    let late = try_003(OutageKind::Planned, "2026-04-06T08:00", Some("2026-04-06T10:00"), Some("2026-03-27T11:00"));
+    let info = late.messages.iter().find(|m| m.message.rule == "planned-info-three-weeks").unwrap();
+    assert_eq!(format_local(info.message.due_at), "2026-03-27 11:00");
+    assert!(!late.declared_at_assumed);
+}
+
+// Impossible times are refused, each naming its field.
+#[test]
+fn trial_refuses_impossible_times() {
+    let base = Trial {
+        system: sys("melior"),
+        system_name: "Melior".into(),
+        kind: OutageKind::Unplanned,
+        start: t("2026-11-23T10:00"),
+        expected_end: None,
+        declared_at: None,
+        restored_at: None,
+        routine_link: String::new(),
+    };
+    let field = |tr: Trial| trial(&p003(), &tr).unwrap_err().field();
+    assert_eq!(field(Trial { expected_end: Some(t("2026-11-23T10:00")), ..base.clone() }), Some(Field::ExpectedEnd));
+    assert_eq!(field(Trial { restored_at: Some(t("2026-11-23T09:00")), ..base.clone() }), Some(Field::RestoredAt));
+    assert_eq!(field(Trial { declared_at: Some(t("2026-11-23T09:59")), ..base.clone() }), Some(Field::DeclaredAt));
+    let planned_restored_before_declared = Trial {
+        kind: OutageKind::Planned,
+        declared_at: Some(t("2026-11-23T12:00")),
+        restored_at: Some(t("2026-11-23T11:00")),
+        ..base.clone()
+    };
+    assert_eq!(field(planned_restored_before_declared), Some(Field::RestoredAt));
+    assert_eq!(
+        field(Trial { system: sys("prator"), system_name: "PRATOR".into(), ..base.clone() }),
+        Some(Field::System)
+    );
+    // A restart is planned too, judged at the restore time.
+    let restored = trial(&p003(), &Trial { restored_at: Some(t("2026-11-23T17:00")), ..base }).unwrap();
+    let last = restored.messages.last().unwrap();
+    assert_eq!(last.message.due_at, t("2026-11-23T17:00"));
+    assert!(!last.office_hours);
 }

@@ -50,13 +50,21 @@ pub fn is_ack_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The text actually sent: the planned body, then the acknowledgement link.
-/// SMS get one short paragraph.
-pub fn compose(msg: &OutboxMessage, ack_url: Option<&str>) -> (String, String) {
+/// The text actually sent: the planned body, the page about the outage its
+/// reader can open (`outage_url`, chosen by `crate::notify::outage_url_for`:
+/// the outage's own page for a reader with an account, else its public
+/// facts; not in an SMS, which stays one short paragraph), then the
+/// acknowledgement link.
+pub fn compose(msg: &OutboxMessage, outage_url: Option<&str>, ack_url: Option<&str>) -> (String, String) {
     let mut body = match msg.channel {
         Channel::Sms => format!("{}: {}", msg.subject.trim(), msg.body.trim()),
         _ => msg.body.trim().to_owned(),
     };
+    if let Some(url) = outage_url
+        && msg.channel != Channel::Sms
+    {
+        body.push_str(&format!("\n\nAvbrottet i Reserv: {url}"));
+    }
     if let Some(url) = ack_url {
         match msg.channel {
             Channel::Sms => body.push_str(&format!(" Kvittera: {url}")),

@@ -222,10 +222,15 @@ pub fn withdraw(state: &DeliveryState) -> Option<DeliveryChange> {
     })
 }
 
+/// Whether a message was marked as a drill's ([`mark_drill`]).
+pub fn is_drill(subject: &str) -> bool {
+    subject.starts_with("ÖVNING")
+}
+
 /// Marks a planned message of a practice outage (övning), so that nobody
 /// takes it for a real stop while the notification chain is exercised.
 pub fn mark_drill(p: &mut Planned) {
-    if !p.subject.starts_with("ÖVNING") {
+    if !is_drill(&p.subject) {
         p.subject = format!("ÖVNING – {}", p.subject);
         p.body = format!("Detta är en övning, inget verkligt driftstopp.\n\n{}", p.body);
     }

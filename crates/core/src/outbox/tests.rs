@@ -204,11 +204,13 @@ fn composed_texts_carry_the_link_and_no_header_breaks() {
     let mut p = planned("k", Channel::Email, "it-jour");
     p.subject = "Driftstörning\r\nBcc: x@y.z".into();
     let m = &one(&p, &r)[0];
-    let (subject, body) = compose(m, Some("https://reserv.example/ack/abc"));
+    let (subject, body) =
+        compose(m, Some("https://reserv.example/status/outages/1"), Some("https://reserv.example/ack/abc"));
     assert_eq!(subject, "Driftstörning  Bcc: x@y.z");
     assert!(body.starts_with("Lifecare SP går inte att nå.") && body.contains("https://reserv.example/ack/abc"));
+    assert!(body.contains("Avbrottet i Reserv: https://reserv.example/status/outages/1"), "{body}");
     let sms = &one(&planned("k", Channel::Sms, "it-jour"), &r)[0];
-    let (_, text) = compose(sms, Some("https://r/ack/x"));
+    let (_, text) = compose(sms, Some("https://r/status/outages/1"), Some("https://r/ack/x"));
     assert!(
         text.starts_with("Driftstörning i Lifecare SP: Lifecare SP") && text.ends_with("Kvittera: https://r/ack/x")
     );

@@ -45,9 +45,7 @@ pub struct WlTexts {
     pub nothing_for_unit: &'static str,
     pub to_work: &'static str,
     pub nothing_title: &'static str,
-    pub nothing_to_enter: &'static str,
     pub needs_review: &'static str,
-    pub back_enter: &'static str,
     pub patient: &'static str,
     pub party: &'static str,
     pub what: &'static str,
@@ -118,9 +116,7 @@ pub const SV: WlTexts = WlTexts {
     nothing_for_unit: "Inget att efterregistrera för er enhet: inga patienter hos er berördes av avbrottet enligt samtalsloggen.",
     to_work: "Att göra",
     nothing_title: "Inget att efterregistrera",
-    nothing_to_enter: "Inget att efterregistrera",
     needs_review: "Kräver granskning",
-    back_enter: "Efterregistrera",
     patient: "Patient",
     party: "Part",
     what: "Vad",
@@ -191,9 +187,7 @@ pub const EN: WlTexts = WlTexts {
     nothing_for_unit: "Nothing to enter for your unit: the call log shows no patient of yours affected by the outage.",
     to_work: "To do",
     nothing_title: "Nothing to enter",
-    nothing_to_enter: "Nothing to enter",
     needs_review: "Needs review",
-    back_enter: "Back-enter",
     patient: "Patient",
     party: "Party",
     what: "What",
@@ -456,11 +450,14 @@ fn item_row(lang: Lang, i: &reserv_core::worklist::WorkItem) -> ItemRow {
 }
 
 fn line_row(lang: Lang, l: &LineView) -> LineRow {
-    let w = texts(lang);
-    let (outcome, reason) = match &l.line.outcome {
-        Outcome::BackEnter => (w.back_enter, String::new()),
-        Outcome::NothingToEnter { reason } => (w.nothing_to_enter, reason.clone()),
-        Outcome::NeedsReview => (w.needs_review, String::new()),
+    let heading = reserv_core::backentry::Heading::of_kinds(&l.line.outcome, l.line.items.iter().map(|i| i.item.kind));
+    let outcome = match lang {
+        Lang::Sv => heading.label_sv(),
+        Lang::En => heading.label_en(),
+    };
+    let reason = match &l.line.outcome {
+        Outcome::NothingToEnter { reason } => reason.clone(),
+        _ => String::new(),
     };
     LineRow {
         anchor: format!("l-{}-{}", l.line.episode, l.line.party.key()),

@@ -86,7 +86,7 @@ pub const SV: ContactTexts = ContactTexts {
     show_print: "Visa telefonlistan",
     print_hint: "Skriv ut sidan (Ctrl+P) eller spara den som PDF. Listan ryms på en A4-sida.",
     missing_number: "Nummer saknas i katalogen – skriv in:",
-    printed: "Utskriven",
+    printed: "Utskrift",
     back: "Till kontakterna",
     region: "Region",
     phone_kind: "Typ",

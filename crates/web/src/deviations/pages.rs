@@ -87,7 +87,7 @@ pub const SV: DeviationTexts = DeviationTexts {
     corrects: "Rättar rapporten från",
     deviation_system: "Avvikelsesystem",
     not_reported: "Inte rapporterad",
-    printed: "Utskriven",
+    printed: "Utskrift",
     ongoing: "pågår",
 };
 

@@ -20,6 +20,7 @@ use crate::kit::view::Layout;
 // ---- public status ----
 
 pub struct PublicRow {
+    id: String,
     system_name: String,
     status: &'static str,
     kind: &'static str,
@@ -46,6 +47,7 @@ pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
     let rows = rows
         .into_iter()
         .map(|r| PublicRow {
+            id: r.id.to_string(),
             system_name: r.system_name,
             status: status_label(lang, r.status),
             kind: kind_label(lang, r.kind),
@@ -56,5 +58,57 @@ pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
         .collect();
     let subscribe = crate::subscriptions::pages::subscribe_box(&st, &ctx, String::new(), &[], None);
     let page = PublicPage { l: Layout::new(&ctx, &st.app).await, rows, updated: format_local(st.app.now()), subscribe };
+    render(StatusCode::OK, &page)
+}
+
+// ---- one outage's public facts ----
+
+#[derive(Template)]
+#[template(path = "public_outage.html")]
+struct PublicOutagePage {
+    l: Layout,
+    id: String,
+    system: String,
+    system_name: String,
+    status: &'static str,
+    kind: &'static str,
+    scope: &'static str,
+    start: String,
+    expected_end: String,
+    restored_at: String,
+    updated: String,
+    has_routines: bool,
+}
+
+/// `GET /status/outages/{id}`: the public facts of one outage, no login.
+pub async fn public_outage(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+) -> Response {
+    let d = match crate::kit::respond::parse_id(&raw) {
+        Ok(id) => st.app.public_outage(id).await,
+        Err(e) => Err(e),
+    };
+    let d = match d {
+        Ok(d) => d,
+        Err(e) => return fail(&ctx, e),
+    };
+    let lang = ctx.lang;
+    let o = d.outage;
+    let page = PublicOutagePage {
+        l: Layout::new(&ctx, &st.app).await,
+        id: o.id.to_string(),
+        system: o.system.to_string(),
+        system_name: o.system_name,
+        status: status_label(lang, o.status),
+        kind: kind_label(lang, o.kind),
+        scope: crate::kit::i18n::scope_label(lang, d.scope),
+        start: format_local(o.start),
+        expected_end: o.expected_end.map(format_local).unwrap_or_else(|| "–".into()),
+        restored_at: o.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
+        updated: format_local(o.updated_at),
+        has_routines: d.has_routines,
+    };
     render(StatusCode::OK, &page)
 }

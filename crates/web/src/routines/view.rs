@@ -52,7 +52,7 @@ pub const SV: RoutineTexts = RoutineTexts {
     applies_to: "Gäller systemen",
     dependencies: "Beroenden till andra system",
     no_steps: "Inga steg för den här rollen i rutinen.",
-    printed: "Utskriven",
+    printed: "Utskrift",
     back: "Till systemen",
     print_hint: "Skriv ut sidan (Ctrl+P) eller spara den som PDF.",
     for_role: "Steg för",

@@ -93,6 +93,17 @@ pub async fn spawn_app() -> TestApp {
     serve(app_over(Arc::new(store)), Some(dir)).await
 }
 
+/// A server over `app` (built with [`app_over`] and whatever the test
+/// adds, demo data loaded by the caller), which the test keeps using (e.g.
+/// to run the outbox's scheduler step).
+pub async fn spawn_shared(app: Arc<App>, dir: tempfile::TempDir) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState { app, secure_cookies: false };
+    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
+    TestApp { addr, _dir: Some(dir) }
+}
+
 async fn serve(app: App, dir: Option<tempfile::TempDir>) -> TestApp {
     reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

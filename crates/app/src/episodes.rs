@@ -19,6 +19,7 @@ use reserv_core::identity::PatientId;
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId};
 use reserv_core::org::{OrgKind, Organisation};
 use reserv_core::outage::Actor as TimelineActor;
+use reserv_core::sip::SipRecord;
 use reserv_core::time::{local, parse_user_time};
 use reserv_store::{EpisodeRecord, OutageSpan, StoreError};
 
@@ -118,6 +119,32 @@ pub struct EpisodeView {
     pub gaps: Vec<Gap>,
     /// Discharged while information due before discharge is unconfirmed.
     pub discharge_warnings: Vec<Gap>,
+    /// The episode's SIPs, each at its current version, in initiation order.
+    pub sips: Vec<SipView>,
+}
+
+/// A SIP at its current version, with the versions it replaced (newest first).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SipView {
+    #[serde(flatten)]
+    pub current: SipRecord,
+    pub earlier: Vec<SipRecord>,
+}
+
+/// Groups an episode's SIP versions: the current version of each SIP and
+/// the versions before it.
+pub(crate) fn sip_views(records: Vec<SipRecord>) -> Vec<SipView> {
+    let current: Vec<SipRecord> = reserv_core::sip::current(&records).into_iter().cloned().collect();
+    current
+        .into_iter()
+        .map(|c| {
+            let mut earlier: Vec<SipRecord> =
+                records.iter().filter(|r| r.sip_id == c.sip_id && r.id != c.id).cloned().collect();
+            earlier.sort_by_key(|r| std::cmp::Reverse((r.recorded_at, r.id)));
+            SipView { current: c, earlier }
+        })
+        .collect()
 }
 
 /// One open gap of the ward-wide view.
@@ -178,7 +205,7 @@ impl App {
 
     /// The coordinated-discharge outages ongoing at `at` (one indexed store
     /// read, whatever the number of outages ever stored).
-    async fn outages_at(&self, at: jiff::Timestamp) -> Result<Vec<OutageSpan>, AppError> {
+    pub(crate) async fn outages_at(&self, at: jiff::Timestamp) -> Result<Vec<OutageSpan>, AppError> {
         let spans = self.store.outage_spans_overlapping(at, at).await?;
         Ok(spans
             .into_iter()
@@ -260,7 +287,7 @@ impl App {
         let event = self.append_episode(p, id, 0, change, "episode.registered").await?;
         // A new episode has no log yet: its view needs no read.
         let e = Episode::fold(&[event]).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Self::view_of(e, Vec::new()))
+        Ok(Self::view_of(e, Vec::new(), Vec::new()))
     }
 
     async fn append_episode(
@@ -289,12 +316,12 @@ impl App {
     }
 
     /// Loads an episode the caller may see; anyone else gets `NotFound`.
-    async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
+    pub(crate) async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
         Self::visible(p, &self.store.episode_events(id).await?)
     }
 
     /// The episode of a timeline, if the caller may see it; else `NotFound`.
-    fn visible(p: &Principal, events: &[EpisodeEvent]) -> Result<Episode, AppError> {
+    pub(crate) fn visible(p: &Principal, events: &[EpisodeEvent]) -> Result<Episode, AppError> {
         if events.is_empty() {
             return Err(AppError::NotFound);
         }
@@ -302,7 +329,7 @@ impl App {
         if episode::in_chain_of_care(&e.facts, &p.user.org) { Ok(e) } else { Err(AppError::NotFound) }
     }
 
-    fn view_of(e: Episode, entries: Vec<LogEntry>) -> EpisodeView {
+    pub(crate) fn view_of(e: Episode, entries: Vec<LogEntry>, sips: Vec<SipRecord>) -> EpisodeView {
         let r = routine(&e.routine);
         let contacts: Vec<_> = entries.iter().map(LogEntry::contact).collect();
         let gaps = handover::gaps(r, &e.facts, &contacts);
@@ -313,7 +340,7 @@ impl App {
             .into_iter()
             .map(|entry| EntryView { superseded_by: superseded.get(&entry.id).copied(), entry })
             .collect();
-        EpisodeView { episode: e, routine_name: r.name, entries, gaps, discharge_warnings }
+        EpisodeView { episode: e, routine_name: r.name, entries, gaps, discharge_warnings, sips: sip_views(sips) }
     }
 
     /// One episode with its log and gaps (audited read).
@@ -328,8 +355,8 @@ impl App {
     /// The episode as it stands after the caller's write; the write's own
     /// audit record covers handing the episode back to its author.
     async fn view_after_write(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
-        let EpisodeRecord { events, entries } = self.store.episode_record(id).await?;
-        Ok(Self::view_of(Self::visible(p, &events)?, entries))
+        let EpisodeRecord { events, entries, sips } = self.store.episode_record(id).await?;
+        Ok(Self::view_of(Self::visible(p, &events)?, entries, sips))
     }
 
     /// Every episode the caller may see, newest admission first (audited read).
@@ -352,6 +379,10 @@ impl App {
         for entry in self.store.log_entries(&ids).await? {
             entries.entry(entry.episode_id).or_default().push(entry);
         }
+        let mut sips: HashMap<EpisodeId, Vec<SipRecord>> = HashMap::new();
+        for r in self.store.sip_records(&ids).await? {
+            sips.entry(r.episode_id).or_default().push(r);
+        }
         let detail = format!("{} episodes", ids.len());
         let audit = self.audit(Actor::Person(&p.user), &p.origin, "episode.list", None, detail);
         self.store.append_audit(audit).await?;
@@ -359,7 +390,8 @@ impl App {
             .into_iter()
             .map(|e| {
                 let x = entries.remove(&e.id).unwrap_or_default();
-                Self::view_of(e, x)
+                let y = sips.remove(&e.id).unwrap_or_default();
+                Self::view_of(e, x, y)
             })
             .collect();
         views.sort_by_key(|v| std::cmp::Reverse(v.episode.facts.admitted_at));
@@ -400,6 +432,10 @@ impl App {
         for entry in self.store.log_entries(&ids).await? {
             entries.entry(entry.episode_id).or_default().push(entry);
         }
+        let mut sips: HashMap<EpisodeId, Vec<SipRecord>> = HashMap::new();
+        for r in self.store.sip_records(&ids).await? {
+            sips.entry(r.episode_id).or_default().push(r);
+        }
         let detail = format!("printed {} episodes", ids.len());
         let target = episode.map(|id| format!("episode:{id}")).or_else(|| unit.map(|u| format!("org:{u}")));
         self.store.append_audit(self.audit(Actor::System("cli"), origin, "episode.printed", target, detail)).await?;
@@ -407,7 +443,8 @@ impl App {
             .into_iter()
             .map(|e| {
                 let x = entries.remove(&e.id).unwrap_or_default();
-                Self::view_of(e, x)
+                let y = sips.remove(&e.id).unwrap_or_default();
+                Self::view_of(e, x, y)
             })
             .collect();
         views.sort_by_key(|v| v.episode.facts.admitted_at);
@@ -504,7 +541,7 @@ impl App {
     /// (`Conflict`), not by a lock, so it holds across processes.
     pub async fn log_call(&self, p: &Principal, id: EpisodeId, input: EntryInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
-        let EpisodeRecord { events, entries } = self.store.episode_record(id).await?;
+        let EpisodeRecord { events, entries, sips } = self.store.episode_record(id).await?;
         let e = Self::visible(p, &events)?;
         let at = match present(input.at) {
             Some(t) => parse_user_time(Field::CallAt, &t)?,
@@ -595,6 +632,6 @@ impl App {
         let mut entries = entries;
         entries.push(entry);
         entries.sort_by_key(|x| (x.at, x.id));
-        Ok(Self::view_of(e, entries))
+        Ok(Self::view_of(e, entries, sips))
     }
 }

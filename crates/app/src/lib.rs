@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outages;
 pub mod plan_trial;
 pub mod routines;
+pub mod sips;
 pub mod subscriptions;
 pub mod users;
 pub mod views;

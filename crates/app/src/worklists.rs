@@ -17,13 +17,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use reserv_core::DomainError;
-use reserv_core::backentry::{self, Call, EpisodeInput, Policy, Window};
+use reserv_core::backentry::{self, Call, EpisodeInput, Policy, SipInput, Window};
 use reserv_core::episode::{Episode, EpisodeEvent, LogEntry};
 use reserv_core::identity::PatientId;
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, SystemId};
 use reserv_core::org::Role;
 use reserv_core::outage::{Actor as TimelineActor, Outage};
 use reserv_core::payment::{self, PaymentStart};
+use reserv_core::sip::SipRecord;
 use reserv_core::statistics::{self, Statistics};
 use reserv_core::time::local;
 use reserv_core::worklist::{self, ItemKey, Progress, WorkChange, WorkEvent, WorkLine, WorkStatus};
@@ -203,26 +204,42 @@ impl App {
         for e in self.store.log_entries(&ids).await? {
             entries.entry(e.episode_id).or_default().push(e);
         }
+        let mut sip_records: HashMap<EpisodeId, Vec<SipRecord>> = HashMap::new();
+        for r in self.store.sip_records(&ids).await? {
+            sip_records.entry(r.episode_id).or_default().push(r);
+        }
         let mut patients = HashMap::new();
         let mut inputs = Vec::new();
+        let mut sips: Vec<SipInput> = Vec::new();
         for events in by.into_values() {
             let registered_during = events.first().is_some_and(|e| e.at >= window.start && e.at <= window.end);
             let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
             let log = entries.remove(&e.id).unwrap_or_default();
+            let records = sip_records.remove(&e.id).unwrap_or_default();
+            let tagged = log.iter().any(|x| x.outages.contains(&id)) || records.iter().any(|r| r.outages.contains(&id));
             // A drill's worklists hold practice episodes only, a real outage's real ones only.
-            if e.drill != outage.drill || (!registered_during && !log.iter().any(|x| x.outages.contains(&id))) {
+            if e.drill != outage.drill || (!registered_during && !tagged) {
                 continue;
             }
             let contacts: Vec<_> = log.iter().map(LogEntry::contact).collect();
             let mut input = EpisodeInput::from(&e);
             input.calls = Call::from_contacts(&e.facts, &contacts);
+            let current = reserv_core::sip::current(&records);
+            input.sips_agreed = current.iter().filter_map(|r| r.agreed()).collect();
+            sips.extend(current.iter().map(|r| r.input()));
             patients.insert(e.id, e.patient.clone());
             inputs.push(input);
         }
         let today = local(self.now()).date();
         let decisions = backentry::reconcile(&policy, window, &inputs, today);
         let work = self.store.work_events(id).await?;
-        let lines = worklist::build(&decisions, &inputs, &work);
+        let mut lines = worklist::build(&decisions, &inputs, &work);
+        // SIP decisions only where the policy has SIP rows (002); elsewhere a
+        // SIP acts through the episode's items (the invitation to send).
+        if policy.rules.iter().any(|r| r.subject == backentry::Subject::Sip) {
+            let sip_decisions = backentry::reconcile_sips(&policy, &sips, today);
+            lines.extend(worklist::build_sips(&sip_decisions, &sips, &inputs, &work));
+        }
         let payments = inputs
             .iter()
             .filter_map(|i| {

@@ -170,6 +170,14 @@ impl Store for Counting {
         self.hit("log_entries");
         self.0.log_entries(e).await
     }
+    async fn append_sip_record(&self, r: reserv_core::sip::SipRecord, a: AuditRecord) -> Result<(), StoreError> {
+        self.hit("append_sip_record");
+        self.0.append_sip_record(r, a).await
+    }
+    async fn sip_records(&self, e: &[EpisodeId]) -> Result<Vec<reserv_core::sip::SipRecord>, StoreError> {
+        self.hit("sip_records");
+        self.0.sip_records(e).await
+    }
     async fn append_work_event(&self, e: WorkEvent, after: Option<EntryId>, a: AuditRecord) -> Result<(), StoreError> {
         self.hit("append_work_event");
         self.0.append_work_event(e, after, a).await

@@ -341,6 +341,7 @@ fn generate(n_episodes: usize, n_calls: usize) -> Result<Synthetic, String> {
             patient: None,
             discharge_destination: None,
             extensive_long_term_services: None,
+            sips_agreed: Vec::new(),
         });
     }
 

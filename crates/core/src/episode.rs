@@ -219,7 +219,7 @@ pub struct Registration {
     pub drill: bool,
 }
 
-fn not_future(field: Field, t: Timestamp, now: Timestamp) -> Result<Timestamp, DomainError> {
+pub(crate) fn not_future(field: Field, t: Timestamp, now: Timestamp) -> Result<Timestamp, DomainError> {
     check_plausible(field, t)?;
     if t > now + CLOCK_SKEW { Err(DomainError::InFuture { field }) } else { Ok(t) }
 }

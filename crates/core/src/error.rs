@@ -66,6 +66,29 @@ pub enum Field {
     PaperSignerTitle,
     /// When an outage is (or, in a trial of a notification plan, would be) declared.
     DeclaredAt,
+    // --- SIP records ---
+    /// Which party raised the need of a SIP.
+    SipNeedRaisedBy,
+    /// When the SIP was initiated (its creation).
+    SipInitiatedAt,
+    /// The party that calls the meeting.
+    SipInitiator,
+    /// The parties taking part.
+    SipParticipants,
+    /// The meeting date agreed.
+    SipMeetingOn,
+    /// When the meeting date was agreed.
+    SipAgreedAt,
+    /// How the meeting date was agreed.
+    SipAgreedVia,
+    /// The day the SIP meeting was held.
+    SipHeldOn,
+    /// The SIP plan's goals, one per line.
+    SipGoals,
+    /// The SIP plan's activities, one per line.
+    SipActivities,
+    /// The day the SIP was closed.
+    SipClosedOn,
 }
 
 impl Field {
@@ -125,6 +148,17 @@ impl Field {
             Field::PaperSignerName => "paper_signer_name",
             Field::PaperSignerTitle => "paper_signer_title",
             Field::DeclaredAt => "declared_at",
+            Field::SipNeedRaisedBy => "sip_need_raised_by",
+            Field::SipInitiatedAt => "sip_initiated_at",
+            Field::SipInitiator => "sip_initiator",
+            Field::SipParticipants => "sip_participants",
+            Field::SipMeetingOn => "sip_meeting_on",
+            Field::SipAgreedAt => "sip_agreed_at",
+            Field::SipAgreedVia => "sip_agreed_via",
+            Field::SipHeldOn => "sip_held_on",
+            Field::SipGoals => "sip_goals",
+            Field::SipActivities => "sip_activities",
+            Field::SipClosedOn => "sip_closed_on",
         }
     }
 
@@ -184,6 +218,17 @@ impl Field {
             Field::PaperSignerName => "Signerat på papper av",
             Field::PaperSignerTitle => "Signerarens titel",
             Field::DeclaredAt => "Registreras",
+            Field::SipNeedRaisedBy => "Behovet togs upp av",
+            Field::SipInitiatedAt => "SIP initierad",
+            Field::SipInitiator => "Kallar till SIP-mötet",
+            Field::SipParticipants => "Deltagare",
+            Field::SipMeetingOn => "Överenskommet mötesdatum",
+            Field::SipAgreedAt => "När datumet bestämdes",
+            Field::SipAgreedVia => "Datumet bestämdes via",
+            Field::SipHeldOn => "SIP-mötet hölls",
+            Field::SipGoals => "Mål i SIP-planen",
+            Field::SipActivities => "Aktiviteter i SIP-planen",
+            Field::SipClosedOn => "SIP avslutad",
         }
     }
 
@@ -243,6 +288,17 @@ impl Field {
             Field::PaperSignerName => "Signed on paper by",
             Field::PaperSignerTitle => "Signer's title",
             Field::DeclaredAt => "Declared at",
+            Field::SipNeedRaisedBy => "Need raised by",
+            Field::SipInitiatedAt => "CIP initiated",
+            Field::SipInitiator => "Calls the CIP meeting",
+            Field::SipParticipants => "Participants",
+            Field::SipMeetingOn => "Agreed meeting date",
+            Field::SipAgreedAt => "When the date was agreed",
+            Field::SipAgreedVia => "Date agreed via",
+            Field::SipHeldOn => "CIP meeting held on",
+            Field::SipGoals => "Goals of the CIP plan",
+            Field::SipActivities => "Activities of the CIP plan",
+            Field::SipClosedOn => "CIP closed on",
         }
     }
 }
@@ -298,6 +354,12 @@ pub enum DomainError {
     /// Not an e-mail address Reserv can send to.
     #[error("{field:?}: not a valid e-mail address")]
     InvalidEmail { field: Field },
+    /// A SIP meeting dated before the SIP's initiative.
+    #[error("{field:?}: the SIP meeting lies before the initiative")]
+    SipMeetingBeforeInitiative { field: Field },
+    /// A SIP plan (goals, activities) without a meeting held.
+    #[error("{field:?}: a SIP plan needs a meeting held")]
+    SipPlanWithoutMeeting { field: Field },
 }
 
 impl DomainError {
@@ -316,7 +378,9 @@ impl DomainError {
             | DomainError::Invalid { field, .. }
             | DomainError::InvalidPatientId { field, .. }
             | DomainError::ContainsPersonalNumber { field }
-            | DomainError::InvalidEmail { field } => Some(*field),
+            | DomainError::InvalidEmail { field }
+            | DomainError::SipMeetingBeforeInitiative { field }
+            | DomainError::SipPlanWithoutMeeting { field } => Some(*field),
             DomainError::AlreadyEnded
             | DomainError::NothingChanged
             | DomainError::WorkItemResolved
@@ -350,6 +414,8 @@ impl DomainError {
             DomainError::ContainsPersonalNumber { .. } => "contains_personal_number",
             DomainError::InvalidEmail { .. } => "invalid_email",
             DomainError::StepNotYet => "checklist_step_not_yet",
+            DomainError::SipMeetingBeforeInitiative { .. } => "sip_meeting_before_initiative",
+            DomainError::SipPlanWithoutMeeting { .. } => "sip_plan_without_meeting",
         }
     }
 
@@ -403,6 +469,12 @@ impl DomainError {
             DomainError::StepNotYet => "Steget väntar: det kan bockas av först när dess fas har börjat \
                  (stegen efter återstart när systemet är i drift igen)."
                 .into(),
+            DomainError::SipMeetingBeforeInitiative { .. } => {
+                format!("{f}: mötet kan inte ha hållits före dagen då SIP:en initierades.")
+            }
+            DomainError::SipPlanWithoutMeeting { .. } => format!(
+                "{f}: en SIP-plan görs på SIP-mötet. Ange dagen då mötet hölls, eller ta bort mål och aktiviteter."
+            ),
         }
     }
 
@@ -453,6 +525,12 @@ impl DomainError {
             DomainError::StepNotYet => "The step is waiting: it can be ticked once its phase has begun \
                  (the steps after restore when the system is back in service)."
                 .into(),
+            DomainError::SipMeetingBeforeInitiative { .. } => {
+                format!("{f}: the meeting cannot have been held before the day the CIP was initiated.")
+            }
+            DomainError::SipPlanWithoutMeeting { .. } => format!(
+                "{f}: a CIP plan is made at the CIP meeting. Give the day the meeting was held, or remove the goals and activities."
+            ),
         }
     }
 }

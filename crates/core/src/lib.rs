@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod payment;
 pub mod routine;
 pub mod severity;
+pub mod sip;
 pub mod statistics;
 pub mod subscription;
 pub mod suggest;

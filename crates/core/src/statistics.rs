@@ -273,6 +273,7 @@ mod tests {
             patient: None,
             discharge_destination: None,
             extensive_long_term_services: None,
+            sips_agreed: Vec::new(),
         }
     }
 

@@ -34,7 +34,7 @@ pub fn format_input(ts: Timestamp) -> String {
 }
 
 /// Years outside this range are taken as typing mistakes.
-const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
 
 /// Checks that a timestamp lies in a plausible year.
 pub fn check_plausible(field: Field, ts: Timestamp) -> Result<Timestamp, DomainError> {

@@ -18,7 +18,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::backentry::{Decision, EpisodeInput, Item, ItemCode, ItemKind, Outcome};
+use crate::backentry::{Decision, EpisodeInput, Item, ItemCode, ItemKind, Outcome, SipDecision, SipInput};
 use crate::error::{DomainError, Field, check_text};
 use crate::handover::Party;
 use crate::ids::{EntryId, EpisodeId, OrgId, OutageId};
@@ -27,22 +27,28 @@ use crate::outage::Actor;
 /// The longest reason or note on a work item.
 pub const NOTE_MAX_CHARS: usize = 1000;
 
-/// Identifies one item of one party's decision about one episode. `n`
-/// numbers repeated codes in one decision (several contradictions).
+/// Identifies one item of one party's decision about one episode, or about
+/// one SIP of the episode (`sip`). `n` numbers repeated codes in one decision
+/// (several contradictions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemKey {
     pub episode: EpisodeId,
     pub party: Party,
     pub code: ItemCode,
     pub n: u8,
+    /// The SIP the decision is about (its first version's id).
+    pub sip: Option<uuid::Uuid>,
 }
 
 impl fmt::Display for ItemKey {
-    /// `episode:party:code`, with `:n` when `n > 0`.
+    /// `episode:party:code`, with `:n` when `n > 0` and `@sip` for a SIP's item.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.episode, self.party.key(), self.code.key())?;
         if self.n > 0 {
             write!(f, ":{}", self.n)?;
+        }
+        if let Some(sip) = self.sip {
+            write!(f, "@{sip}")?;
         }
         Ok(())
     }
@@ -51,7 +57,11 @@ impl fmt::Display for ItemKey {
 impl ItemKey {
     pub fn parse(s: &str) -> Result<ItemKey, DomainError> {
         let bad = || DomainError::InvalidId { field: Field::WorkItem, value: s.chars().take(120).collect() };
-        let mut parts = s.trim().split(':');
+        let (s, sip) = match s.trim().split_once('@') {
+            None => (s.trim(), None),
+            Some((k, sip)) => (k, Some(sip.parse::<uuid::Uuid>().map_err(|_| bad())?)),
+        };
+        let mut parts = s.split(':');
         let episode = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
         let party = parts.next().and_then(Party::parse).ok_or_else(bad)?;
         let code = parts.next().and_then(ItemCode::parse).ok_or_else(bad)?;
@@ -62,7 +72,7 @@ impl ItemKey {
         if parts.next().is_some() {
             return Err(bad());
         }
-        Ok(ItemKey { episode, party, code, n })
+        Ok(ItemKey { episode, party, code, n, sip })
     }
 }
 
@@ -238,6 +248,9 @@ pub struct WorkItem {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkLine {
     pub episode: EpisodeId,
+    /// The SIP the line is about (002's SIP rows), if it is about a SIP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip: Option<uuid::Uuid>,
     pub party: Party,
     /// The organisation that plays the party in the episode.
     pub org: OrgId,
@@ -274,7 +287,7 @@ pub fn build(decisions: &[Decision], episodes: &[EpisodeInput], events: &[WorkEv
             .iter()
             .map(|item| {
                 let n = seen.entry(item.code).or_insert(0);
-                let key = ItemKey { episode: d.episode, party: d.party, code: item.code, n: *n };
+                let key = ItemKey { episode: d.episode, party: d.party, code: item.code, n: *n, sip: None };
                 *n = n.saturating_add(1);
                 let status =
                     tracked(item.kind).then(|| WorkStatus::fold(by_key.get(&key).into_iter().flatten().copied()));
@@ -283,6 +296,52 @@ pub fn build(decisions: &[Decision], episodes: &[EpisodeInput], events: &[WorkEv
             .collect();
         lines.push(WorkLine {
             episode: d.episode,
+            sip: None,
+            party: d.party,
+            org: org.clone(),
+            rule: d.rule.clone(),
+            outcome: d.outcome.clone(),
+            items,
+        });
+    }
+    lines
+}
+
+/// Builds the worklist lines of SIP decisions (002's SIP rows): like
+/// [`build`], one line per SIP and party, keyed by the SIP. A SIP without an
+/// episode among `episodes` has no organisation to work on it and is left out.
+pub fn build_sips(
+    decisions: &[SipDecision],
+    sips: &[SipInput],
+    episodes: &[EpisodeInput],
+    events: &[WorkEvent],
+) -> Vec<WorkLine> {
+    let facts: BTreeMap<EpisodeId, &EpisodeInput> = episodes.iter().map(|e| (e.id, e)).collect();
+    let episode_of: BTreeMap<uuid::Uuid, EpisodeId> = sips.iter().filter_map(|s| Some((s.id, s.episode?))).collect();
+    let mut by_key: BTreeMap<ItemKey, Vec<&WorkEvent>> = BTreeMap::new();
+    for e in events {
+        by_key.entry(e.key).or_default().push(e);
+    }
+    let mut lines = Vec::new();
+    for d in decisions {
+        let Some(episode) = episode_of.get(&d.sip).copied() else { continue };
+        let Some(org) = facts.get(&episode).and_then(|e| e.facts.org_of(d.party)) else { continue };
+        let mut seen: BTreeMap<ItemCode, u8> = BTreeMap::new();
+        let items = d
+            .items
+            .iter()
+            .map(|item| {
+                let n = seen.entry(item.code).or_insert(0);
+                let key = ItemKey { episode, party: d.party, code: item.code, n: *n, sip: Some(d.sip) };
+                *n = n.saturating_add(1);
+                let status =
+                    tracked(item.kind).then(|| WorkStatus::fold(by_key.get(&key).into_iter().flatten().copied()));
+                WorkItem { key, item: item.clone(), status }
+            })
+            .collect();
+        lines.push(WorkLine {
+            episode,
+            sip: Some(d.sip),
             party: d.party,
             org: org.clone(),
             rule: d.rule.clone(),
@@ -419,6 +478,7 @@ mod tests {
             patient: None,
             discharge_destination: None,
             extensive_long_term_services: None,
+            sips_agreed: Vec::new(),
         }
     }
 
@@ -459,14 +519,24 @@ mod tests {
             party: Party::PrimaryCare,
             code: ItemCode::AcknowledgeMessages,
             n: 0,
+            sip: None,
         };
         assert_eq!(ItemKey::parse(&k.to_string()).unwrap(), k);
         let k2 = ItemKey { n: 2, ..k };
         assert!(k2.to_string().ends_with(":acknowledge_messages:2"));
         assert_eq!(ItemKey::parse(&k2.to_string()).unwrap(), k2);
-        for bad in
-            ["", "x:ward:episode", &format!("{}:boss:episode", k.episode), &format!("{k}:0"), &format!("{k}:1:2")]
-        {
+        let k3 = ItemKey { sip: Some(uuid::Uuid::from_u128(9)), code: ItemCode::SipInitiative, ..k2 };
+        assert!(k3.to_string().ends_with(":sip_initiative:2@00000000-0000-0000-0000-000000000009"));
+        assert_eq!(ItemKey::parse(&k3.to_string()).unwrap(), k3);
+        for bad in [
+            "",
+            "x:ward:episode",
+            &format!("{}:boss:episode", k.episode),
+            &format!("{k}:0"),
+            &format!("{k}:1:2"),
+            &format!("{k}@not-a-sip"),
+            &format!("{k}@"),
+        ] {
             assert_eq!(ItemKey::parse(bad).unwrap_err().code(), "invalid_id", "{bad}");
         }
     }

@@ -184,6 +184,7 @@ fn episode(n: u128, psych: bool, contact: bool, admitted: Timestamp) -> EpisodeI
         patient: None,
         discharge_destination: None,
         extensive_long_term_services: None,
+        sips_agreed: Vec::new(),
     }
 }
 

@@ -105,6 +105,7 @@ fn episodes(w: Window) -> Vec<EpisodeInput> {
             patient: None,
             discharge_destination: None,
             extensive_long_term_services: None,
+            sips_agreed: Vec::new(),
         })
         .collect()
 }

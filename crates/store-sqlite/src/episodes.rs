@@ -10,6 +10,7 @@ use rusqlite::{Connection, ErrorCode, params};
 
 use reserv_core::episode::{EpisodeChange, EpisodeEvent, LogEntry};
 use reserv_core::ids::{EpisodeId, OrgId, OutageId};
+use reserv_core::sip::SipRecord;
 use reserv_store::{AuditRecord, EpisodeRecord, StoreError};
 
 use crate::timeline::{self, EPISODES, TimelineRow};
@@ -75,7 +76,8 @@ pub(crate) fn any(c: &Connection) -> Result<bool, StoreError> {
 }
 
 pub(crate) fn record(c: &Connection, id: EpisodeId) -> Result<EpisodeRecord, StoreError> {
-    Ok(EpisodeRecord { events: of_one(c, id)?, entries: entries(c, &[id.to_string()])? })
+    let ids = [id.to_string()];
+    Ok(EpisodeRecord { events: of_one(c, id)?, entries: entries(c, &ids)?, sips: sips(c, &ids)? })
 }
 
 pub(crate) fn naming(c: &Connection, org: &OrgId) -> Result<Vec<EpisodeEvent>, StoreError> {
@@ -155,5 +157,67 @@ pub(crate) fn entries(c: &Connection, ids: &[String]) -> Result<Vec<LogEntry>, S
         }
     }
     out.sort_by_key(|e| (e.at, e.id));
+    Ok(out)
+}
+
+/// A SIP version ready to write.
+pub(crate) struct NewSip {
+    record: SipRecord,
+    data: String,
+}
+
+pub(crate) fn new_sip(record: SipRecord) -> Result<NewSip, StoreError> {
+    Ok(NewSip { data: json(&record)?, record })
+}
+
+pub(crate) fn append_sip(c: &Connection, n: &NewSip, audit: &AuditRecord) -> Result<(), StoreError> {
+    let r = &n.record;
+    c.prepare_cached(
+        "INSERT INTO sip_records (id, sip_id, episode_id, supersedes, recorded_at, record) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .map_err(map_err)?
+    .execute(params![
+        r.id.to_string(),
+        r.sip_id.to_string(),
+        r.episode_id.to_string(),
+        r.supersedes.map(|s| s.to_string()),
+        micros(r.recorded_at),
+        n.data,
+    ])
+    .map_err(|err| {
+        let conflict = matches!(&err, rusqlite::Error::SqliteFailure(f, Some(m))
+                if f.code == ErrorCode::ConstraintViolation
+                    && (m.contains("sip_records.supersedes") || m.contains("same SIP")));
+        match (conflict, r.supersedes) {
+            (true, Some(old)) => {
+                StoreError::Conflict(format!("SIP version {old} has already been corrected or is of another SIP"))
+            }
+            _ => map_err(err),
+        }
+    })?;
+    let mut tag = c
+        .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
+        .map_err(map_err)?;
+    for o in &r.outages {
+        tag.execute(params![o.to_string(), r.episode_id.to_string(), r.id.to_string()]).map_err(map_err)?;
+    }
+    insert_audit(c, audit)
+}
+
+/// Every SIP version of the given episodes, ordered by recording time then id.
+pub(crate) fn sips(c: &Connection, ids: &[String]) -> Result<Vec<SipRecord>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT record FROM sip_records WHERE episode_id IN ({marks})");
+        let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+        let rows =
+            stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| r.get::<_, String>(0)).map_err(map_err)?;
+        for r in rows {
+            out.push(unjson::<SipRecord>(&r.map_err(map_err)?)?);
+        }
+    }
+    out.sort_by_key(|r| (r.recorded_at, r.id));
     Ok(out)
 }

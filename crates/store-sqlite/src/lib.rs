@@ -34,6 +34,7 @@ use reserv_core::episode::{EpisodeEvent, LogEntry};
 use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::org::Organisation;
 use reserv_core::outage::OutageEvent;
+use reserv_core::sip::SipRecord;
 use reserv_core::subscription::SubscriptionEvent;
 use reserv_core::worklist::WorkEvent;
 use reserv_store::{
@@ -53,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_subscriptions.sql"),
     include_str!("migrations/008_integrity_and_spans.sql"),
     include_str!("migrations/009_paper_signer.sql"),
+    include_str!("migrations/010_sip_records.sql"),
 ];
 
 /// The schema version whose migration also fills `outage_spans` in Rust.
@@ -406,6 +408,16 @@ impl Store for SqliteStore {
     async fn log_entries(&self, ids: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
         let ids: Vec<String> = ids.iter().map(|e| e.to_string()).collect();
         self.read(move |c| episodes::entries(c, &ids)).await
+    }
+
+    async fn append_sip_record(&self, record: SipRecord, audit: AuditRecord) -> Result<(), StoreError> {
+        let n = episodes::new_sip(record)?;
+        self.writer.write(move |c| episodes::append_sip(c, &n, &audit)).await
+    }
+
+    async fn sip_records(&self, ids: &[EpisodeId]) -> Result<Vec<SipRecord>, StoreError> {
+        let ids: Vec<String> = ids.iter().map(|e| e.to_string()).collect();
+        self.read(move |c| episodes::sips(c, &ids)).await
     }
 
     async fn append_work_event(

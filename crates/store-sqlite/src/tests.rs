@@ -193,6 +193,7 @@ mod integrity {
             party: Party::Municipality,
             code: ItemCode::AdmissionNotice,
             n: 0,
+            sip: None,
         }
     }
 

@@ -103,6 +103,7 @@ pub async fn run_all(store: &dyn Store) {
     outage_spans(store).await;
     audit_log(store).await;
     episodes_and_log(store).await;
+    sip_records(store).await;
     worklist_work(store).await;
     deviation_reports(store).await;
     checklist_ticks(store).await;
@@ -419,6 +420,87 @@ async fn episodes_and_log(store: &dyn Store) {
     assert_eq!(ids(store.episodes_of_outage(tagged, h(1), h(2)).await.unwrap()), vec![(ep, 0), (ep, 1)]);
 }
 
+async fn sip_records(store: &dyn Store) {
+    use reserv_core::backentry::SipAgreedVia;
+    use reserv_core::sip::{SipAgreement, SipFacts, SipRecord};
+    let ep = EpisodeId(Uuid::now_v7());
+    let tagged = OutageId(Uuid::now_v7());
+    let facts = SipFacts {
+        need_raised_by: Party::Ward,
+        initiated_at: t0(),
+        initiator: Party::PrimaryCare,
+        participants: [Party::Municipality, Party::Ward].into(),
+        agreement: Some(SipAgreement {
+            meeting_on: jiff::civil::date(2026, 11, 30),
+            agreed_at: t0() + SignedDuration::from_mins(10),
+            via: SipAgreedVia::Phone,
+        }),
+        meeting: None,
+        closed_on: None,
+    };
+    let version = |id: EntryId, sip: EntryId, supersedes: Option<EntryId>, mins: i64| SipRecord {
+        id,
+        sip_id: sip,
+        episode_id: ep,
+        supersedes,
+        recorded_at: t0() + SignedDuration::from_mins(mins),
+        author_id: UserId(Uuid::now_v7()),
+        author_name: "Distriktssköterska Ä".into(),
+        author_org: OrgId::parse("hc-c").unwrap(),
+        outages: vec![tagged],
+        node: "test".into(),
+        facts: facts.clone(),
+    };
+    let first_id = EntryId(Uuid::now_v7());
+    let first = version(first_id, first_id, None, 1);
+    store.append_sip_record(first.clone(), audit("episode.sip_recorded")).await.unwrap();
+    let dup = store.append_sip_record(first.clone(), audit("episode.sip_recorded")).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let second = version(EntryId(Uuid::now_v7()), first_id, Some(first_id), 2);
+    store.append_sip_record(second.clone(), audit("episode.sip_corrected")).await.unwrap();
+    // A version is superseded at most once, and only by a version of the same SIP.
+    let twice =
+        store.append_sip_record(version(EntryId(Uuid::now_v7()), first_id, Some(first_id), 3), audit("sip.x")).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+    let other_sip = EntryId(Uuid::now_v7());
+    let stray =
+        store.append_sip_record(version(EntryId(Uuid::now_v7()), other_sip, Some(second.id), 3), audit("sip.x")).await;
+    assert!(stray.is_err(), "a correction of another SIP's version: {stray:?}");
+    let refused =
+        store.audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("sip.x".into()) }).await.unwrap();
+    assert!(refused.is_empty(), "a refused version leaves no audit record");
+    assert_eq!(store.sip_records(&[ep]).await.unwrap(), vec![first, second.clone()], "round-trip, by recording time");
+    assert_eq!(store.episode_record(ep).await.unwrap().sips.len(), 2, "read with the episode");
+    assert!(store.sip_records(&[EpisodeId(Uuid::now_v7())]).await.unwrap().is_empty());
+    // Recorded during an outage, the SIP brings its episode to that outage's back-entry.
+    let registered = EpisodeChange::Registered {
+        patient: PatientId::parse("19121212-1212", jiff::civil::date(2026, 11, 23)).unwrap(),
+        ward: OrgId::parse("avd-c").unwrap(),
+        ward_type: WardType::Somatic,
+        municipality: OrgId::parse("kommun-c").unwrap(),
+        primary_care: OrgId::parse("hc-c").unwrap(),
+        outpatient_psychiatry: None,
+        admitted_at: t0(),
+        expected_discharge: None,
+        existed_before_outage: false,
+        routine: "lifecare-sp-001".into(),
+        drill: false,
+    };
+    let ev = EpisodeEvent {
+        id: EntryId(Uuid::now_v7()),
+        episode_id: ep,
+        seq: 0,
+        at: t0(),
+        actor: Actor { user_id: None, name: "contract".into() },
+        node: "test".into(),
+        change: registered,
+    };
+    store.append_episode_event(ev, audit("episode.registered")).await.unwrap();
+    let far = t0() + SignedDuration::from_hours(1000);
+    let found = store.episodes_of_outage(tagged, far, far).await.unwrap();
+    assert_eq!(found.iter().map(|e| e.episode_id).collect::<Vec<_>>(), vec![ep]);
+}
+
 async fn worklist_work(store: &dyn Store) {
     let outage = OutageId(Uuid::now_v7());
     let key = ItemKey {
@@ -426,6 +508,7 @@ async fn worklist_work(store: &dyn Store) {
         party: Party::Municipality,
         code: ItemCode::AdmissionNotice,
         n: 0,
+        sip: None,
     };
     let ev = |mins: i64, change: WorkChange| WorkEvent {
         id: EntryId(Uuid::now_v7()),

@@ -18,6 +18,7 @@ use reserv_core::org::{Organisation, Role};
 use reserv_core::outage::{Outage, OutageEvent, OutageKind};
 use reserv_core::outbox::{DeliveryEvent, OutboxMessage};
 use reserv_core::routine::RoutineRole;
+use reserv_core::sip::SipRecord;
 use reserv_core::subscription::SubscriptionEvent;
 use reserv_core::worklist::WorkEvent;
 
@@ -172,6 +173,8 @@ pub struct EpisodeRecord {
     pub events: Vec<EpisodeEvent>,
     /// The log entries, ordered by call time then id.
     pub entries: Vec<LogEntry>,
+    /// Every version of the episode's SIPs, ordered by recording time then id.
+    pub sips: Vec<SipRecord>,
 }
 
 /// The storage contract.
@@ -271,6 +274,14 @@ pub trait Store: Send + Sync + 'static {
     async fn append_log_entry(&self, entry: LogEntry, audit: AuditRecord) -> Result<(), StoreError>;
     /// The log entries of the given episodes, ordered by call time then id.
     async fn log_entries(&self, episodes: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Appends a version of a SIP; `Conflict` if its id exists, if the
+    /// version it supersedes has already been superseded, or if that version
+    /// belongs to another SIP or episode. Tags the episode with the record's
+    /// outages like a log entry.
+    async fn append_sip_record(&self, record: SipRecord, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Every SIP version of the given episodes, ordered by recording time then id.
+    async fn sip_records(&self, episodes: &[EpisodeId]) -> Result<Vec<SipRecord>, StoreError>;
 
     /// Appends a change to a back-entry work item. `after` is the id of the
     /// item's latest change the caller saw (`None`: no change yet); if another

@@ -771,6 +771,15 @@ impl Store for FullDisk {
     async fn log_entries(&self, e: &[EpisodeId]) -> Result<Vec<LogEntry>, StoreError> {
         self.0.log_entries(e).await
     }
+    async fn append_sip_record(&self, r: reserv_core::sip::SipRecord, a: AuditRecord) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_sip_record(r, a).await
+    }
+    async fn sip_records(&self, e: &[EpisodeId]) -> Result<Vec<reserv_core::sip::SipRecord>, StoreError> {
+        self.0.sip_records(e).await
+    }
     async fn append_work_event(
         &self,
         e: reserv_core::worklist::WorkEvent,
@@ -1528,4 +1537,95 @@ async fn a_line_from_a_paper_form_keeps_its_signer_and_its_transcriber() {
     t.send_json("POST", &format!("/api/v1/episodes/{id}/entries"), Some(&ward), &own).await;
     let v = t.get(&format!("/api/v1/episodes/{id}"), Some(&ward)).await.json();
     assert_eq!(v["entries"].as_array().unwrap().iter().filter(|e| e.get("paper_signer").is_some()).count(), 2);
+}
+
+// ---- SIPs ----
+
+/// "Om ni under driftstoppet har kommit överens om datum för SIP per telefon, ska formell kallelse
+/// skickas via Lifecare SP när systemet är i drift igen." (001): a SIP recorded through the API with
+/// its date agreed by phone during the outage reaches primary care's worklist as the invitation to
+/// send, with the meeting date and the participants; bad SIPs are refused at the field with stable
+/// codes and nothing is stored; outsiders cannot record one.
+#[tokio::test]
+async fn a_sip_agreed_by_phone_reaches_primary_care_and_bad_sips_are_refused() {
+    let t = spawn_app().await;
+    let hc = t.token("demo-hc").await;
+    let id = ended_demo_outage(&t, &hc).await;
+    let outage = t.get(&format!("/api/v1/outages/{id}"), Some(&hc)).await.json();
+    let start: Timestamp = outage["start"].as_str().unwrap().parse().unwrap();
+    let path = format!("/api/v1/outages/{id}/worklist");
+    let before = t.get(&path, Some(&hc)).await.json();
+    let line = before["lines"].as_array().unwrap().first().expect("primary care has lines").clone();
+    let episode = line["episode"].as_str().unwrap().to_owned();
+    let invitations = |list: &Value| -> Vec<Value> {
+        list["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["episode"] == episode.as_str())
+            .flat_map(|l| l["items"].as_array().unwrap().clone())
+            .filter(|i| i["code"] == "send_sip_invitation")
+            .collect()
+    };
+    assert!(invitations(&before).is_empty(), "no SIP agreed yet: {line}");
+
+    let at = |mins: i64| iso(start + SignedDuration::from_mins(mins));
+    let good = json!({
+        "need_raised_by": "ward", "initiated_at": at(10), "initiator": "primary_care",
+        "participants": ["municipality", "ward"],
+        "meeting_on": "2030-01-15", "agreed_at": at(20), "agreed_via": "phone"
+    });
+    let sips = format!("/api/v1/episodes/{episode}/sips");
+    // Bad input: the field and a stable code, nothing stored.
+    let mut cases = Vec::new();
+    let mut b = good.clone();
+    b["held_on"] = json!("2000-01-01");
+    b["goals"] = json!(["Bo kvar hemma"]);
+    cases.push((b, "sip_meeting_before_initiative", "sip_held_on"));
+    let mut b = good.clone();
+    b["goals"] = json!(["Bo kvar hemma"]);
+    cases.push((b, "sip_plan_without_meeting", "sip_goals"));
+    let mut b = good.clone();
+    b["initiator"] = json!("");
+    cases.push((b, "required", "sip_initiator"));
+    let mut b = good.clone();
+    b["agreed_via"] = json!("brevduva");
+    cases.push((b, "unknown_value", "sip_agreed_via"));
+    let mut b = good.clone();
+    b["initiated_at"] = json!("20260-11-23T10:00");
+    cases.push((b, "year_too_long", "sip_initiated_at"));
+    for (body, code, field) in cases {
+        let r = t.send_json("POST", &sips, Some(&hc), &body).await;
+        let e = &r.json()["error"];
+        assert_eq!((r.status, e["code"].as_str(), e["field"].as_str()), (422, Some(code), Some(field)), "{}", r.body);
+    }
+    let v = t.get(&format!("/api/v1/episodes/{episode}"), Some(&hc)).await.json();
+    assert!(v["sips"].as_array().unwrap().is_empty(), "no refused SIP was stored");
+    let it = t.token("demo-it").await;
+    assert_eq!(t.send_json("POST", &sips, Some(&it), &good).await.status, 404, "not in the chain of care");
+
+    let r = t.send_json("POST", &sips, Some(&hc), &good).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let sip = &r.json()["sips"][0];
+    assert_eq!(sip["facts"]["agreement"]["via"], "phone");
+    let first = sip["id"].as_str().unwrap().to_owned();
+
+    let after = t.get(&path, Some(&hc)).await.json();
+    let got = invitations(&after);
+    assert_eq!(got.len(), 1, "{after}");
+    assert_eq!(got[0]["values"]["sip_meeting_on"], "2030-01-15");
+    assert_eq!(got[0]["values"]["sip_participants"], "ward,municipality,primary_care");
+    assert!(got[0]["status"]["state"] == "open", "a line to work on: {}", got[0]);
+
+    // A new version (the date was in fact agreed in the system) supersedes the first; the
+    // invitation goes, and the first version cannot be replaced twice.
+    let mut v2 = good.clone();
+    v2["agreed_via"] = json!("system");
+    v2["supersedes"] = json!(first);
+    let r = t.send_json("POST", &sips, Some(&hc), &v2).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["sips"][0]["earlier"].as_array().unwrap().len(), 1);
+    let r = t.send_json("POST", &sips, Some(&hc), &v2).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(invitations(&t.get(&path, Some(&hc)).await.json()).is_empty());
 }

@@ -46,6 +46,10 @@ pub struct EpisodeInput {
     /// (input format 2; absent: not known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensive_long_term_services: Option<bool>,
+    /// SIP meeting dates agreed about this patient (input format 2; from the
+    /// SIP records of the episode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sips_agreed: Vec<SipAgreed>,
 }
 
 impl From<&Episode> for EpisodeInput {
@@ -58,6 +62,7 @@ impl From<&Episode> for EpisodeInput {
             patient: Some(e.patient.as_str().to_owned()),
             discharge_destination: e.discharge_destination,
             extensive_long_term_services: e.extensive_long_term_services,
+            sips_agreed: Vec::new(),
         }
     }
 }
@@ -263,6 +268,14 @@ pub(super) fn values_for(
                 v.insert("designated_care_contact".into(), c.clone());
             }
         }
+        ItemCode::SendSipInvitation => {
+            if let Some(a) = agreed_by_phone(party, e, w) {
+                v.insert("sip_meeting_on".into(), a.meeting_on.to_string());
+                v.insert("sip_agreed_at".into(), fmt(a.at));
+                let parties: Vec<&str> = a.parties.iter().map(|p| p.key()).collect();
+                v.insert("sip_participants".into(), parties.join(","));
+            }
+        }
         _ => {}
     }
     v
@@ -271,14 +284,30 @@ pub(super) fn values_for(
 /// Whether an item's condition holds for `party` in this episode.
 pub(super) fn holds(condition: ItemCondition, party: Party, e: &EpisodeInput, w: Window) -> bool {
     match condition {
-        ItemCondition::SipDateAgreedByPhone => e.calls.iter().any(|c| {
-            c.at >= w.start
-                && c.at <= w.end
-                && (c.from == party || c.to == party)
-                && c.messages.contains(&MessageType::SipInvitation)
-        }),
+        ItemCondition::SipDateAgreedByPhone => agreed_by_phone(party, e, w).is_some() || invited_by_phone(party, e, w),
         ItemCondition::ExtensiveLongTermServices => e.extensive_long_term_services != Some(false),
     }
+}
+
+/// A SIP record of the episode says that `party` agreed a meeting date by
+/// phone during the outage (the newest such agreement).
+fn agreed_by_phone(party: Party, e: &EpisodeInput, w: Window) -> Option<&SipAgreed> {
+    e.sips_agreed
+        .iter()
+        .filter(|a| a.via == SipAgreedVia::Phone && a.at >= w.start && a.at <= w.end && a.parties.contains(&party))
+        .max_by_key(|a| a.at)
+}
+
+/// A call during the outage between `party` and another carried a SIP
+/// invitation ("Kallelse till SIP"): the invitation was given by phone, so a
+/// date was agreed by phone.
+fn invited_by_phone(party: Party, e: &EpisodeInput, w: Window) -> bool {
+    e.calls.iter().any(|c| {
+        c.at >= w.start
+            && c.at <= w.end
+            && (c.from == party || c.to == party)
+            && c.messages.contains(&MessageType::SipInvitation)
+    })
 }
 
 /// What an item code means for this episode. `patient_information_send_home` is

@@ -14,6 +14,32 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How a SIP meeting date was agreed. 001: "Om ni under driftstoppet har kommit överens om datum för SIP
+    /// per telefon, ska formell kallelse skickas via Lifecare SP när systemet är i drift igen."
+    SipAgreedVia, "sätt att komma överens", "way of agreeing" {
+        Phone = "phone", "Telefon", "Phone";
+        System = "system", "Samordningssystemet (kallelse skickad)", "The coordination system (invitation sent)";
+        InPerson = "in_person", "Vid möte", "In person";
+        Other = "other", "Annat", "Other";
+    }
+);
+
+/// A SIP meeting date agreed, as the episode engine sees it: it decides the
+/// condition `sip_date_agreed_by_phone` ("Skicka kallelser till SIP där man
+/// kommit överens om datum per telefon").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipAgreed {
+    /// When the date was agreed.
+    pub at: Timestamp,
+    pub via: SipAgreedVia,
+    /// The meeting date agreed.
+    pub meeting_on: Date,
+    /// The parties of the SIP (initiator and participants).
+    pub parties: BTreeSet<Party>,
+}
+
 /// What the engine needs of one SIP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SipInput {
@@ -25,6 +51,55 @@ pub struct SipInput {
     pub initiator: Party,
     /// The other parties taking part (the initiator is always included).
     pub participants: BTreeSet<Party>,
+    /// The meeting date agreed, if any (carried into the items' values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_on: Option<Date>,
+    /// The day the meeting was held, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_on: Option<Date>,
+    /// The plan's goals and activities, if a plan was made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+}
+
+/// The values a SIP item carries to the person who enters it: the
+/// participants (to choose in the system), the dates, the plan, and the
+/// row's own values (e.g. `must_acknowledge = no`, "bocka ur Ska kvittera").
+fn sip_values(code: ItemCode, sip: &SipInput, set: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut v = set.clone();
+    let parties = |s: &SipInput| {
+        let mut all = s.participants.clone();
+        all.insert(s.initiator);
+        all.iter().map(|p| p.key()).collect::<Vec<_>>().join(",")
+    };
+    match code {
+        ItemCode::SipInitiative | ItemCode::Sip => {
+            v.insert("sip_initiator".into(), sip.initiator.key().into());
+            v.insert("sip_participants".into(), parties(sip));
+            v.insert("sip_initiated_on".into(), local(sip.created_at).date().to_string());
+        }
+        ItemCode::SipInvitation => {
+            v.insert("sip_participants".into(), parties(sip));
+            if let Some(d) = sip.meeting_on {
+                v.insert("sip_meeting_on".into(), d.to_string());
+            }
+        }
+        ItemCode::SipPlan => {
+            if let Some(d) = sip.held_on {
+                v.insert("sip_held_on".into(), d.to_string());
+            }
+            if !sip.goals.is_empty() {
+                v.insert("sip_goals".into(), sip.goals.join("; "));
+            }
+            if !sip.activities.is_empty() {
+                v.insert("sip_activities".into(), sip.activities.join("; "));
+            }
+        }
+        _ => {}
+    }
+    v
 }
 
 /// Exactly one per SIP and party taking part.
@@ -91,7 +166,7 @@ pub fn reconcile_sips(policy: &Policy, sips: &[SipInput], today: Date) -> Vec<Si
                             code: ri.code,
                             rule: rule.id.clone(),
                             cite: ri.cite.clone(),
-                            values: ri.set.clone(),
+                            values: sip_values(ri.code, sip, &ri.set),
                         })
                         .collect();
                     let outcome = if items.iter().any(|i| matches!(i.kind, ItemKind::Enter | ItemKind::FollowUp)) {

@@ -55,6 +55,7 @@ fn ep(n: u128, admitted: &str, ready: Option<&str>, discharged: Option<&str>, ps
         patient: None,
         discharge_destination: None,
         extensive_long_term_services: None,
+        sips_agreed: Vec::new(),
     }
 }
 
@@ -304,6 +305,55 @@ fn a_sip_call_outside_the_outage_does_not_count() {
     }
 }
 
+fn agreed(at: &str, via: SipAgreedVia, parties: &[Party]) -> SipAgreed {
+    SipAgreed { at: ts(at), via, meeting_on: date("2023-05-10"), parties: parties.iter().copied().collect() }
+}
+
+/// 001: "Om ni under driftstoppet har kommit överens om datum för SIP per telefon, ska formell
+/// kallelse skickas via Lifecare SP när systemet är i drift igen." From a SIP record, with no call
+/// logged: the invitation follows, with the meeting date and the participants as values.
+#[test]
+fn p001_a_sip_record_agreed_by_phone_during_the_outage_gives_primary_care_the_invitation() {
+    let p = policy(P001);
+    let mut e = ep(1, "2023-05-02 10:30", None, Some("2023-05-03 09:00"), false);
+    e.sips_agreed = vec![agreed("2023-05-02 15:00", SipAgreedVia::Phone, &[Party::PrimaryCare, Party::Municipality])];
+    let ds = decide(&p, e, "2023-05-04");
+    let pc = of(&ds, Party::PrimaryCare);
+    let i = item(pc, ItemKind::FollowUp, ItemCode::SendSipInvitation);
+    assert_eq!(i.values["sip_meeting_on"], "2023-05-10");
+    assert_eq!(i.values["sip_agreed_at"], "2023-05-02 15:00");
+    assert_eq!(i.values["sip_participants"], "municipality,primary_care");
+    assert_eq!(pc.outcome, Outcome::BackEnter);
+}
+
+/// The same sentence decides the negatives: "per telefon" (a date agreed in the system or at a
+/// meeting needs no formal invitation afterwards) and "under driftstoppet" (not before it), and only
+/// for the parties of that SIP.
+#[test]
+fn p001_a_sip_record_not_by_phone_or_outside_the_outage_gives_no_invitation() {
+    let p = policy(P001);
+    for a in [
+        agreed("2023-05-02 15:00", SipAgreedVia::System, &[Party::PrimaryCare, Party::Municipality]),
+        agreed("2023-05-02 15:00", SipAgreedVia::InPerson, &[Party::PrimaryCare, Party::Municipality]),
+        agreed("2023-04-30 15:00", SipAgreedVia::Phone, &[Party::PrimaryCare, Party::Municipality]),
+        agreed("2023-05-02 15:00", SipAgreedVia::Phone, &[Party::Ward, Party::Municipality]),
+    ] {
+        let mut e = ep(1, "2023-04-28 10:30", None, None, false);
+        e.sips_agreed = vec![a.clone()];
+        let ds = decide(&p, e, "2023-05-04");
+        assert!(!has(of(&ds, Party::PrimaryCare), ItemKind::FollowUp, ItemCode::SendSipInvitation), "{a:?}");
+    }
+}
+
+/// 000: "Skicka kallelser till SIP där man kommit överens om datum per telefon" from a SIP record.
+#[test]
+fn p000_a_sip_record_agreed_by_phone_gives_the_invitation() {
+    let mut e = ep(1, "2023-05-02 10:30", None, None, false);
+    e.sips_agreed = vec![agreed("2023-05-03 09:00", SipAgreedVia::Phone, &[Party::PrimaryCare])];
+    let ds = decide(&policy(P000), e, "2023-05-04");
+    assert!(has(of(&ds, Party::PrimaryCare), ItemKind::FollowUp, ItemCode::SendSipInvitation));
+}
+
 #[test]
 fn p000_episodes_outside_the_outage_have_nothing_to_enter_with_a_reason() {
     let p = policy(P000);
@@ -539,6 +589,10 @@ fn sip(n: u128, created: &str, state: SipState) -> SipInput {
         state,
         initiator: Party::PrimaryCare,
         participants: [Party::Municipality].into_iter().collect(),
+        meeting_on: None,
+        held_on: None,
+        goals: Vec::new(),
+        activities: Vec::new(),
     }
 }
 
@@ -575,6 +629,27 @@ fn p002_sip_with_a_plan_in_period_registers_the_plan_but_no_invitation() {
     assert!(sip_has(init, ItemKind::Enter, ItemCode::SipInitiative));
     assert!(sip_has(init, ItemKind::DoNotEnter, ItemCode::SipInvitation));
     assert!(sip_has(init, ItemKind::Enter, ItemCode::SipPlan));
+}
+
+/// "Välj deltagare men bocka ur "Ska kvittera"" and "Registrera in SIP planen med de Mål och
+/// Aktiviteter som ni kommit överens om": the items carry the participants, the dates and the plan.
+#[test]
+fn p002_sip_items_carry_participants_dates_and_the_plan() {
+    let mut s = sip(1, "2024-01-25 10:00", SipState::PlanCreated);
+    s.held_on = Some(date("2024-01-29"));
+    s.goals = vec!["Bo kvar hemma".into()];
+    s.activities = vec!["Hemtjänst morgon och kväll".into(), "Uppföljning om 4 veckor".into()];
+    let ds = sip_decide(P002, s);
+    let init = ds.iter().find(|d| d.party == Party::PrimaryCare).unwrap();
+    let i = init.items.iter().find(|i| i.code == ItemCode::SipInitiative).unwrap();
+    assert_eq!(i.values["must_acknowledge"], "no");
+    assert_eq!(i.values["sip_participants"], "municipality,primary_care");
+    assert_eq!(i.values["sip_initiator"], "primary_care");
+    assert_eq!(i.values["sip_initiated_on"], "2024-01-25");
+    let plan = init.items.iter().find(|i| i.code == ItemCode::SipPlan).unwrap();
+    assert_eq!(plan.values["sip_held_on"], "2024-01-29");
+    assert_eq!(plan.values["sip_goals"], "Bo kvar hemma");
+    assert_eq!(plan.values["sip_activities"], "Hemtjänst morgon och kväll; Uppföljning om 4 veckor");
 }
 
 /// "SIP som initierats och avslutats under avbrottsperioden registreras ej in i Prator"
@@ -829,6 +904,10 @@ proptest! {
                 state: [SipState::NotHeld, SipState::PlanCreated, SipState::Closed][*st],
                 initiator: parties[*ini],
                 participants: if *with_ward { [Party::Ward, Party::Municipality].into() } else { BTreeSet::new() },
+                meeting_on: None,
+                held_on: None,
+                goals: Vec::new(),
+                activities: Vec::new(),
             })
             .collect();
         let today = date("2024-02-20");

@@ -322,6 +322,14 @@ fn value_label(lang: Lang, key: &str) -> String {
         "calls_received" => if sv { "Mottagna samtal" } else { "Calls received" }.into(),
         "must_acknowledge" => if sv { "Ska kvittera" } else { "Must acknowledge" }.into(),
         "discharge_destination" => lang.texts().discharge_destination.into(),
+        "sip_initiator" => lang.texts().sip_initiator.into(),
+        "sip_participants" => lang.texts().sip_participants.into(),
+        "sip_initiated_on" => lang.texts().sip_initiated.into(),
+        "sip_meeting_on" => lang.texts().sip_agreement.into(),
+        "sip_agreed_at" => lang.texts().sip_agreed_at.into(),
+        "sip_held_on" => lang.texts().sip_held_on.into(),
+        "sip_goals" => lang.texts().sip_goals.into(),
+        "sip_activities" => lang.texts().sip_activities.into(),
         other => other.to_owned(),
     }
 }
@@ -330,6 +338,18 @@ fn value_text(lang: Lang, key: &str, v: &str) -> String {
     match (key, v, lang) {
         ("must_acknowledge", "no", Lang::Sv) => "nej".into(),
         ("must_acknowledge", "yes", Lang::Sv) => "ja".into(),
+        ("sip_initiator", p, _) => reserv_core::handover::Party::parse(p)
+            .map(|p| crate::kit::i18n::party_label(lang, p).to_owned())
+            .unwrap_or_else(|| p.to_owned()),
+        ("sip_participants", ps, _) => ps
+            .split(',')
+            .map(|p| {
+                reserv_core::handover::Party::parse(p)
+                    .map(|p| crate::kit::i18n::party_label(lang, p).to_owned())
+                    .unwrap_or_else(|| p.to_owned())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         ("discharge_destination", d, _) => match reserv_core::episode::DischargeDestination::parse(d) {
             Some(d) if lang == Lang::Sv => d.label_sv().into(),
             Some(d) => d.label_en().into(),
@@ -390,6 +410,8 @@ pub struct PaymentRow {
 
 pub struct LineRow {
     anchor: String,
+    /// The line is about a SIP of the episode (002's SIP rows).
+    sip: bool,
     episode_id: String,
     patient: String,
     party: &'static str,
@@ -431,7 +453,7 @@ fn item_row(lang: Lang, i: &reserv_core::worklist::WorkItem) -> ItemRow {
     };
     ItemRow {
         key: i.key.to_string(),
-        dom: format!("i-{}", i.key.to_string().replace(':', "-")),
+        dom: format!("i-{}", i.key.to_string().replace([':', '@'], "-")),
         kind: kind_label(lang, i.item.kind),
         kind_key: kind_key(i.item.kind),
         label: item_label(lang, i.item.code),
@@ -460,7 +482,11 @@ fn line_row(lang: Lang, l: &LineView) -> LineRow {
         _ => String::new(),
     };
     LineRow {
-        anchor: format!("l-{}-{}", l.line.episode, l.line.party.key()),
+        anchor: match l.line.sip {
+            None => format!("l-{}-{}", l.line.episode, l.line.party.key()),
+            Some(sip) => format!("l-{}-{}-sip-{sip}", l.line.episode, l.line.party.key()),
+        },
+        sip: l.line.sip.is_some(),
         episode_id: l.line.episode.to_string(),
         patient: l.patient.to_string(),
         party: party_label(lang, l.line.party),
@@ -617,7 +643,7 @@ pub async fn work(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, 
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let status = crate::status_of(&e);
             let errs = vec![FormError::from_app(ctx.lang, &e)];
-            let item = format!("i-{}", f.key.trim().replace(':', "-"));
+            let item = format!("i-{}", f.key.trim().replace([':', '@'], "-"));
             worklist_page(&st, &ctx, &id, f.page, status, errs, item, f.reason.clone()).await
         }
         Err(e) => fail(&ctx, e),

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 
 use reserv_app::episodes::{EntryInput, EpisodeView, OpenGap, RegisterInput, UpdateInput};
+use reserv_app::sips::SipInput;
 
 use crate::AppState;
 use crate::kit::api::{ApiErrorBody, ApiJson, ApiResult, ApiUser, Created, EpisodeIdPath, created};
@@ -98,6 +99,29 @@ pub async fn log_call(
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult<Created<EpisodeView>> {
     Ok(created(st.app.log_call(&p, id, input).await?))
+}
+
+/// Records a SIP on the episode, or a new version of one of its SIPs
+/// (`supersedes`: the id of its current version).
+#[utoipa::path(
+    post, path = "/episodes/{id}/sips", tag = "handover log", security(("bearer" = [])), params(EpisodeIdPath),
+    request_body = SipInput,
+    responses(
+        (status = 201, description = "The episode with its SIPs", body = EpisodeView),
+        (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
+        (status = 404, description = "No such episode, or not the caller's to see", body = ApiErrorBody),
+        (status = 409, description = "The version has already been replaced", body = ApiErrorBody),
+        (status = 415, description = "Not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "A field is invalid; `field` names it (e.g. `sip_meeting_before_initiative`, `sip_plan_without_meeting`)", body = ApiErrorBody),
+    )
+)]
+pub async fn record_sip(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    EpisodeIdPath(id): EpisodeIdPath,
+    ApiJson(input): ApiJson<SipInput>,
+) -> ApiResult<Created<EpisodeView>> {
+    Ok(created(st.app.record_sip(&p, id, input).await?))
 }
 
 /// The handover gaps still open: who has not yet been told.

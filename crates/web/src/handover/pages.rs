@@ -32,6 +32,8 @@ use crate::kit::paging::Paging;
 use crate::kit::respond::{fail, render, see_other};
 use crate::kit::view::{ErrorsAt, FormError, Layout};
 
+use super::sips::{self, SipFormView, SipRow};
+
 fn message_key(m: MessageType) -> String {
     serde_json::to_value(m).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -338,6 +340,12 @@ pub struct UpdateFormView {
 #[template(path = "episode.html")]
 struct EpisodePage {
     l: Layout,
+    sips: Vec<SipRow>,
+    sip_saved: bool,
+    sip_errors: Vec<FormError>,
+    sip_form: SipFormView,
+    sip_parties: Vec<(&'static str, &'static str)>,
+    sip_vias: Vec<(&'static str, &'static str)>,
     errors: Vec<FormError>,
     update_errors: Vec<FormError>,
     update: UpdateFormView,
@@ -466,6 +474,9 @@ pub struct EpisodeQuery {
     title: Option<String>,
     date: Option<String>,
     saved: Option<String>,
+    /// A SIP version to start a new version from.
+    sip: Option<String>,
+    sip_saved: Option<String>,
 }
 
 /// The call form as it opens: a correction pre-filled from the entry it
@@ -524,16 +535,18 @@ fn default_form(
 
 /// How the episode page is asked for.
 #[derive(Default)]
-struct Wanted<'a> {
-    errors: Vec<FormError>,
-    form: Option<EntryFormView>,
-    update_errors: Vec<FormError>,
-    update: Option<UpdateFormView>,
-    paper: Option<PaperView>,
-    query: Option<&'a EpisodeQuery>,
+pub(super) struct Wanted<'a> {
+    pub(super) errors: Vec<FormError>,
+    pub(super) sip_errors: Vec<FormError>,
+    pub(super) sip: Option<SipFormView>,
+    pub(super) form: Option<EntryFormView>,
+    pub(super) update_errors: Vec<FormError>,
+    pub(super) update: Option<UpdateFormView>,
+    pub(super) paper: Option<PaperView>,
+    pub(super) query: Option<&'a EpisodeQuery>,
 }
 
-async fn episode_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, w: Wanted<'_>) -> Response {
+pub(super) async fn episode_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, w: Wanted<'_>) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
     let eid: EpisodeId = match crate::kit::respond::parse_id(id) {
         Ok(x) => x,
@@ -637,8 +650,22 @@ async fn episode_page(st: &AppState, ctx: &Ctx, id: &str, status: StatusCode, w:
             extensive_long_term_services: String::new(),
         }
     });
+    let sip_form = w.sip.unwrap_or_else(|| {
+        let from = q.and_then(|q| q.sip.as_deref());
+        v.sips
+            .iter()
+            .find(|s| from == Some(s.current.id.to_string().as_str()))
+            .map(|s| SipFormView::from_record(&s.current))
+            .unwrap_or_default()
+    });
     let page = EpisodePage {
         l: Layout::new(ctx, &st.app).await,
+        sips: sips::sip_rows(lang, v, &n),
+        sip_saved: q.is_some_and(|q| q.sip_saved.is_some()),
+        sip_errors: w.sip_errors,
+        sip_form,
+        sip_parties: sips::parties(lang, v),
+        sip_vias: sips::vias(lang),
         errors: w.errors,
         update_errors: w.update_errors,
         update,

@@ -698,8 +698,13 @@ test('the blank downtime form has the paper columns', { timeout: h.TEST_TIMEOUT_
     }
     // What the registration needs, to be written down while Reserv is away.
     const patient = (await page.locator('table.facts-blank th').allInnerTexts()).map((t) => t.trim());
-    for (const field of ['Personnummer eller samordningsnummer', 'Hemkommun', 'Hälsocentral', 'Inskriven']) {
+    for (const field of ['Personnummer eller samordningsnummer', 'Hemkommun', 'Hälsocentral', 'Inskriven', 'Utskriven', 'Utskriven till', 'Omfattande och långvariga insatser från kommunen efter vårdtiden']) {
       assert.ok(patient.includes(field), `the blank form asks for "${field}" (${JSON.stringify(patient)})`);
+    }
+    // Where the patient went, as boxes to tick (the facts the back-entry engine needs).
+    const boxes = await page.locator('table.facts-blank td.boxes').first().innerText();
+    for (const d of ['Hem', 'Korttidsboende', 'Annan vårdenhet', 'Avliden']) {
+      assert.ok(boxes.includes(`☐ ${d}`) || boxes.includes(`☐\u00a0${d}`), `the blank form offers "${d}" (${JSON.stringify(boxes)})`);
     }
     // The message types numbered 1–16 as the call form takes them.
     const legend = await page.locator('ol.message-legend li').allInnerTexts();

@@ -23,7 +23,8 @@ use reserv_web::i18n::{Lang, party_label};
 pub const INPUT_VERSION: u32 = 2;
 
 /// The input file. Format 1 (no `version` key) is still read; format 2 adds
-/// the episode facts `discharge_destination` and `extensive_long_term_services`.
+/// the episode facts `discharge_destination`, `extensive_long_term_services`
+/// and `sips_agreed`, and a SIP's `meeting_on`, `held_on`, `goals` and `activities`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
@@ -59,14 +60,24 @@ pub fn parse_input(name: &str, text: &str) -> Result<Input, String> {
         ));
     }
     if input.version < 2
-        && let Some(e) = input
-            .episodes
-            .iter()
-            .find(|e| e.discharge_destination.is_some() || e.extensive_long_term_services.is_some())
+        && let Some(e) = input.episodes.iter().find(|e| {
+            e.discharge_destination.is_some() || e.extensive_long_term_services.is_some() || !e.sips_agreed.is_empty()
+        })
     {
         return Err(format!(
-            "{name}: vårdtillfälle {}: discharge_destination och extensive_long_term_services finns från indataformat version 2; ange \"version\": 2 (se docs/reconcile.md)",
+            "{name}: vårdtillfälle {}: discharge_destination, extensive_long_term_services och sips_agreed finns från indataformat version 2; ange \"version\": 2 (se docs/reconcile.md)",
             e.id
+        ));
+    }
+    if input.version < 2
+        && let Some(s) = input
+            .sips
+            .iter()
+            .find(|s| s.meeting_on.is_some() || s.held_on.is_some() || !s.goals.is_empty() || !s.activities.is_empty())
+    {
+        return Err(format!(
+            "{name}: SIP {}: meeting_on, held_on, goals och activities finns från indataformat version 2; ange \"version\": 2 (se docs/reconcile.md)",
+            s.id
         ));
     }
     Ok(input)
@@ -246,6 +257,14 @@ fn value_sv(key: &str, value: &str) -> String {
         "told_by_phone_at" => "Meddelat per telefon",
         "calls_received" => "Mottagna samtal under avbrottet",
         "discharge_destination" => "Utskriven till",
+        "sip_initiator" => "Kallar till SIP-mötet",
+        "sip_participants" => "Deltagare",
+        "sip_initiated_on" => "SIP initierad",
+        "sip_meeting_on" => "Överenskommet mötesdatum",
+        "sip_agreed_at" => "Datumet bestämdes",
+        "sip_held_on" => "SIP-mötet hölls",
+        "sip_goals" => "Mål",
+        "sip_activities" => "Aktiviteter",
         other => other,
     };
     let value = match (key, value) {

@@ -212,6 +212,9 @@ fn policies_are_checked_and_reconcile_runs_on_a_file() {
     assert!(out.contains("discharge_notice;\"discharge_destination=home; discharged_at=2025-11-03 16:30\""), "{out}");
     // Format 2: the example's second patient went home, so patient information is sent home.
     assert!(out.contains("patient_information_send_home;discharge_destination=home"), "{out}");
+    // Format 2: the third patient's SIP date was agreed by phone during the outage, so primary care
+    // sends the formal invitation although the episode itself is not entered.
+    assert!(out.contains("send_sip_invitation;\"sip_agreed_at=2025-11-03 14:00; sip_meeting_on=2025-11-12; sip_participants=municipality,primary_care\""), "{out}");
     // Format 1 (no version) is still read; format 2's facts in a format 1 file, or an unknown
     // version, are refused with the reason.
     let example: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap();
@@ -219,6 +222,7 @@ fn policies_are_checked_and_reconcile_runs_on_a_file() {
     v1.as_object_mut().unwrap().remove("version");
     for e in v1["episodes"].as_array_mut().unwrap() {
         e.as_object_mut().unwrap().remove("discharge_destination");
+        e.as_object_mut().unwrap().remove("sips_agreed");
     }
     let old = dir.path().join("v1.json");
     std::fs::write(&old, v1.to_string()).unwrap();

@@ -933,14 +933,26 @@ struct BlankFormPage {
     rows: Vec<()>,
     /// The message types in their paper-form order (an `<ol>`: 1–16).
     messages: Vec<&'static str>,
+    /// Where the patient went, as boxes to tick.
+    destinations: Vec<&'static str>,
 }
 
 /// Rows on the printed blank form (one A4 page, landscape).
 const BLANK_ROWS: usize = 10;
 
 pub async fn blank_form(State(st): State<AppState>, ctx: Ctx) -> Response {
-    let messages = MessageType::ALL.into_iter().map(|m| message_label(ctx.lang, m)).collect();
-    render(StatusCode::OK, &BlankFormPage { l: Layout::new(&ctx, &st.app).await, rows: vec![(); BLANK_ROWS], messages })
+    let lang = ctx.lang;
+    let messages = MessageType::ALL.into_iter().map(|m| message_label(lang, m)).collect();
+    let destinations = DischargeDestination::ALL
+        .iter()
+        .map(|d| match lang {
+            Lang::Sv => d.label_sv(),
+            Lang::En => d.label_en(),
+        })
+        .collect();
+    let page =
+        BlankFormPage { l: Layout::new(&ctx, &st.app).await, rows: vec![(); BLANK_ROWS], messages, destinations };
+    render(StatusCode::OK, &page)
 }
 
 pub struct PrintedEpisode {

@@ -19,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
 use reserv_core::backentry::{
-    self, Call, Decision, EpisodeInput, ItemCode, ItemKind, Outcome, Policy, Window, reconcile,
+    self, Call, Decision, EpisodeInput, ItemCode, ItemKind, Outcome, Policy, SipAgreed, SipAgreedVia, Window, reconcile,
 };
 use reserv_core::handover::{EpisodeFacts, MessageType, Party};
 use reserv_core::ids::{EpisodeId, OrgId};
@@ -161,6 +161,21 @@ fn build_calls(c: &Case, raw: &[RawCall]) -> Vec<Call> {
             from: PARTIES[*from],
             to: PARTIES[*to],
             messages: ms.iter().map(|m| MESSAGES[*m]).collect(),
+        })
+        .collect()
+}
+
+/// SIP meeting dates agreed, one per raw call at the same instant between the
+/// same parties: by phone when the call carries an even number of messages,
+/// else in the system. The meeting date is fixed, so only the agreement's
+/// time and way can matter.
+fn build_sips(c: &Case, raw: &[RawCall]) -> Vec<SipAgreed> {
+    raw.iter()
+        .map(|(f, from, to, ms)| SipAgreed {
+            at: c.anywhere(*f),
+            via: if ms.len() % 2 == 0 { SipAgreedVia::Phone } else { SipAgreedVia::System },
+            meeting_on: date("2030-01-15"),
+            parties: [PARTIES[*from], PARTIES[*to]].into_iter().collect(),
         })
         .collect()
 }
@@ -403,6 +418,7 @@ fn build_consistent(
     e.facts.discharged_at = discharged.then(|| c.anywhere(fs[2]));
     e.facts.estimated_discharge_known_at = est.map(|f| c.anywhere(f));
     e.calls = build_calls(c, calls);
+    e.sips_agreed = build_sips(c, calls);
     e
 }
 
@@ -438,6 +454,12 @@ fn moved(c: &Case, e: &EpisodeInput, fs: &[f64]) -> EpisodeInput {
         let side = c.side(call.at);
         if side != Side::During {
             call.at = c.in_side(side, next());
+        }
+    }
+    for sip in &mut out.sips_agreed {
+        let side = c.side(sip.at);
+        if side != Side::During {
+            sip.at = c.in_side(side, next());
         }
     }
     out
@@ -480,6 +502,9 @@ proptest! {
             prop_assert!(g.discharged_at.is_none_or(|d| g.admitted_at <= d));
             prop_assert!(g.discharged_at.zip(g.ready_for_discharge_at).is_none_or(|(d, r)| r <= d));
             for (x, y) in e.calls.iter().zip(&m.calls) {
+                prop_assert_eq!(c.side(x.at), c.side(y.at));
+            }
+            for (x, y) in e.sips_agreed.iter().zip(&m.sips_agreed) {
                 prop_assert_eq!(c.side(x.at), c.side(y.at));
             }
         }

@@ -78,6 +78,9 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             start: format_input(now - SignedDuration::from_hours(3)),
             expected_end: Some(format_input(now + SignedDuration::from_hours(5))),
             notice: "Demo: Lifecare SP går inte att nå. Använd avbrottsrutinen och logga varje samtal i Reserv.".into(),
+            public_notice: "Samordningssystemet för utskrivning är inte tillgängligt. Vården fortsätter som vanligt; \
+                            sjukhus, kommun och hälsocentral håller kontakt per telefon."
+                .into(),
             drill: false,
             confirm_same_system: true,
         };
@@ -91,6 +94,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             expected_end: Some(format!("{}T20:00", &format_input(next_week)[..10])),
             notice: "Demo: planerad uppgradering av kommunernas journalsystem. Skriv ut att göra-listorna innan."
                 .into(),
+            public_notice: "Planerat underhåll av kommunernas journalsystem kl. 18–20.".into(),
             drill: false,
             confirm_same_system: true,
         };
@@ -104,6 +108,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
             start: format_input(start),
             expected_end: None,
             notice: "Demo: avbrott i Lifecare SP förra veckan. Efterregistrera enligt arbetslistan.".into(),
+            public_notice: String::new(),
             drill: false,
             confirm_same_system: true,
         };

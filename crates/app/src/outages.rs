@@ -34,6 +34,10 @@ pub struct DeclareInput {
     pub expected_end: Option<String>,
     #[serde(default)]
     pub notice: String,
+    /// The notice for the public: shown without login on the status page and
+    /// the outage's public page (no personnummer; `notice` is for staff).
+    #[serde(default)]
+    pub public_notice: String,
     /// A practice outage (övning).
     #[serde(default)]
     pub drill: bool,
@@ -53,6 +57,9 @@ pub struct AmendInput {
     pub start: Option<String>,
     pub expected_end: Option<String>,
     pub notice: Option<String>,
+    /// The notice for the public (an empty text removes it).
+    #[serde(default)]
+    pub public_notice: Option<String>,
 }
 
 /// An outage with what Reserv says about it.
@@ -66,7 +73,8 @@ pub struct OutageView {
     pub assessment: Assessment,
 }
 
-/// What the public status page shows: systems and times, nothing else.
+/// What the public status page shows: systems, times and the notice written
+/// for the public, nothing else.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicOutage {
@@ -80,6 +88,9 @@ pub struct PublicOutage {
     pub start: Timestamp,
     pub expected_end: Option<Timestamp>,
     pub restored_at: Option<Timestamp>,
+    /// The notice written for the public (empty: none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub public_notice: String,
 }
 
 /// One outage as its public page shows it: no notice written for staff,
@@ -141,7 +152,16 @@ impl App {
         let start = parse_user_time(Field::Start, &input.start)?;
         let expected_end =
             present(input.expected_end.clone()).map(|e| parse_user_time(Field::ExpectedEnd, &e)).transpose()?;
-        Ok(Declaration { system, kind, scope, start, expected_end, notice: input.notice.clone(), drill: input.drill })
+        Ok(Declaration {
+            system,
+            kind,
+            scope,
+            start,
+            expected_end,
+            notice: input.notice.clone(),
+            drill: input.drill,
+            public_notice: input.public_notice.clone(),
+        })
     }
 
     /// IT declares an outage. If the system already has an ongoing outage,
@@ -201,6 +221,7 @@ impl App {
             start: present(input.start).map(|s| parse_user_time(Field::Start, &s)).transpose()?,
             expected_end: present(input.expected_end).map(|s| parse_user_time(Field::ExpectedEnd, &s)).transpose()?,
             notice: input.notice,
+            public_notice: input.public_notice,
         };
         self.change(p, id, "outage.amended", |o, now| Ok(outage::amend(o, amendment.clone(), now)?)).await
     }
@@ -363,6 +384,7 @@ impl App {
             start: v.outage.start,
             expected_end: v.outage.expected_end,
             restored_at: v.outage.restored_at,
+            public_notice: v.outage.public_notice,
         }
     }
 

@@ -75,6 +75,7 @@ async fn declare(app: &App, system: &str, kind: &str, start: &str, end: &str) ->
         start: start.into(),
         expected_end: Some(end.into()),
         notice: "ELVIS går inte att nå.".into(),
+        public_notice: String::new(),
         ..Default::default()
     };
     app.declare_outage(&it, input).await.unwrap().outage.id

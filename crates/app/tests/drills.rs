@@ -39,6 +39,7 @@ fn declare(system: &str, start: &str, drill: bool) -> DeclareInput {
         start: start.into(),
         expected_end: None,
         notice: if drill { "Övning: PRATOR nere" } else { "PRATOR nere" }.into(),
+        public_notice: String::new(),
         drill,
         confirm_same_system: false,
     }

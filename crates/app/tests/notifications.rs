@@ -536,6 +536,7 @@ async fn declaring_and_amending_an_outage_plans_its_messages_by_the_policy() {
         start: "2026-11-23T08:50".into(),
         expected_end: Some("2026-11-23T11:00".into()),
         notice: "Melior svarar inte.".into(),
+        public_notice: String::new(),
         ..Default::default()
     };
     let v = app.declare_outage(&it, input).await.unwrap();

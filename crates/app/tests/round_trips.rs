@@ -318,6 +318,7 @@ async fn logging_a_call_makes_at_most_four_store_calls_and_scans_nothing() {
                     start,
                     expected_end: None,
                     notice: String::new(),
+                    public_notice: String::new(),
                     drill: false,
                     confirm_same_system: false,
                 },

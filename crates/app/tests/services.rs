@@ -57,6 +57,7 @@ async fn a_planned_outage_moves_from_upcoming_to_ongoing_to_ended() {
         start: "2026-11-24T11:30".into(),
         expected_end: Some("2026-11-24T12:30".into()),
         notice: "Planerad uppgradering".into(),
+        public_notice: "Planerat underhåll av PRATOR.".into(),
         drill: false,
         confirm_same_system: false,
     };
@@ -97,6 +98,7 @@ async fn a_second_ongoing_outage_of_the_same_system_needs_a_confirmation() {
         scope: "both".into(),
         start: "2026-11-23T08:50".into(),
         notice: "Lifecare SP svarar inte".into(),
+        public_notice: String::new(),
         confirm_same_system: confirm,
         ..Default::default()
     };

@@ -117,6 +117,7 @@ fn declare(system: &str, drill: bool) -> DeclareInput {
         start: "2026-11-23 09:00".into(),
         expected_end: None,
         notice: "Intern notis: ring jouren på 1234".into(),
+        public_notice: String::new(),
         drill,
         // The demo region has an ongoing Lifecare SP outage already.
         confirm_same_system: true,

@@ -89,6 +89,8 @@ pub enum Field {
     SipActivities,
     /// The day the SIP was closed.
     SipClosedOn,
+    /// An outage's notice written for the public (shown without login).
+    PublicNotice,
 }
 
 impl Field {
@@ -159,6 +161,7 @@ impl Field {
             Field::SipGoals => "sip_goals",
             Field::SipActivities => "sip_activities",
             Field::SipClosedOn => "sip_closed_on",
+            Field::PublicNotice => "public_notice",
         }
     }
 
@@ -229,6 +232,7 @@ impl Field {
             Field::SipGoals => "Mål i SIP-planen",
             Field::SipActivities => "Aktiviteter i SIP-planen",
             Field::SipClosedOn => "SIP avslutad",
+            Field::PublicNotice => "Information till allmänheten",
         }
     }
 
@@ -299,6 +303,7 @@ impl Field {
             Field::SipGoals => "Goals of the CIP plan",
             Field::SipActivities => "Activities of the CIP plan",
             Field::SipClosedOn => "CIP closed on",
+            Field::PublicNotice => "Notice for the public",
         }
     }
 }

@@ -106,6 +106,10 @@ pub enum OutageChange {
         /// statistics are practice data, kept apart from real ones.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         drill: bool,
+        /// The notice written for the public (the status page, the outage's
+        /// public page, feeds); `notice` is for staff.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        public_notice: String,
     },
     Updated {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +122,8 @@ pub enum OutageChange {
         expected_end: Option<Timestamp>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         notice: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        public_notice: Option<String>,
     },
     Ended {
         restored_at: Timestamp,
@@ -153,6 +159,8 @@ pub struct Outage {
     pub expected_end: Option<Timestamp>,
     pub restored_at: Option<Timestamp>,
     pub notice: String,
+    /// The notice for the public (empty: none).
+    pub public_notice: String,
     pub declared_at: Timestamp,
     pub declared_by: Actor,
     /// A practice outage (övning).
@@ -169,7 +177,9 @@ impl Outage {
     /// Folds a timeline, ordered by `seq`, into the outage's current state.
     pub fn fold(events: &[OutageEvent]) -> Result<Outage, TimelineError> {
         let (first, rest) = events.split_first().ok_or(TimelineError("empty timeline"))?;
-        let OutageChange::Declared { system, kind, scope, start, expected_end, notice, drill } = &first.change else {
+        let OutageChange::Declared { system, kind, scope, start, expected_end, notice, drill, public_notice } =
+            &first.change
+        else {
             return Err(TimelineError("first entry is not a declaration"));
         };
         let mut o = Outage {
@@ -181,6 +191,7 @@ impl Outage {
             expected_end: *expected_end,
             restored_at: None,
             notice: notice.clone(),
+            public_notice: public_notice.clone(),
             declared_at: first.at,
             declared_by: first.actor.clone(),
             drill: *drill,
@@ -192,13 +203,16 @@ impl Outage {
             }
             match &e.change {
                 OutageChange::Declared { .. } => return Err(TimelineError("declared twice")),
-                OutageChange::Updated { kind, scope, start, expected_end, notice } => {
+                OutageChange::Updated { kind, scope, start, expected_end, notice, public_notice } => {
                     o.kind = kind.unwrap_or(o.kind);
                     o.scope = scope.unwrap_or(o.scope);
                     o.start = start.unwrap_or(o.start);
                     o.expected_end = expected_end.or(o.expected_end);
                     if let Some(n) = notice {
                         o.notice = n.clone();
+                    }
+                    if let Some(n) = public_notice {
+                        o.public_notice = n.clone();
                     }
                 }
                 OutageChange::Ended { restored_at, notice } => {
@@ -363,6 +377,18 @@ pub struct Declaration {
     pub expected_end: Option<Timestamp>,
     pub notice: String,
     pub drill: bool,
+    /// The notice for the public; it must not hold a personnummer.
+    pub public_notice: String,
+}
+
+/// Checks a notice for the public: a text of at most [`NOTICE_MAX_CHARS`]
+/// without a personnummer or samordningsnummer (it is shown without login).
+fn check_public_notice(text: &str, now: Timestamp) -> Result<String, DomainError> {
+    let t = check_text(Field::PublicNotice, text, NOTICE_MAX_CHARS, false)?;
+    match crate::deviation::find_personal_number(&t, crate::time::local(now).date()) {
+        Some(_) => Err(DomainError::ContainsPersonalNumber { field: Field::PublicNotice }),
+        None => Ok(t),
+    }
 }
 
 /// Validates a declaration at `now`.
@@ -378,6 +404,7 @@ pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainErr
         }
     }
     let notice = check_text(Field::Notice, &d.notice, NOTICE_MAX_CHARS, false)?;
+    let public_notice = check_public_notice(&d.public_notice, now)?;
     Ok(OutageChange::Declared {
         system: d.system,
         kind: d.kind,
@@ -386,6 +413,7 @@ pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainErr
         expected_end: d.expected_end,
         notice,
         drill: d.drill,
+        public_notice,
     })
 }
 
@@ -411,6 +439,7 @@ pub struct Amendment {
     pub start: Option<Timestamp>,
     pub expected_end: Option<Timestamp>,
     pub notice: Option<String>,
+    pub public_notice: Option<String>,
 }
 
 /// Validates an amendment against the outage's current state. Values equal
@@ -425,6 +454,10 @@ pub fn amend(o: &Outage, a: Amendment, now: Timestamp) -> Result<OutageChange, D
     let expected_end = a.expected_end.filter(|e| Some(*e) != o.expected_end);
     let notice = match a.notice {
         Some(n) => Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| *n != o.notice),
+        None => None,
+    };
+    let public_notice = match a.public_notice {
+        Some(n) => Some(check_public_notice(&n, now)?).filter(|n| *n != o.public_notice),
         None => None,
     };
     if let Some(s) = start {
@@ -442,10 +475,16 @@ pub fn amend(o: &Outage, a: Amendment, now: Timestamp) -> Result<OutageChange, D
     {
         return Err(DomainError::EndBeforeStart { field: Field::ExpectedEnd });
     }
-    if kind.is_none() && scope.is_none() && start.is_none() && expected_end.is_none() && notice.is_none() {
+    if kind.is_none()
+        && scope.is_none()
+        && start.is_none()
+        && expected_end.is_none()
+        && notice.is_none()
+        && public_notice.is_none()
+    {
         return Err(DomainError::NothingChanged);
     }
-    Ok(OutageChange::Updated { kind, scope, start, expected_end, notice })
+    Ok(OutageChange::Updated { kind, scope, start, expected_end, notice, public_notice })
 }
 
 /// Validates ending the outage: the restore time is recorded.
@@ -508,6 +547,7 @@ mod tests {
             expected_end: end.map(t),
             notice: "Stopp i PRATOR".into(),
             drill: false,
+            public_notice: String::new(),
         }
     }
 
@@ -641,6 +681,27 @@ mod tests {
         assert!(Outage::fold(&[]).is_err());
         let e = event(0, OutageChange::Ended { restored_at: t("2026-11-23T11:00"), notice: None });
         assert!(Outage::fold(&[e]).is_err());
+    }
+
+    /// 003 sends private care providers a link to the routine; what Reserv shows without login
+    /// about an outage is written for the public, apart from the staff notice, and never names a patient.
+    #[test]
+    fn the_public_notice_is_its_own_text_checked_for_personnummer() {
+        let now = t("2026-11-23T10:00");
+        let d = Declaration { public_notice: "  Journalen är nere.  ".into(), ..decl("2026-11-23T09:00", None) };
+        let first = declare(d, now).unwrap();
+        let mut o = Outage::fold(&[event(0, first.clone())]).unwrap();
+        assert_eq!((o.notice.as_str(), o.public_notice.as_str()), ("Stopp i PRATOR", "Journalen är nere."));
+        let bad = Declaration { public_notice: "Gäller 19121212-1212".into(), ..decl("2026-11-23T09:00", None) };
+        let e = declare(bad, now).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("contains_personal_number", Some(Field::PublicNotice)));
+        // An amendment of the public notice alone is a change; the same text again is none.
+        let a = Amendment { public_notice: Some("Åter snart.".into()), ..Amendment::default() };
+        let change = amend(&o, a, now).unwrap();
+        o = Outage::fold(&[event(0, first), event(1, change)]).unwrap();
+        assert_eq!(o.public_notice, "Åter snart.");
+        let same = Amendment { public_notice: Some("Åter snart.".into()), ..Amendment::default() };
+        assert_eq!(amend(&o, same, now).unwrap_err(), DomainError::NothingChanged);
     }
 
     #[test]

@@ -423,6 +423,7 @@ mod tests {
             expected_end: None,
             notice: "Intern notis".into(),
             drill,
+            public_notice: String::new(),
         };
         vec![timeline(0, outage::declare(d, t("2026-11-23T08:00:00Z")).unwrap())]
     }

@@ -61,6 +61,7 @@ fn timeline() -> Vec<OutageEvent> {
             expected_end: Some(utc("2026-04-06T10:00:00Z")),
             notice: "Uppgradering av Melior. Läsdatabasen är tillgänglig.".into(),
             drill: false,
+            public_notice: String::new(),
         },
         utc("2026-02-10T08:15:00Z"),
     )

@@ -315,9 +315,16 @@ mod integrity {
             expected_end: None,
             notice: String::new(),
             drill: false,
+            public_notice: String::new(),
         };
-        let moved =
-            OutageChange::Updated { kind: None, scope: None, start: Some(h(-2)), expected_end: None, notice: None };
+        let moved = OutageChange::Updated {
+            kind: None,
+            scope: None,
+            start: Some(h(-2)),
+            expected_end: None,
+            notice: None,
+            public_notice: None,
+        };
         let end = OutageChange::Ended { restored_at: h(1), notice: None };
         let mut timeline = Vec::new();
         for (outage, seq, change) in [

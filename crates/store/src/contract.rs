@@ -173,6 +173,7 @@ async fn outage_timelines(store: &dyn Store) {
         expected_end: None,
         notice: "Stopp i PRATOR – åäö".into(),
         drill: false,
+        public_notice: "Journalsystemet fungerar inte just nu.".into(),
     };
     let ended = OutageChange::Ended { restored_at: t0() + SignedDuration::from_hours(3), notice: None };
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
@@ -216,6 +217,7 @@ async fn outage_spans(store: &dyn Store) {
         expected_end: None,
         notice: String::new(),
         drill,
+        public_notice: String::new(),
     };
     let ended = |at: Timestamp| OutageChange::Ended { restored_at: at, notice: None };
     // Far from the other checks' outages: days 100-110 after t0.
@@ -243,6 +245,7 @@ async fn outage_spans(store: &dyn Store) {
         start: Some(d(4)),
         expected_end: None,
         notice: None,
+        public_notice: None,
     };
     append(store, &mut t[3], event(amended, 1, moved), "outage.amended").await.unwrap();
     append(store, &mut t[3], event(amended, 2, ended(d(6))), "outage.ended").await.unwrap();

@@ -274,6 +274,43 @@ async fn public_status_has_systems_and_times_only() {
     let page = t.get("/status", None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Lifecare SP") && !page.body.contains("HEMLIG"));
+
+    // A notice written for the public is shown without login: the status (page, JSON, feed) and
+    // the outage's public page; the staff notice still is not. A personnummer in it is refused.
+    let mut d = declaration(now - SignedDuration::from_mins(5), now + SignedDuration::from_hours(1));
+    d["system"] = json!("melior");
+    d["notice"] = json!("HEMLIG-INTERN-TEXT");
+    d["public_notice"] = json!("Journalen kan inte läsas just nu. Akut vård ges som vanligt.");
+    let created = t.send_json("POST", "/api/v1/outages", Some(&it), &d).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    for path in ["/status", "/api/v1/public/status", "/status.atom", &format!("/status/outages/{id}")] {
+        let r = t.get(path, None).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains("Journalen kan inte läsas just nu."), "{path}: {}", r.body);
+        assert!(!r.body.contains("HEMLIG"), "{path}");
+    }
+    let mut bad = declaration(now - SignedDuration::from_mins(5), now + SignedDuration::from_hours(1));
+    bad["system"] = json!("prator");
+    bad["public_notice"] = json!("Gäller patient 19121212-1212");
+    let r = t.send_json("POST", "/api/v1/outages", Some(&it), &bad).await;
+    let e = &r.json()["error"];
+    assert_eq!(
+        (r.status, e["code"].as_str(), e["field"].as_str()),
+        (422, Some("contains_personal_number"), Some("public_notice")),
+        "{}",
+        r.body
+    );
+    let r = t
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/outages/{id}"),
+            Some(&it),
+            &json!({"public_notice": "Åter i drift snart."}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(t.get(&format!("/status/outages/{id}"), None).await.body.contains("Åter i drift snart."));
 }
 
 #[tokio::test]

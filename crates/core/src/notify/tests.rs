@@ -502,6 +502,7 @@ fn facts_from_a_folded_timeline_match_the_builder() {
         expected_end: Some(t("2026-11-23T16:25")),
         notice: "Melior svarar inte.".into(),
         drill: false,
+        public_notice: String::new(),
     };
     let mut events = vec![event(0, "2026-11-23T16:10", declare(d, t("2026-11-23T16:10")).unwrap())];
     let o = Outage::fold(&events).unwrap();

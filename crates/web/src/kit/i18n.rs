@@ -328,6 +328,10 @@ pub struct Texts {
     pub sip_lines_hint: &'static str,
     pub sip_save: &'static str,
     pub sip_participants_hint: &'static str,
+    // --- public notice ---
+    pub public_notice: &'static str,
+    pub public_notice_hint: &'static str,
+    pub public_notice_link: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -629,6 +633,10 @@ pub static SV: Texts = Texts {
     sip_lines_hint: "En per rad.",
     sip_save: "Spara SIP",
     sip_participants_hint: "Den som kallar är alltid med.",
+    // --- public notice ---
+    public_notice: "Information till allmänheten",
+    public_notice_hint: "Visas utan inloggning på statussidan och avbrottets publika sida. Skriv för patienter och anhöriga; inga patientuppgifter. Interna instruktioner hör hemma i driftinformationen ovan.",
+    public_notice_link: "Visa den publika sidan",
 };
 
 pub static EN: Texts = Texts {
@@ -930,6 +938,10 @@ pub static EN: Texts = Texts {
     sip_lines_hint: "One per line.",
     sip_save: "Save CIP",
     sip_participants_hint: "The one who calls always takes part.",
+    // --- public notice ---
+    public_notice: "Notice for the public",
+    public_notice_hint: "Shown without login on the status page and the outage's public page. Write for patients and next of kin; no patient data. Internal instructions belong in the notice above.",
+    public_notice_link: "Show the public page",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -40,6 +40,8 @@ pub struct DeclareForm {
     #[serde(default)]
     notice: String,
     #[serde(default)]
+    public_notice: String,
+    #[serde(default)]
     drill: Option<String>,
     /// Ticked after the warning that the system already has an ongoing outage.
     #[serde(default)]
@@ -118,6 +120,7 @@ pub async fn declare(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Declare
         start: f.start.clone(),
         expected_end: Some(f.expected_end.clone()),
         notice: f.notice.clone(),
+        public_notice: f.public_notice.clone(),
         drill: f.drill.is_some(),
         confirm_same_system: f.confirm_same_system.is_some(),
     };
@@ -296,13 +299,20 @@ pub struct AmendForm {
     expected_end: Option<String>,
     scope: Option<String>,
     notice: Option<String>,
+    public_notice: Option<String>,
 }
 
 pub async fn amend(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<AmendForm>) -> Response {
     let Some(p) = ctx.principal.as_ref() else {
         return see_other("/login");
     };
-    let input = AmendInput { expected_end: f.expected_end, scope: f.scope, notice: f.notice, ..Default::default() };
+    let input = AmendInput {
+        expected_end: f.expected_end,
+        scope: f.scope,
+        notice: f.notice,
+        public_notice: f.public_notice,
+        ..Default::default()
+    };
     let r = match outage_id(&id) {
         Ok(oid) => st.app.amend_outage(p, oid, input).await.map(|_| ()),
         Err(e) => Err(e),

@@ -25,6 +25,8 @@ pub struct OutageCard {
     pub expected_end_input: String,
     pub restored_at: String,
     pub notice: String,
+    /// The notice for the public (shown without login).
+    pub public_notice: String,
     pub routine_applies: bool,
     pub noon_warning: bool,
     pub notes: Vec<&'static str>,
@@ -56,7 +58,7 @@ fn describe(lang: Lang, c: &OutageChange) -> String {
                 opt_time(*expected_end)
             )
         }
-        OutageChange::Updated { kind, scope, start, expected_end, notice } => {
+        OutageChange::Updated { kind, scope, start, expected_end, notice, public_notice } => {
             let mut parts = Vec::new();
             if let Some(k) = kind {
                 parts.push(format!("{} → {}", t.kind, kind_label(lang, *k)));
@@ -72,6 +74,9 @@ fn describe(lang: Lang, c: &OutageChange) -> String {
             }
             if let Some(n) = notice {
                 parts.push(format!("{} → ”{}”", t.notice, n));
+            }
+            if let Some(n) = public_notice {
+                parts.push(format!("{} → ”{}”", t.public_notice, n));
             }
             let head = match lang {
                 Lang::Sv => "Uppdaterade",
@@ -112,6 +117,7 @@ impl OutageCard {
             expected_end_input: o.expected_end.map(format_input).unwrap_or_default(),
             restored_at: o.restored_at.map(format_local).unwrap_or_default(),
             notice: o.notice.clone(),
+            public_notice: o.public_notice.clone(),
             routine_applies: v.assessment.routine_applies,
             noon_warning: v.assessment.noon_warning,
             notes: v.assessment.notes.iter().map(|n| note_text(lang, *n)).collect(),

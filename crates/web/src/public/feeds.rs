@@ -41,6 +41,10 @@ fn summary(lang: Lang, o: &PublicOutage) -> String {
         s.push_str(&format!(". {}: {}", t.restored_at, format_local(r)));
     }
     s.push('.');
+    if !o.public_notice.is_empty() {
+        s.push(' ');
+        s.push_str(&o.public_notice);
+    }
     s
 }
 
@@ -204,6 +208,7 @@ mod tests {
             start: "2026-12-01T17:00:00Z".parse().unwrap(),
             expected_end: end.map(|e| e.parse().unwrap()),
             restored_at: None,
+            public_notice: String::new(),
         }
     }
 

@@ -27,6 +27,7 @@ pub struct PublicRow {
     start: String,
     expected_end: String,
     restored_at: String,
+    public_notice: String,
 }
 
 #[derive(Template)]
@@ -54,6 +55,7 @@ pub async fn public_status(State(st): State<AppState>, ctx: Ctx) -> Response {
             start: format_local(r.start),
             expected_end: r.expected_end.map(format_local).unwrap_or_else(|| "–".into()),
             restored_at: r.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
+            public_notice: r.public_notice,
         })
         .collect();
     let subscribe = crate::subscriptions::pages::subscribe_box(&st, &ctx, String::new(), &[], None);
@@ -78,6 +80,7 @@ struct PublicOutagePage {
     restored_at: String,
     updated: String,
     has_routines: bool,
+    public_notice: String,
 }
 
 /// `GET /status/outages/{id}`: the public facts of one outage, no login.
@@ -109,6 +112,7 @@ pub async fn public_outage(
         restored_at: o.restored_at.map(format_local).unwrap_or_else(|| "–".into()),
         updated: format_local(o.updated_at),
         has_routines: d.has_routines,
+        public_notice: o.public_notice,
     };
     render(StatusCode::OK, &page)
 }

@@ -579,6 +579,40 @@ mod tests {
         assert_eq!(s.history.len(), 2);
     }
 
+    /// 002's SIP rows become lines of their own, keyed by the SIP, worked on like episode items;
+    /// a SIP whose episode is not in the outage's list has no organisation and no line.
+    #[test]
+    fn sip_decisions_become_lines_keyed_by_the_sip() {
+        use crate::backentry::{SipInput, SipState, reconcile_sips};
+        let p = check_policy("p002", include_str!("../../../data/policies/prator-long-outage-2024.toml")).unwrap();
+        let eps = vec![episode(1, "2024-01-20 10:00", None)];
+        let sip = |n: u128, episode: u128| SipInput {
+            id: uuid::Uuid::from_u128(n),
+            episode: Some(EpisodeId(uuid::Uuid::from_u128(episode))),
+            created_at: ts("2024-01-22 09:00"),
+            state: SipState::NotHeld,
+            initiator: Party::PrimaryCare,
+            participants: [Party::Municipality].into(),
+            meeting_on: None,
+            held_on: None,
+            goals: Vec::new(),
+            activities: Vec::new(),
+        };
+        let sips = vec![sip(50, 1), sip(51, 404)];
+        let ds = reconcile_sips(&p, &sips, "2024-02-05".parse().unwrap());
+        let ls = build_sips(&ds, &sips, &eps, &[]);
+        assert_eq!(ls.len(), 2, "primary care and the municipality of the one SIP with an episode: {ls:?}");
+        assert!(ls.iter().all(|l| l.sip == Some(uuid::Uuid::from_u128(50)) && l.episode == eps[0].id));
+        let pc = ls.iter().find(|l| l.party == Party::PrimaryCare).unwrap();
+        assert_eq!(pc.org, org("hc-centrum"));
+        let k = pc.items.iter().find(|i| i.item.code == ItemCode::SipInitiative).unwrap().key;
+        assert_eq!(k.sip, Some(uuid::Uuid::from_u128(50)));
+        let done = event(1, k, "2024-02-05 09:00", WorkChange::Done { note: String::new() });
+        let ls = build_sips(&ds, &sips, &eps, &[done]);
+        let item = ls.iter().flat_map(|l| &l.items).find(|i| i.key == k).unwrap();
+        assert_eq!(item.status.as_ref().unwrap().state, WorkState::Done);
+    }
+
     #[test]
     fn changes_are_checked_against_the_state() {
         let open = WorkStatus::open();

@@ -91,6 +91,12 @@ test('a SIP agreed by phone during the outage reaches primary care\'s worklist a
     assert.match(text, /2030-01-15/);
     assert.match(text, /telefon/);
 
+    // On paper too: the episode's printout carries the SIP.
+    await page.goto(`/episodes/${episode}/print`);
+    const printed = await h.bodyText(page);
+    assert.match(printed, /SIP \(samordnad individuell plan\)/);
+    assert.match(printed, /2030-01-15/);
+
     // Primary care's worklist: the invitation to send, with the date and the participants.
     await page.goto(`/outages/${outageId}/worklist`);
     const row = page.locator('tr.item', { hasText: 'Skicka kallelse till SIP' });

@@ -373,6 +373,7 @@ struct EpisodePage {
 #[template(path = "episode_print.html")]
 struct EpisodePrintPage {
     l: Layout,
+    sips: Vec<SipRow>,
     e: EpisodeFactsView,
     episode_id: String,
     gaps: Vec<GapRow>,
@@ -732,6 +733,7 @@ pub async fn episode_print(State(st): State<AppState>, ctx: Ctx, Path(id): Path<
     let (v, n) = (&page.view, names(&page.organisations));
     let page = EpisodePrintPage {
         l: Layout::new(&ctx, &st.app).await,
+        sips: sips::sip_rows(ctx.lang, v, &n),
         e: facts_view(ctx.lang, v, &n),
         episode_id: v.episode.id.to_string(),
         gaps: v.gaps.iter().map(|g| gap_row(ctx.lang, g)).collect(),

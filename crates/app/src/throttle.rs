@@ -112,7 +112,8 @@ impl Limits {
         Limits {
             per_address: s.throttle_per_address,
             per_address_and_user: s.throttle_per_address_and_user,
-            window: SignedDuration::from_mins(s.throttle_minutes.max(1)),
+            // At least a minute, at most a week.
+            window: SignedDuration::from_mins(s.throttle_minutes.clamp(1, 7 * 24 * 60)),
         }
     }
 }
@@ -169,7 +170,8 @@ impl LoginThrottle {
             if level > limit - 1.0 {
                 // Until one failure's worth has drained.
                 let wait = (level - (limit - 1.0)) / self.drain_rate();
-                let until = now + SignedDuration::from_secs_f64(wait.ceil());
+                let wait = SignedDuration::try_from_secs_f64(wait.ceil()).unwrap_or(self.limits.window);
+                let until = now + wait.min(self.limits.window);
                 let first = !b.reported;
                 if let Some(e) = st.addresses.get_mut(&address) {
                     e.reported = true;

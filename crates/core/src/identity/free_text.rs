@@ -23,7 +23,9 @@
 //! (`1912121212120`) is no candidate. The candidate must then be a valid
 //! personnummer or samordningsnummer at `today` ([`PatientId::parse`]: a
 //! real date, not in the future, and the Luhn check digit), which keeps
-//! dates, times and order numbers from raising false alarms.
+//! dates, times and order numbers from raising false alarms. A date written
+//! as a date and then a time after a space (`2025-11-20 0830`) is a log
+//! line, not a number, though one in ten would pass the check digit.
 //!
 //! Only the position is returned, never the number, so that it cannot end up
 //! in a message or a log.
@@ -76,12 +78,21 @@ fn class(c: char) -> Class {
     }
 }
 
-/// A group of digits: where it starts in the text, its digits, and whether
-/// the separators before it held a `+`.
+/// A group of digits: where it starts in the text, its digits, and what
+/// the separators before it were.
 struct Group {
     start: usize,
     digits: Vec<u8>,
-    plus_before: bool,
+    before: Gap,
+}
+
+/// The separators between two groups.
+#[derive(Clone, Copy)]
+struct Gap {
+    /// One of them was a `+`.
+    plus: bool,
+    /// All of them were spaces or invisible characters.
+    blank: bool,
 }
 
 /// The first part of `text` that is a valid personnummer or
@@ -89,22 +100,23 @@ struct Group {
 /// documentation); its byte offset is returned, never the number itself.
 pub fn find_personal_number(text: &str, today: Date) -> Option<usize> {
     let mut run: Vec<Group> = Vec::new();
-    // Separators since the last digit, and whether one was a `+`.
+    // Separators since the last digit, and what they were.
     let mut gap = 0usize;
-    let mut plus = false;
+    let mut kind = Gap { plus: false, blank: true };
     for (i, c) in text.char_indices() {
         match class(c) {
             Class::Digit(d) => {
                 match run.last_mut() {
                     Some(g) if gap == 0 => g.digits.push(d),
-                    _ => run.push(Group { start: i, digits: vec![d], plus_before: plus }),
+                    _ => run.push(Group { start: i, digits: vec![d], before: kind }),
                 }
                 gap = 0;
-                plus = false;
+                kind = Gap { plus: false, blank: true };
             }
-            Class::Separator { plus: p } => {
+            Class::Separator { plus } => {
                 gap += 1;
-                plus |= p;
+                kind.plus |= plus;
+                kind.blank &= is_blank(c);
                 if gap > MAX_GAP {
                     if let Some(at) = search_run(&run, today) {
                         return Some(at);
@@ -118,7 +130,7 @@ pub fn find_personal_number(text: &str, today: Date) -> Option<usize> {
                 }
                 run.clear();
                 gap = 0;
-                plus = false;
+                kind = Gap { plus: false, blank: true };
             }
         }
     }
@@ -129,10 +141,10 @@ pub fn find_personal_number(text: &str, today: Date) -> Option<usize> {
 fn search_run(run: &[Group], today: Date) -> Option<usize> {
     for (i, first) in run.iter().enumerate() {
         let mut digits: Vec<u8> = Vec::with_capacity(12);
-        let mut boundaries: Vec<(usize, bool)> = Vec::new();
+        let mut boundaries: Vec<(usize, Gap)> = Vec::new();
         for (k, g) in run[i..].iter().enumerate() {
             if k > 0 {
-                boundaries.push((digits.len(), g.plus_before));
+                boundaries.push((digits.len(), g.before));
             }
             digits.extend_from_slice(&g.digits);
             if digits.len() > 12 {
@@ -143,7 +155,7 @@ fn search_run(run: &[Group], today: Date) -> Option<usize> {
                 10 => &BOUNDARIES_10,
                 _ => continue,
             };
-            if boundaries.iter().any(|(at, _)| !allowed.contains(at)) {
+            if boundaries.iter().any(|(at, _)| !allowed.contains(at)) || date_and_time(&digits, &boundaries) {
                 continue;
             }
             if valid(&digits, &boundaries, today) {
@@ -154,11 +166,32 @@ fn search_run(run: &[Group], today: Date) -> Option<usize> {
     None
 }
 
+/// Whether the candidate reads as a date written as a date (`2025-11-20`,
+/// `20.11.25`) followed after a space by a time without a colon
+/// (`2025-11-20 0830`): how a log line is written, not a personnummer.
+/// One in ten such lines would pass the check digit.
+fn date_and_time(digits: &[u8], boundaries: &[(usize, Gap)]) -> bool {
+    let split = digits.len() - 4;
+    let time_after_space = boundaries.iter().any(|(at, g)| *at == split && g.blank);
+    let written_as_date = boundaries.iter().any(|(at, g)| *at < split && !g.blank);
+    let hours = digits[split] * 10 + digits[split + 1];
+    let minutes = digits[split + 2] * 10 + digits[split + 3];
+    time_after_space && written_as_date && hours < 24 && minutes < 60
+}
+
+/// Spaces and invisible characters, as opposed to dashes, dots and slashes.
+fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{00a0}' | '\u{00ad}' | '\u{2000}'..='\u{200d}' | '\u{202f}' | '\u{2060}' | '\u{3000}' | '\u{feff}'
+    )
+}
+
 /// Whether the digits, divided as they were, are a valid number at `today`.
-fn valid(digits: &[u8], boundaries: &[(usize, bool)], today: Date) -> bool {
+fn valid(digits: &[u8], boundaries: &[(usize, Gap)], today: Date) -> bool {
     let split = digits.len() - 4;
     // Only the ten-digit form has a meaningful `+` (aged 100 or more).
-    let plus = digits.len() == 10 && boundaries.iter().any(|&(at, p)| at == split && p);
+    let plus = digits.len() == 10 && boundaries.iter().any(|(at, g)| *at == split && g.plus);
     let mut candidate: String = digits[..split].iter().map(|d| char::from(b'0' + d)).collect();
     candidate.push(if plus { '+' } else { '-' });
     candidate.extend(digits[split..].iter().map(|d| char::from(b'0' + d)));
@@ -247,6 +280,9 @@ mod tests {
             "Avvikelse AV-2026-0042",
             "19121212    1212", // too far apart
             "29991212-1212",    // a birth date in the future
+            // A date and a time: 20251120-0830 would pass the check digit.
+            "Ringde 2025-11-20 0830 till avdelningen",
+            "20.11.25 0830",
         ] {
             assert_eq!(find_personal_number(text, today()), None, "{text:?} is not a personal number");
         }

@@ -58,8 +58,44 @@ pub struct NewSession {
     pub user: UserRecord,
 }
 
+/// How many hex digits of the hash of an unknown username the audit log keeps.
+const USERNAME_HASH_HEX: usize = 12;
+
+/// What the audit log keeps of a typed username that is no account: a short
+/// salted hash (BLAKE2s-256 of the installation's node id and the trimmed
+/// text, its first 12 hex digits), never the text, which is often a password
+/// typed into the wrong field. The same text gives the same hash on one
+/// installation, so repeated attempts can still be told apart in a review.
+/// The node id is not secret (it is on every audit record): the salt keeps
+/// one installation's hashes from matching another's, not a determined
+/// guesser from testing candidate texts against them.
+pub fn unknown_username_hash(node_id: &str, typed: &str) -> String {
+    let mut h = Blake2s256::new();
+    h.update(node_id.as_bytes());
+    h.update([0u8]);
+    h.update(typed.trim().as_bytes());
+    let mut hex = hex(&h.finalize());
+    hex.truncate(USERNAME_HASH_HEX);
+    hex
+}
+
+/// The key a username is throttled under: trimmed, bounded and folded to
+/// lower case (usernames are compared without case).
+fn throttle_key(username: &str) -> String {
+    username.trim().chars().take(64).collect::<String>().to_lowercase()
+}
+
 impl App {
     /// Checks a username and password and opens a session of `kind`.
+    ///
+    /// Every refusal that an attacker without the password could see is the
+    /// same for an unknown username, a wrong password and a locked account
+    /// (`BadCredentials`, after an argon2 verification each), so neither the
+    /// answer nor its timing tells which usernames exist or are locked. The
+    /// one other refusal, `LoginThrottled`, depends only on the client
+    /// address and the typed text (see [`crate::throttle`]), and comes
+    /// before any lookup or verification. A lock that has expired starts the
+    /// count again: one wrong password after it does not lock anew.
     pub async fn login(
         &self,
         username: &str,
@@ -68,34 +104,56 @@ impl App {
         origin: &Origin,
     ) -> Result<NewSession, AppError> {
         let now = self.now();
+        let key = throttle_key(username);
+        if let Err(refusal) = self.login_throttle.check(&origin.0, &key, now) {
+            if refusal.first {
+                let detail = format!("throttled per {} until {}", refusal.throttled.key(), refusal.throttled.until());
+                let audit = self.audit(Actor::System("anonymous"), origin, "login.throttled", None, detail);
+                self.store.append_audit(audit).await?;
+            }
+            return Err(AppError::LoginThrottled { until: refusal.throttled.until() });
+        }
         let Some(user) = self.store.user_by_username(username.trim()).await? else {
             let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-            let detail = format!("unknown username {:?}", username.chars().take(64).collect::<String>());
+            self.login_throttle.failed(&origin.0, &key, now);
+            let hash = unknown_username_hash(self.store.node_id(), username);
+            let detail = format!("unknown username (hash {hash})");
             self.store
                 .append_audit(self.audit(Actor::System("anonymous"), origin, "login.failed", None, detail))
                 .await?;
             return Err(AppError::BadCredentials);
         };
+        // The same work as for a wrong password, whatever the outcome.
+        let verified = verify_password(password.to_owned(), user.password_hash.clone()).await;
         if let Some(until) = user.locked_until
             && until > now
         {
+            self.login_throttle.failed(&origin.0, &key, now);
             let audit = self.audit(Actor::Person(&user), origin, "login.refused_locked", None, String::new());
             self.store.append_audit(audit).await?;
-            return Err(AppError::Locked { until });
+            return Err(AppError::BadCredentials);
         }
-        if !verify_password(password.to_owned(), user.password_hash.clone()).await {
-            let failed = user.failed_logins.saturating_add(1);
+        if !verified {
+            let counts = self.login_throttle.failed(&origin.0, &key, now);
+            if !counts {
+                // This address has had its share of the lock's count.
+                let detail = "not counted towards the lock: throttled address".to_owned();
+                let audit = self.audit(Actor::Person(&user), origin, "login.failed", None, detail);
+                self.store.append_audit(audit).await?;
+                return Err(AppError::BadCredentials);
+            }
+            // A lock that has expired is over: the count starts again.
+            let before = if user.locked_until.is_some() { 0 } else { user.failed_logins };
+            let failed = before.saturating_add(1);
             let locked_until = (failed >= self.settings.max_failed_logins)
                 .then(|| now + SignedDuration::from_mins(self.settings.lockout_minutes));
             let action = if locked_until.is_some() { "login.locked" } else { "login.failed" };
             let audit =
                 self.audit(Actor::Person(&user), origin, action, None, format!("{failed} consecutive failures"));
             self.store.record_login_failure(user.id, failed, locked_until, audit).await?;
-            return Err(match locked_until {
-                Some(until) => AppError::Locked { until },
-                None => AppError::BadCredentials,
-            });
+            return Err(AppError::BadCredentials);
         }
+        self.login_throttle.succeeded(&origin.0, &key);
         let token = random_token()?;
         let session = SessionRecord {
             token_hash: token_hash(&token),
@@ -134,9 +192,23 @@ mod tests {
         let h = hash_password("correct horse".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse".into(), h.clone()).await);
-        assert!(!verify_password("wrong".into(), h).await);
+        assert!(!verify_password("wrong".into(), h.clone()).await);
         // The dummy must be a well-formed hash, or unknown users would answer faster.
         assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+        // And it must cost what a real hash costs: the same parameters.
+        let real = argon2::password_hash::phc::PasswordHash::new(&h).unwrap();
+        let dummy = argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).unwrap();
+        assert_eq!(real.params.to_string(), dummy.params.to_string());
+    }
+
+    #[test]
+    fn unknown_usernames_are_kept_as_a_short_salted_hash() {
+        let a = unknown_username_hash("node-a", "Hunter2-MyPassword!");
+        assert_eq!(a.len(), 12);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!a.contains("Hunter"));
+        assert_eq!(a, unknown_username_hash("node-a", "  Hunter2-MyPassword! "), "trimmed, like the lookup");
+        assert_ne!(a, unknown_username_hash("node-b", "Hunter2-MyPassword!"), "salted per installation");
     }
 
     #[test]

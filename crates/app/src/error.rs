@@ -11,10 +11,14 @@ use reserv_store::StoreError;
 pub enum AppError {
     #[error("{0}")]
     Invalid(#[from] DomainError),
-    #[error("wrong username or password")]
+    /// A wrong password, an unknown username or a locked account: one
+    /// answer for all three, so that it does not tell which accounts exist.
+    #[error("wrong username or password, or the account is locked")]
     BadCredentials,
-    #[error("account locked until {until}")]
-    Locked { until: Timestamp },
+    /// Too many failed logins from this client address (see `throttle`);
+    /// the same for every username.
+    #[error("too many failed logins from this address until {until}")]
+    LoginThrottled { until: Timestamp },
     #[error("not logged in")]
     Unauthenticated,
     #[error("not permitted for this role")]
@@ -53,7 +57,7 @@ impl AppError {
         match self {
             AppError::Invalid(d) => d.code(),
             AppError::BadCredentials => "bad_credentials",
-            AppError::Locked { .. } => "account_locked",
+            AppError::LoginThrottled { .. } => "login_throttled",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
@@ -76,9 +80,9 @@ impl AppError {
     pub fn message_sv(&self) -> String {
         match self {
             AppError::Invalid(d) => d.message_sv(),
-            AppError::BadCredentials => "Fel användarnamn eller lösenord.".into(),
-            AppError::Locked { until } => format!(
-                "Kontot är tillfälligt låst efter för många misslyckade inloggningar. Försök igen efter {}.",
+            AppError::BadCredentials => "Fel användarnamn eller lösenord. Efter flera misslyckade försök låses kontot en stund; vänta då och försök igen.".into(),
+            AppError::LoginThrottled { until } => format!(
+                "För många misslyckade inloggningar från den här datorn. Försök igen efter {}.",
                 reserv_core::time::format_local(*until)
             ),
             AppError::Unauthenticated => "Du är inte inloggad, eller så har inloggningen gått ut.".into(),
@@ -105,9 +109,9 @@ impl AppError {
     pub fn message_en(&self) -> String {
         match self {
             AppError::Invalid(d) => d.message_en(),
-            AppError::BadCredentials => "Wrong username or password.".into(),
-            AppError::Locked { until } => format!(
-                "The account is locked after too many failed logins. Try again after {}.",
+            AppError::BadCredentials => "Wrong username or password. After several failed attempts the account is locked for a while; then wait and try again.".into(),
+            AppError::LoginThrottled { until } => format!(
+                "Too many failed logins from this computer. Try again after {}.",
                 reserv_core::time::format_local(*until)
             ),
             AppError::Unauthenticated => "You are not logged in, or your login has expired.".into(),

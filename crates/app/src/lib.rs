@@ -19,6 +19,7 @@ pub mod plan_trial;
 pub mod routines;
 pub mod sips;
 pub mod subscriptions;
+pub mod throttle;
 pub mod users;
 pub mod views;
 pub mod worklists;
@@ -46,6 +47,16 @@ pub struct Settings {
     pub max_failed_logins: u32,
     /// How long a locked account stays locked.
     pub lockout_minutes: i64,
+    /// Failed logins from one client address (any usernames) per
+    /// `throttle_minutes` before that address must wait; 0: no limit. Per
+    /// server, in memory (`throttle`).
+    pub throttle_per_address: u32,
+    /// Failed logins from one address for one username before that address
+    /// waits `throttle_minutes` for it; only these count towards the lock,
+    /// so keep it below `max_failed_logins`; 0: no limit.
+    pub throttle_per_address_and_user: u32,
+    /// The window of both throttles.
+    pub throttle_minutes: i64,
     /// The handover routine for episodes registered when no outage of a
     /// coordinated-discharge system is ongoing (`prator-000`, `lifecare-sp-001`).
     pub handover_routine: String,
@@ -61,6 +72,9 @@ impl Default for Settings {
             session_hours: 12,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            throttle_per_address: 30,
+            throttle_per_address_and_user: 4,
+            throttle_minutes: 15,
             handover_routine: reserv_core::handover::LIFECARE_001.id.to_owned(),
             backentry_policies: [
                 ("prator".to_owned(), "prator-vasterbotten-2023".to_owned()),
@@ -111,6 +125,8 @@ pub struct App {
         std::sync::Mutex<std::collections::HashMap<reserv_core::ids::EpisodeId, Arc<tokio::sync::Mutex<()>>>>,
     /// How notifications are sent, and the scheduler's lock (`notifications.rs`).
     notify: notifications::NotifyState,
+    /// Failed logins per client address, in this server's memory (`throttle.rs`).
+    login_throttle: throttle::LoginThrottle,
 }
 
 impl App {
@@ -119,7 +135,6 @@ impl App {
             store,
             clock,
             catalogue: Arc::new(catalogue),
-            settings,
             routines: Default::default(),
             routines_problem: Default::default(),
             contacts: None,
@@ -127,6 +142,8 @@ impl App {
             outage_locks: Default::default(),
             episode_locks: Default::default(),
             notify: Default::default(),
+            login_throttle: throttle::LoginThrottle::new(throttle::Limits::of(&settings)),
+            settings,
         }
     }
 

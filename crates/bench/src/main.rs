@@ -2,14 +2,19 @@
 //!
 //! ```text
 //! cargo build --release -p reserv -p reserv-bench
-//! cargo run --release -p reserv-bench -- [--scenario outages|handover|reconcile|past-outages|all] [--bin target/release/reserv]
+//! cargo run --release -p reserv-bench -- [--scenario outages|handover|reconcile|past-outages|recipients|all] [--bin target/release/reserv]
 //!                                        [--clients 64] [--seconds 10] [--cold-runs 5] [--tmpdir DIR]
 //!                                        [--episodes-per-client 8] [--ward-entries 10000]
 //!                                        [--ward-episodes 500] [--ward-requests 20]
 //!                                        [--policy FILE] [--reconcile-episodes 60000]
 //!                                        [--reconcile-calls 1000000] [--reconcile-runs 5]
 //!                                        [--past-outages 25000] [--past-calls 50]
+//!                                        [--recipients-persons 8000] [--recipients-runs 5]
 //! ```
+//!
+//! The scenario `recipients` (see the module [`recipients`]) times
+//! `reserv notifications check --recipients` on a generated file; it needs no
+//! server and `all` leaves it out.
 //!
 //! The scenario `past-outages` (see the module [`past_outages`]) compares
 //! logging calls, the outage list and the status pages on a fresh server and
@@ -61,6 +66,7 @@ mod http;
 mod load;
 mod naive;
 mod past_outages;
+mod recipients;
 mod reconcile;
 mod report;
 mod server;
@@ -129,7 +135,9 @@ enum Scenario {
     Reconcile,
     /// Logging calls and the status pages, empty store against 25 000 past outages.
     PastOutages,
-    /// Outages, handover and reconcile (not past-outages).
+    /// `reserv notifications check --recipients` on a large file; no server.
+    Recipients,
+    /// Outages, handover and reconcile (not past-outages, not recipients).
     All,
 }
 
@@ -168,14 +176,16 @@ struct Args {
     reconcile_runs: usize,
     past_outages: usize,
     past_calls: usize,
+    recipients_persons: usize,
+    recipients_runs: usize,
 }
 
 const USAGE: &str =
-    "usage: reserv-bench [--scenario outages|handover|reconcile|all] [--bin PATH] [--clients N] [--seconds S]
+    "usage: reserv-bench [--scenario outages|handover|reconcile|past-outages|recipients|all] [--bin PATH] [--clients N] [--seconds S]
                     [--cold-runs N] [--tmpdir DIR] [--episodes-per-client N]
                     [--ward-entries N] [--ward-episodes N] [--ward-requests N]
                     [--policy FILE] [--reconcile-episodes N] [--reconcile-calls N] [--reconcile-runs N]
-                    [--past-outages N] [--past-calls N]
+                    [--past-outages N] [--past-calls N] [--recipients-persons N] [--recipients-runs N]
 
   --scenario S    outages: binary size, cold start, RSS, POST /api/v1/outages;
                   handover: logging calls (POST /api/v1/episodes/{id}/entries) and the ward view;
@@ -183,6 +193,7 @@ const USAGE: &str =
                   no naive baseline);
                   past-outages: logging calls, the outage list and the status pages on an empty
                   store and on one holding --past-outages ended outages;
+                  recipients: reserv notifications check --recipients on a generated file (no server);
                   all (default): outages, handover and reconcile. The naive baseline runs in every
                   scenario but reconcile.
   --bin PATH      the server binary (default: target/release/reserv)
@@ -201,7 +212,9 @@ const USAGE: &str =
   --reconcile-calls N       reconcile: log entries (calls) spread over them (default 1000000)
   --reconcile-runs N        reconcile: timed rounds, after one untimed engine run (default 5)
   --past-outages N          past-outages: ended outages loaded before the second measurement (default 25000)
-  --past-calls N            past-outages: calls timed one at a time, after 2 warm-up calls (default 50)";
+  --past-calls N            past-outages: calls timed one at a time, after 2 warm-up calls (default 50)
+  --recipients-persons N    recipients: people in the generated recipients file (default 8000)
+  --recipients-runs N       recipients: timed rounds, after one untimed run (default 5)";
 
 fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
     let mut a = Args {
@@ -221,6 +234,8 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
         reconcile_runs: 5,
         past_outages: 25_000,
         past_calls: 50,
+        recipients_persons: 8_000,
+        recipients_runs: 5,
     };
     let mut it = raw.into_iter();
     while let Some(arg) = it.next() {
@@ -248,16 +263,19 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
             "--reconcile-runs" => a.reconcile_runs = parse_num(&flag, &value()?)?,
             "--past-outages" => a.past_outages = parse_num(&flag, &value()?)?,
             "--past-calls" => a.past_calls = parse_num(&flag, &value()?)?,
+            "--recipients-persons" => a.recipients_persons = parse_num(&flag, &value()?)?,
+            "--recipients-runs" => a.recipients_runs = parse_num(&flag, &value()?)?,
             "--scenario" => {
                 a.scenario = match value()?.as_str() {
                     "outages" => Scenario::Outages,
                     "handover" => Scenario::Handover,
                     "reconcile" => Scenario::Reconcile,
                     "past-outages" => Scenario::PastOutages,
+                    "recipients" => Scenario::Recipients,
                     "all" => Scenario::All,
                     other => {
                         return Err(format!(
-                            "--scenario: expected outages, handover, reconcile, past-outages or all, got {other:?}"
+                            "--scenario: expected outages, handover, reconcile, past-outages, recipients or all, got {other:?}"
                         ));
                     }
                 }
@@ -301,6 +319,12 @@ fn parse_args(raw: Vec<String>) -> Result<Option<Args>, String> {
     }
     if a.past_calls == 0 || a.past_calls > 100_000 {
         return Err("--past-calls must be between 1 and 100000".into());
+    }
+    if a.recipients_persons == 0 || a.recipients_persons > 1_000_000 {
+        return Err("--recipients-persons must be between 1 and 1000000".into());
+    }
+    if a.recipients_runs == 0 || a.recipients_runs > 100 {
+        return Err("--recipients-runs must be between 1 and 100".into());
     }
     if a.reconcile_runs == 0 || a.reconcile_runs > 100 {
         return Err("--reconcile-runs must be between 1 and 100".into());
@@ -356,6 +380,9 @@ fn run() -> Result<(), String> {
     };
     if args.scenario == Scenario::Reconcile {
         return reconcile::standalone(&args, &raw);
+    }
+    if args.scenario == Scenario::Recipients {
+        return recipients::standalone(&args, &raw);
     }
     let bin = resolve_bin(args.bin.clone())?;
     let bin = bin.canonicalize().unwrap_or(bin);

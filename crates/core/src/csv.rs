@@ -6,9 +6,12 @@
 //!
 //! Text cells are guarded against formula injection: a cell a spreadsheet
 //! would run as a formula — its first character `=`, `+`, `-`, `@`, TAB or
-//! CR, or the full-width `＝` `＋` `－` `＠`, also behind leading spaces or
-//! invisible characters (U+200B–U+200D, U+2060, U+FEFF) — gets a leading `'`,
-//! so it shows as the text it is. Numbers the code computes itself go through
+//! CR, the full-width `＝` `＋` `－` `＠` or the small `﹦` `﹢` `﹣` `﹫`,
+//! also behind leading spaces (the no-break, narrow, ideographic and other
+//! Unicode spaces too) or invisible characters (zero-width space and
+//! joiners, word joiner, invisible operators, direction marks and
+//! embeddings, soft hyphen, byte-order mark) — gets a leading `'`, so it
+//! shows as the text it is. Numbers the code computes itself go through
 //! [`CsvWriter::number`], which is never guarded: `-3` stays a number a
 //! spreadsheet can sum, while a person's text `-3` comes out as `'-3`. So
 //! every text cell is guarded and no number is.
@@ -25,12 +28,23 @@ pub const BOM: &str = "\u{feff}";
 /// The cell separator.
 pub const SEPARATOR: char = ';';
 
-/// Characters that start a formula in a spreadsheet.
-const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+/// Characters that start a formula in a spreadsheet (with the full-width
+/// and small forms a spreadsheet may fold into them).
+const FORMULA_STARTS: [char; 14] =
+    ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠', '\u{fe66}', '\u{fe62}', '\u{fe63}', '\u{fe6b}'];
 
 /// Characters a spreadsheet skips (or a person cannot see) before a formula.
 fn is_skipped_prefix(c: char) -> bool {
-    matches!(c, ' ' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+    matches!(c,
+        // Spaces: space, no-break space, U+2000–U+200A, narrow no-break,
+        // medium mathematical and ideographic space.
+        ' ' | '\u{00a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+        // Invisible: zero-width space, non-joiner, joiner, direction marks,
+        // embeddings and overrides, word joiner, invisible operators,
+        // isolates, soft hyphen, combining grapheme joiner, Mongolian vowel
+        // separator, byte-order mark.
+        | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{00ad}' | '\u{034f}' | '\u{180e}' | '\u{feff}')
 }
 
 /// Whether a spreadsheet could take this text for a formula.
@@ -223,6 +237,33 @@ mod tests {
                 assert!(looks_like_formula(&s), "{s:?}");
                 assert_eq!(text_cell(&s), format!("'{s}"), "{s:?}");
             }
+        }
+    }
+
+    /// Issue 19, finding 9: the spaces and invisible characters a person
+    /// cannot tell from nothing, and the small forms of the formula signs.
+    #[test]
+    fn no_break_spaces_direction_marks_and_small_forms_do_not_hide_a_formula() {
+        for prefix in [
+            "\u{a0}",
+            "\u{202f}",
+            "\u{3000}",
+            "\u{2009}",
+            "\u{200e}",
+            "\u{200f}",
+            "\u{202e}",
+            "\u{2066}",
+            "\u{ad}",
+            "\u{2061}",
+            "\u{a0}\u{200e} ",
+        ] {
+            for start in ["=", "+", "-", "@", "＝", "＋", "－", "＠"] {
+                let s = format!("{prefix}{start}cmd()");
+                assert_eq!(text_cell(&s), format!("'{s}"), "{s:?}");
+            }
+        }
+        for s in ["﹦1+1", "﹢1", "﹣1", "﹫x", "\u{200b}﹦1"] {
+            assert_eq!(text_cell(s), format!("'{s}"), "{s:?}");
         }
     }
 

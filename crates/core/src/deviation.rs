@@ -7,7 +7,8 @@
 //! author and unit; a correction is a new report that supersedes the old one,
 //! and both stay visible. A report describes an event, never a patient: its
 //! free texts are refused if they hold something that is a valid personnummer
-//! or samordningsnummer ([`find_personal_number`]). The identity belongs in
+//! or samordningsnummer, however it is written
+//! ([`find_personal_number`]). The identity belongs in
 //! the health record and the region's ordinary deviation system.
 //!
 //! Who reads what ([`reads_all`], [`may_read`]): everyone the reports of their
@@ -18,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, Field, check_text};
-use crate::identity::PatientId;
+use crate::identity::find_personal_number;
 use crate::ids::{EntryId, OrgId, OutageId, UserId};
 use crate::org::Role;
 use crate::time::{check_plausible, local};
@@ -224,51 +225,6 @@ pub fn validate(d: DeviationDraft, outage_start: Timestamp, now: Timestamp) -> R
     })
 }
 
-/// The first part of `text` that is a valid personnummer or samordningsnummer
-/// at `today`, in any way a person writes one (`ÅÅÅÅMMDD-NNNN`,
-/// `ÅÅMMDD-NNNN`, `ÅÅMMDD+NNNN`, twelve or ten digits in a row, or with a
-/// space before the last four). Its position is returned, never the number
-/// itself, so that it cannot end up in a message or a log.
-pub fn find_personal_number(text: &str, today: jiff::civil::Date) -> Option<usize> {
-    // Runs of ASCII digits with their byte offsets.
-    let b = text.as_bytes();
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit() {
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            runs.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    let valid = |candidate: &str| PatientId::parse(candidate, today).is_ok();
-    for (k, &(start, end)) in runs.iter().enumerate() {
-        let len = end - start;
-        if (len == 10 || len == 12) && valid(&text[start..end]) {
-            return Some(start);
-        }
-        if (len == 6 || len == 8)
-            && let Some(&(next_start, next_end)) = runs.get(k + 1)
-            && next_start == end + 1
-            && next_end - next_start == 4
-        {
-            let sep = match b[end] {
-                b'-' | b' ' => '-',
-                b'+' => '+',
-                _ => continue,
-            };
-            if valid(&format!("{}{sep}{}", &text[start..end], &text[next_start..next_end])) {
-                return Some(start);
-            }
-        }
-    }
-    None
-}
-
 /// Whether a role reads every report on an outage, not only its own
 /// organisation's: those who follow up deviations (unit managers, auditors)
 /// and those who answer for the systems (IT, system administrators).
@@ -388,6 +344,11 @@ mod tests {
             "19121212 1212",
             "(121212+1212)",
             "samordningsnummer 19701063-2391",
+            // Issue 19: dashes, dots, spaces and full-width digits.
+            "19121212–1212",
+            "Pat 19121212 - 1212",
+            "12.12.12-1212",
+            "１９１２１２１２－１２１２",
         ] {
             assert!(find_personal_number(text, today).is_some(), "{text:?} should be found");
         }

@@ -25,6 +25,10 @@ pub struct Config {
     pub session_hours: i64,
     pub max_failed_logins: u32,
     pub lockout_minutes: i64,
+    /// Login throttling per client address, per server (`reserv_app::throttle`).
+    pub throttle_per_address: u32,
+    pub throttle_per_address_and_user: u32,
+    pub throttle_minutes: i64,
     /// The handover routine when no coordinated-discharge outage is ongoing.
     pub handover_routine: String,
     /// A directory of back-entry policy files replacing the built-in ones.
@@ -51,6 +55,9 @@ impl Default for Config {
             session_hours: 12,
             max_failed_logins: 5,
             lockout_minutes: 15,
+            throttle_per_address: 30,
+            throttle_per_address_and_user: 4,
+            throttle_minutes: 15,
             handover_routine: "lifecare-sp-001".into(),
             policies: None,
             backentry: reserv_app::Settings::default().backentry_policies,
@@ -117,6 +124,9 @@ struct FileAuth {
     session_hours: Option<i64>,
     max_failed_logins: Option<u32>,
     lockout_minutes: Option<i64>,
+    throttle_per_address: Option<u32>,
+    throttle_per_address_and_user: Option<u32>,
+    throttle_minutes: Option<i64>,
 }
 
 fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
@@ -156,6 +166,10 @@ impl Config {
                 c.session_hours = a.session_hours.unwrap_or(c.session_hours);
                 c.max_failed_logins = a.max_failed_logins.unwrap_or(c.max_failed_logins);
                 c.lockout_minutes = a.lockout_minutes.unwrap_or(c.lockout_minutes);
+                c.throttle_per_address = a.throttle_per_address.unwrap_or(c.throttle_per_address);
+                c.throttle_per_address_and_user =
+                    a.throttle_per_address_and_user.unwrap_or(c.throttle_per_address_and_user);
+                c.throttle_minutes = a.throttle_minutes.unwrap_or(c.throttle_minutes);
             }
             if let Some(n) = f.notifications {
                 c.notifications.apply_file(n).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -198,6 +212,9 @@ impl Config {
         if c.session_hours < 1 || c.max_failed_logins < 1 || c.lockout_minutes < 1 {
             return Err("auth: session_hours, max_failed_logins and lockout_minutes must be at least 1".into());
         }
+        if c.throttle_minutes < 1 {
+            return Err("auth: throttle_minutes must be at least 1".into());
+        }
         Ok(c)
     }
 }
@@ -210,13 +227,14 @@ mod tests {
     fn layers_apply_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("r.toml");
-        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\ndata = \"/srv/reserv\"\n[auth]\nlockout_minutes = 30\n")
+        std::fs::write(&f, "listen = \"0.0.0.0:9000\"\ndata = \"/srv/reserv\"\n[auth]\nlockout_minutes = 30\nthrottle_per_address = 0\n")
             .unwrap();
         let env = |k: &str| (k == "RESERV_DATA").then(|| "/env/data".to_string());
         let c = Config::load(Some(&f), &env).unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.data, PathBuf::from("/env/data"));
         assert_eq!(c.lockout_minutes, 30);
+        assert_eq!((c.throttle_per_address, c.throttle_per_address_and_user, c.throttle_minutes), (0, 4, 15));
         assert_eq!(c.session_hours, 12);
     }
 

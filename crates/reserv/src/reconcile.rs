@@ -516,7 +516,7 @@ mod tests {
     fn cites_and_reasons_that_look_like_formulas_are_guarded() {
         let p = check_policy("p.toml", POLICY).unwrap();
         let mut out = run(&p, &parse_input("in.json", INPUT).unwrap());
-        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "＝1", "\u{200b}=1"] {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "＝1", "\u{200b}=1", "\u{a0}=1", "\u{200e}＋1", "﹦1"] {
             for d in &mut out.decisions {
                 for item in &mut d.items {
                     item.cite = bad.to_owned();

@@ -127,6 +127,10 @@ async fn bad_input_is_refused_with_stable_codes_and_nothing_is_stored() {
         ("subject", json!("patient"), "unknown_value", "subject"),
         ("severity", json!(""), "required", "severity"),
         ("consequence", json!("Patienten 19121212-1212 fick dubbel dos."), "contains_personal_number", "consequence"),
+        // Issue 19: an en dash, spaces around a dash, full-width digits.
+        ("description", json!("Pat 19121212–1212 föll."), "contains_personal_number", "description"),
+        ("action_taken", json!("Ringde om 1912 12 12 - 1212."), "contains_personal_number", "action_taken"),
+        ("consequence", json!("pnr １２１２１２-１２１２"), "contains_personal_number", "consequence"),
         ("description", json!("x".repeat(4001)), "text_too_long", "description"),
         ("supersedes", json!("0190aaaa-0000-7000-8000-000000000000"), "unknown_value", "supersedes"),
     ];

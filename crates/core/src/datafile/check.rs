@@ -4,6 +4,7 @@
 //! share (TOML syntax, required and bounded texts, closed vocabularies,
 //! dates, system ids) and turns spans into lines.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -13,7 +14,7 @@ use serde::de::{DeserializeOwned, Deserializer, SeqAccess, Visitor};
 use toml::Spanned;
 
 use super::error::{DataFileError, FileKind, Reason};
-use super::{Vocabulary, is_slug, line_of};
+use super::{LineIndex, Vocabulary, is_slug, line_of};
 use crate::ids::SystemId;
 
 /// A kind of data file, as the checker sees it.
@@ -30,12 +31,14 @@ pub(crate) struct FileCheck<'a, K: Kind> {
     pub file: &'a str,
     pub text: &'a str,
     pub errors: Vec<DataFileError>,
+    /// The text's line starts, found on the first [`FileCheck::line`].
+    lines: OnceCell<LineIndex>,
     kind: PhantomData<K>,
 }
 
 impl<'a, K: Kind> FileCheck<'a, K> {
     pub fn new(file: &'a str, text: &'a str) -> Self {
-        FileCheck { file, text, errors: Vec::new(), kind: PhantomData }
+        FileCheck { file, text, errors: Vec::new(), lines: OnceCell::new(), kind: PhantomData }
     }
 
     /// Reads the file as TOML into `T`; a syntax error is then the file's
@@ -52,8 +55,10 @@ impl<'a, K: Kind> FileCheck<'a, K> {
         DataFileError::new(K::KIND, file, line, None, reason.into())
     }
 
+    /// The 1-based line a span starts on (a binary search in the line
+    /// starts, which are found once per file).
     pub fn line(&self, span: Range<usize>) -> usize {
-        line_of(self.text, span.start)
+        self.lines.get_or_init(|| LineIndex::new(self.text)).line(span.start)
     }
 
     /// A problem at a line (or of the whole file), about a key or not.

@@ -147,10 +147,36 @@ macro_rules! vocabulary {
 }
 pub(crate) use vocabulary;
 
-/// The 1-based line of byte `offset` in `text`.
+/// The 1-based line of byte `offset` in `text`, for a single lookup; more
+/// than one lookup in the same text goes through a [`LineIndex`].
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    LineIndex::new(text).line(offset)
+}
+
+/// Where every line of a text starts, found in one pass, so that the line of
+/// a byte offset is a binary search: a file with a problem (or a span) on
+/// each of its 8 000 entries costs one pass over the text, not one per
+/// entry (issue 19: the recipients file took seconds).
+pub(crate) struct LineIndex {
+    /// The byte offset of the first byte of each line; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        #[cfg(test)]
+        tests::SCANNED.with(|s| s.set(s.get() + text.len()));
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of byte `offset`; an offset past the end is on the
+    /// last line.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        // `starts[0] == 0 <= offset`, so at least one start precedes it.
+        self.starts.partition_point(|&s| s <= offset)
+    }
 }
 
 /// An id a region writes: 1–64 characters of `a-z`, `0-9` and `-`.
@@ -159,14 +185,32 @@ pub(crate) fn is_slug(s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Bytes of text scanned for line starts on this thread, so a test
+        /// can show that finding lines stays linear in the file's size.
+        pub(crate) static SCANNED: Cell<usize> = const { Cell::new(0) };
+    }
 
     #[test]
     fn lines_count_from_one_and_offsets_past_the_end_are_the_last_line() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+
+    #[test]
+    fn the_index_agrees_with_counting_newlines_at_every_offset() {
+        for text in ["", "\n", "a", "a\n", "a\nb\nc", "\n\nå\n\r\nx\n", "ett\ntvå\n\ntre"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                let counted = text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1;
+                assert_eq!(index.line(offset), counted, "{text:?} at {offset}");
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,10 @@
 //! "samordningsnummer" | "reserve", "value": <canonical>}`, and deserialising
 //! validates it again ([`PatientId::from_canonical`] needs no `today`).
 //!
+//! [`find_personal_number`] finds a personnummer or samordningsnummer in
+//! free text however it is written (dashes of every kind, dots, slashes,
+//! spaces, full-width digits), for the texts that must not hold one.
+//!
 //! Errors never repeat the number that was typed: it is a personal identity
 //! and error messages end up in logs. The clock is never read here: callers
 //! pass `today` (in Swedish local time).
@@ -37,12 +41,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, Field};
 
+mod free_text;
 mod patient_id;
 mod problems;
 mod rules;
 #[cfg(test)]
 mod tests;
 
+pub use free_text::*;
 pub use patient_id::*;
 pub use problems::*;
 use rules::*;

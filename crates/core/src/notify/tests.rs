@@ -1005,3 +1005,27 @@ fn trial_refuses_impossible_times() {
     assert_eq!(last.message.due_at, t("2026-11-23T17:00"));
     assert!(!last.office_hours);
 }
+
+/// Issue 19: `reserv notifications check --recipients` counted every
+/// person's line from the start of the file, so 8 000 persons took seconds.
+/// The line starts are now found once per file: the text scanned for lines
+/// stays proportional to the file, however many persons (and problems) it
+/// holds. (Scanning from the start for each person's id, as before, reads
+/// about persons × size / 2 bytes: 1 000 times the file here.)
+#[test]
+fn recipients_lines_are_found_in_one_pass_over_the_file() {
+    use crate::datafile::tests::SCANNED;
+    let policy = p003();
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "[[person]]\nid = \"p{i}\"\nname = \"Person {i}\"\nphone = \"070-17O {i:05}\"\ngroups = [\"heads-of-department\"]\n\n"
+        ));
+    }
+    SCANNED.with(|s| s.set(0));
+    let problems = parse_recipients("r.toml", &text, &policy).unwrap_err();
+    let scanned = SCANNED.with(|s| s.get());
+    assert!(problems.len() >= 2000, "every person's phone is a problem: {}", problems.len());
+    assert!(problems.iter().any(|p| p.line == Some(1999 * 6 + 4)), "the last person's phone is on its line");
+    assert!(scanned <= 2 * text.len(), "scanned {scanned} bytes for lines in a file of {}", text.len());
+}

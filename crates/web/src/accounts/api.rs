@@ -73,9 +73,9 @@ impl From<&UserRecord> for User {
     responses(
         (status = 201, description = "A new token", body = Token),
         (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
-        (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = ApiErrorBody),
+        (status = 401, description = "Wrong username or password, or the account is locked for a while (`bad_credentials`: the same answer for all three)", body = ApiErrorBody),
         (status = 415, description = "Not `application/json`", body = ApiErrorBody),
-        (status = 429, description = "Too many failed logins; the account is locked for a while", body = ApiErrorBody),
+        (status = 429, description = "Too many failed logins from this client address (`login_throttled`), whatever the username", body = ApiErrorBody),
     )
 )]
 pub async fn create_token(

@@ -59,7 +59,7 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm
             r.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, &s.token, Some(age), st.secure_cookies));
             r
         }
-        Err(e @ (AppError::BadCredentials | AppError::Locked { .. })) => {
+        Err(e @ (AppError::BadCredentials | AppError::LoginThrottled { .. })) => {
             let l = Layout::new(&ctx, &st.app).await;
             let errors = vec![FormError::from_app(ctx.lang, &e)];
             render(status_of(&e), &LoginPage { l, errors, username: f.username })

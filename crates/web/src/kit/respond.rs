@@ -20,7 +20,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::BadCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::LoginThrottled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict(_) | AppError::OngoingOnSameSystem { .. } => StatusCode::CONFLICT,

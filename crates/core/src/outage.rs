@@ -381,14 +381,20 @@ pub struct Declaration {
     pub public_notice: String,
 }
 
-/// Checks a notice for the public: a text of at most [`NOTICE_MAX_CHARS`]
-/// without a personnummer or samordningsnummer (it is shown without login).
-fn check_public_notice(text: &str, now: Timestamp) -> Result<String, DomainError> {
-    let t = check_text(Field::PublicNotice, text, NOTICE_MAX_CHARS, false)?;
-    match crate::deviation::find_personal_number(&t, crate::time::local(now).date()) {
-        Some(_) => Err(DomainError::ContainsPersonalNumber { field: Field::PublicNotice }),
+/// Checks a notice: a text of at most [`NOTICE_MAX_CHARS`] without a
+/// personnummer or samordningsnummer. The staff notice goes out by e-mail and
+/// SMS to whole recipient groups, the public one is shown without login:
+/// neither may identify a patient.
+fn check_notice(field: Field, text: &str, now: Timestamp) -> Result<String, DomainError> {
+    let t = check_text(field, text, NOTICE_MAX_CHARS, false)?;
+    match crate::identity::find_personal_number(&t, crate::time::local(now).date()) {
+        Some(_) => Err(DomainError::ContainsPersonalNumber { field }),
         None => Ok(t),
     }
+}
+
+fn check_public_notice(text: &str, now: Timestamp) -> Result<String, DomainError> {
+    check_notice(Field::PublicNotice, text, now)
 }
 
 /// Validates a declaration at `now`.
@@ -403,7 +409,7 @@ pub fn declare(d: Declaration, now: Timestamp) -> Result<OutageChange, DomainErr
             return Err(DomainError::EndBeforeStart { field: Field::ExpectedEnd });
         }
     }
-    let notice = check_text(Field::Notice, &d.notice, NOTICE_MAX_CHARS, false)?;
+    let notice = check_notice(Field::Notice, &d.notice, now)?;
     let public_notice = check_public_notice(&d.public_notice, now)?;
     Ok(OutageChange::Declared {
         system: d.system,
@@ -453,7 +459,7 @@ pub fn amend(o: &Outage, a: Amendment, now: Timestamp) -> Result<OutageChange, D
     let start = a.start.filter(|s| *s != o.start);
     let expected_end = a.expected_end.filter(|e| Some(*e) != o.expected_end);
     let notice = match a.notice {
-        Some(n) => Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| *n != o.notice),
+        Some(n) => Some(check_notice(Field::Notice, &n, now)?).filter(|n| *n != o.notice),
         None => None,
     };
     let public_notice = match a.public_notice {
@@ -505,7 +511,7 @@ pub fn end(
         return Err(DomainError::InFuture { field: Field::RestoredAt });
     }
     let notice = match notice {
-        Some(n) => Some(check_text(Field::Notice, &n, NOTICE_MAX_CHARS, false)?).filter(|n| !n.is_empty()),
+        Some(n) => Some(check_notice(Field::Notice, &n, now)?).filter(|n| !n.is_empty()),
         None => None,
     };
     Ok(OutageChange::Ended { restored_at, notice })
@@ -695,6 +701,10 @@ mod tests {
         let bad = Declaration { public_notice: "Gäller 19121212-1212".into(), ..decl("2026-11-23T09:00", None) };
         let e = declare(bad, now).unwrap_err();
         assert_eq!((e.code(), e.field()), ("contains_personal_number", Some(Field::PublicNotice)));
+        // The staff notice goes to whole recipient groups by mail and SMS: no personnummer either.
+        let bad = Declaration { notice: "Ring om pat 121212–1212".into(), ..decl("2026-11-23T09:00", None) };
+        let e = declare(bad, now).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("contains_personal_number", Some(Field::Notice)));
         // An amendment of the public notice alone is a change; the same text again is none.
         let a = Amendment { public_notice: Some("Åter snart.".into()), ..Amendment::default() };
         let change = amend(&o, a, now).unwrap();

@@ -95,12 +95,30 @@ pub fn run(policy: &Policy, input: &Input) -> Output {
     }
 }
 
+/// The JSON document, serialized straight from the decisions (no
+/// intermediate `serde_json::Value`: its memory grew with the input several
+/// times over). Keys in the order the earlier `json!` document had.
+#[derive(serde::Serialize)]
+struct JsonDoc<'a> {
+    decisions: &'a [Decision],
+    policy: PolicyRef<'a>,
+    sip_decisions: &'a [SipDecision],
+}
+
+#[derive(serde::Serialize)]
+struct PolicyRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    source: &'a str,
+    version: &'a str,
+}
+
 pub fn write_json(policy: &Policy, out: &Output, w: &mut impl Write) -> std::io::Result<()> {
-    let doc = serde_json::json!({
-        "policy": { "id": policy.id, "name": policy.name, "version": policy.version, "source": policy.source },
-        "decisions": out.decisions,
-        "sip_decisions": out.sip_decisions,
-    });
+    let doc = JsonDoc {
+        decisions: &out.decisions,
+        policy: PolicyRef { id: &policy.id, name: &policy.name, source: &policy.source, version: &policy.version },
+        sip_decisions: &out.sip_decisions,
+    };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

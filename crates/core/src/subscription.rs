@@ -214,6 +214,8 @@ pub struct PublicFacts {
     pub start: Timestamp,
     pub expected_end: Option<Timestamp>,
     pub restored_at: Option<Timestamp>,
+    /// The notice IT wrote for the public (empty: none).
+    pub public_notice: String,
 }
 
 impl PublicFacts {
@@ -224,6 +226,7 @@ impl PublicFacts {
             start: o.start,
             expected_end: o.expected_end,
             restored_at: o.restored_at,
+            public_notice: o.public_notice.clone(),
         }
     }
 }
@@ -268,7 +271,7 @@ fn status_sv(s: OutageStatus) -> &'static str {
 }
 
 /// The subscribers' mail about an outage: subject and body, the public
-/// facts only. `status_url`: the public status page.
+/// facts only (times, status and the notice written for the public). `status_url`: the public status page.
 pub fn outage_mail(
     facts: &PublicFacts,
     system_name: &str,
@@ -286,6 +289,9 @@ pub fn outage_mail(
     );
     if let Some(r) = facts.restored_at {
         body.push_str(&format!("Återställt: {}\n", fmt(r)));
+    }
+    if !facts.public_notice.is_empty() {
+        body.push_str(&format!("\n{}\n", facts.public_notice));
     }
     if let Some(u) = status_url {
         body.push_str(&format!("\nAktuell driftstatus: {u}\n"));
@@ -457,6 +463,16 @@ mod tests {
         events.push(timeline(3, outage::end(&o, t("2026-11-23T11:00:00Z"), None, t("2026-11-23T11:05:00Z")).unwrap()));
         assert_eq!(public_change_seq(&events), Some(3), "ended");
         assert_eq!(public_change_seq(&declared(true)), None, "drills never");
+        // The notice written for the public is a public fact: its change is news, and the mail carries it.
+        let mut open = declared(false);
+        let o = Outage::fold(&open).unwrap();
+        let public =
+            Amendment { public_notice: Some("Journalen kan inte läsas just nu.".into()), ..Amendment::default() };
+        open.push(timeline(1, outage::amend(&o, public, now).unwrap()));
+        assert_eq!(public_change_seq(&open), Some(1), "public notice amended");
+        let facts = PublicFacts::of(&Outage::fold(&open).unwrap());
+        let (_, body) = outage_mail(&facts, "Lifecare SP", OutageStatus::Ongoing, None);
+        assert!(body.contains("\nJournalen kan inte läsas just nu.\n"), "{body}");
         let facts = PublicFacts::of(&Outage::fold(&events).unwrap());
         let (subject, body) = outage_mail(&facts, "Lifecare SP", OutageStatus::Ended, Some("https://r/status"));
         assert!(subject.starts_with("Driftinformation: Lifecare SP"), "{subject}");

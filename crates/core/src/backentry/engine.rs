@@ -290,12 +290,13 @@ pub(super) fn holds(condition: ItemCondition, party: Party, e: &EpisodeInput, w:
 }
 
 /// A SIP record of the episode says that `party` agreed a meeting date by
-/// phone during the outage (the newest such agreement).
+/// phone during the outage (the newest such agreement; ties broken by the
+/// meeting date and the parties, so the input's order never matters).
 fn agreed_by_phone(party: Party, e: &EpisodeInput, w: Window) -> Option<&SipAgreed> {
     e.sips_agreed
         .iter()
         .filter(|a| a.via == SipAgreedVia::Phone && a.at >= w.start && a.at <= w.end && a.parties.contains(&party))
-        .max_by_key(|a| a.at)
+        .max_by(|x, y| (x.at, x.meeting_on, &x.parties).cmp(&(y.at, y.meeting_on, &y.parties)))
 }
 
 /// A call during the outage between `party` and another carried a SIP

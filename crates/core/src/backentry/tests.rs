@@ -923,3 +923,29 @@ proptest! {
         prop_assert_eq!(reconcile_sips(&p, &rev, today), ds);
     }
 }
+
+proptest! {
+    /// The SIP agreements of an episode give the same decisions in any order
+    /// (several agreements at one instant included).
+    #[test]
+    fn sip_agreements_in_any_order_give_the_same_decisions(
+        raw in proptest::collection::vec((0u8..3, 0u8..2, 0u32..20, 0usize..4, 0usize..4), 0..8),
+        which in 0usize..2,
+    ) {
+        let p = policy([P000, P001][which]);
+        let parties = [Party::Ward, Party::Municipality, Party::PrimaryCare, Party::OutpatientPsychiatry];
+        let mut e = ep(1, "2023-05-02 10:30", None, None, false);
+        e.sips_agreed = raw
+            .iter()
+            .map(|(hour, via, day, a, b)| SipAgreed {
+                at: ts(&format!("2023-05-02 {:02}:00", 10 + hour)),
+                via: if *via == 0 { SipAgreedVia::Phone } else { SipAgreedVia::System },
+                meeting_on: date("2023-05-10").checked_add(jiff::Span::new().days(i64::from(*day))).unwrap(),
+                parties: [parties[*a], parties[*b]].into_iter().collect(),
+            })
+            .collect();
+        let ds = decide(&p, e.clone(), "2023-05-04");
+        e.sips_agreed.reverse();
+        prop_assert_eq!(decide(&p, e, "2023-05-04"), ds);
+    }
+}

@@ -269,42 +269,62 @@ impl WorkLine {
     }
 }
 
+/// The work done so far, by item.
+fn events_by_key(events: &[WorkEvent]) -> BTreeMap<ItemKey, Vec<&WorkEvent>> {
+    let mut by_key: BTreeMap<ItemKey, Vec<&WorkEvent>> = BTreeMap::new();
+    for e in events {
+        by_key.entry(e.key).or_default().push(e);
+    }
+    by_key
+}
+
+/// One party's line about an episode (or one of its SIPs): each item keyed
+/// (repeated codes numbered) and, if tracked, folded from its work.
+fn line(
+    episode: &EpisodeInput,
+    sip: Option<uuid::Uuid>,
+    party: Party,
+    rule: &Option<String>,
+    outcome: &Outcome,
+    items: &[Item],
+    by_key: &BTreeMap<ItemKey, Vec<&WorkEvent>>,
+) -> Option<WorkLine> {
+    let org = episode.facts.org_of(party)?;
+    let mut seen: BTreeMap<ItemCode, u8> = BTreeMap::new();
+    let items = items
+        .iter()
+        .map(|item| {
+            let n = seen.entry(item.code).or_insert(0);
+            let key = ItemKey { episode: episode.id, party, code: item.code, n: *n, sip };
+            *n = n.saturating_add(1);
+            let status = tracked(item.kind).then(|| WorkStatus::fold(by_key.get(&key).into_iter().flatten().copied()));
+            WorkItem { key, item: item.clone(), status }
+        })
+        .collect();
+    Some(WorkLine {
+        episode: episode.id,
+        sip,
+        party,
+        org: org.clone(),
+        rule: rule.clone(),
+        outcome: outcome.clone(),
+        items,
+    })
+}
+
 /// Builds the worklist lines from the engine's decisions and the work done so
 /// far. Events for items no longer in the decisions (facts changed since)
 /// stay in storage but do not count.
 pub fn build(decisions: &[Decision], episodes: &[EpisodeInput], events: &[WorkEvent]) -> Vec<WorkLine> {
     let facts: BTreeMap<EpisodeId, &EpisodeInput> = episodes.iter().map(|e| (e.id, e)).collect();
-    let mut by_key: BTreeMap<ItemKey, Vec<&WorkEvent>> = BTreeMap::new();
-    for e in events {
-        by_key.entry(e.key).or_default().push(e);
-    }
-    let mut lines = Vec::with_capacity(decisions.len());
-    for d in decisions {
-        let Some(org) = facts.get(&d.episode).and_then(|e| e.facts.org_of(d.party)) else { continue };
-        let mut seen: BTreeMap<ItemCode, u8> = BTreeMap::new();
-        let items = d
-            .items
-            .iter()
-            .map(|item| {
-                let n = seen.entry(item.code).or_insert(0);
-                let key = ItemKey { episode: d.episode, party: d.party, code: item.code, n: *n, sip: None };
-                *n = n.saturating_add(1);
-                let status =
-                    tracked(item.kind).then(|| WorkStatus::fold(by_key.get(&key).into_iter().flatten().copied()));
-                WorkItem { key, item: item.clone(), status }
-            })
-            .collect();
-        lines.push(WorkLine {
-            episode: d.episode,
-            sip: None,
-            party: d.party,
-            org: org.clone(),
-            rule: d.rule.clone(),
-            outcome: d.outcome.clone(),
-            items,
-        });
-    }
-    lines
+    let by_key = events_by_key(events);
+    decisions
+        .iter()
+        .filter_map(|d| {
+            let e = facts.get(&d.episode)?;
+            line(e, None, d.party, &d.rule, &d.outcome, &d.items, &by_key)
+        })
+        .collect()
 }
 
 /// Builds the worklist lines of SIP decisions (002's SIP rows): like
@@ -318,38 +338,14 @@ pub fn build_sips(
 ) -> Vec<WorkLine> {
     let facts: BTreeMap<EpisodeId, &EpisodeInput> = episodes.iter().map(|e| (e.id, e)).collect();
     let episode_of: BTreeMap<uuid::Uuid, EpisodeId> = sips.iter().filter_map(|s| Some((s.id, s.episode?))).collect();
-    let mut by_key: BTreeMap<ItemKey, Vec<&WorkEvent>> = BTreeMap::new();
-    for e in events {
-        by_key.entry(e.key).or_default().push(e);
-    }
-    let mut lines = Vec::new();
-    for d in decisions {
-        let Some(episode) = episode_of.get(&d.sip).copied() else { continue };
-        let Some(org) = facts.get(&episode).and_then(|e| e.facts.org_of(d.party)) else { continue };
-        let mut seen: BTreeMap<ItemCode, u8> = BTreeMap::new();
-        let items = d
-            .items
-            .iter()
-            .map(|item| {
-                let n = seen.entry(item.code).or_insert(0);
-                let key = ItemKey { episode, party: d.party, code: item.code, n: *n, sip: Some(d.sip) };
-                *n = n.saturating_add(1);
-                let status =
-                    tracked(item.kind).then(|| WorkStatus::fold(by_key.get(&key).into_iter().flatten().copied()));
-                WorkItem { key, item: item.clone(), status }
-            })
-            .collect();
-        lines.push(WorkLine {
-            episode,
-            sip: Some(d.sip),
-            party: d.party,
-            org: org.clone(),
-            rule: d.rule.clone(),
-            outcome: d.outcome.clone(),
-            items,
-        });
-    }
-    lines
+    let by_key = events_by_key(events);
+    decisions
+        .iter()
+        .filter_map(|d| {
+            let e = facts.get(episode_of.get(&d.sip)?)?;
+            line(e, Some(d.sip), d.party, &d.rule, &d.outcome, &d.items, &by_key)
+        })
+        .collect()
 }
 
 /// Counts of tracked items.

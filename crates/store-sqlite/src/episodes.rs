@@ -133,29 +133,47 @@ pub(crate) fn append_entry(c: &Connection, n: &NewEntry, audit: &AuditRecord) ->
             _ => map_err(err),
         }
     })?;
-    let mut tag = c
-        .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
-        .map_err(map_err)?;
-    for o in &e.outages {
-        tag.execute(params![o.to_string(), e.episode_id.to_string(), e.id.to_string()]).map_err(map_err)?;
-    }
+    tag_outages(c, &e.outages, e.episode_id, &e.id.to_string())?;
     insert_audit(c, audit)
 }
 
-/// The log entries of the given episodes, ordered by call time then id.
-pub(crate) fn entries(c: &Connection, ids: &[String]) -> Result<Vec<LogEntry>, StoreError> {
+/// Tags an episode with the outages a log entry or SIP version was recorded
+/// in, so an outage's episodes are found without reading every log.
+fn tag_outages(c: &Connection, outages: &[OutageId], episode: EpisodeId, entry: &str) -> Result<(), StoreError> {
+    let mut tag = c
+        .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
+        .map_err(map_err)?;
+    for o in outages {
+        tag.execute(params![o.to_string(), episode.to_string(), entry]).map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// The JSON column of `table` for every row of the given episodes, decoded.
+fn of_episodes<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    table: &str,
+    column: &str,
+    ids: &[String],
+) -> Result<Vec<T>, StoreError> {
     let mut out = Vec::new();
     // One query per chunk of episodes (SQLite limits bound parameters).
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT entry FROM log_entries WHERE episode_id IN ({marks})");
+        let sql = format!("SELECT {column} FROM {table} WHERE episode_id IN ({marks})");
         let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
         let rows =
             stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| r.get::<_, String>(0)).map_err(map_err)?;
         for r in rows {
-            out.push(unjson::<LogEntry>(&r.map_err(map_err)?)?);
+            out.push(unjson::<T>(&r.map_err(map_err)?)?);
         }
     }
+    Ok(out)
+}
+
+/// The log entries of the given episodes, ordered by call time then id.
+pub(crate) fn entries(c: &Connection, ids: &[String]) -> Result<Vec<LogEntry>, StoreError> {
+    let mut out: Vec<LogEntry> = of_episodes(c, "log_entries", "entry", ids)?;
     out.sort_by_key(|e| (e.at, e.id));
     Ok(out)
 }
@@ -196,28 +214,13 @@ pub(crate) fn append_sip(c: &Connection, n: &NewSip, audit: &AuditRecord) -> Res
             _ => map_err(err),
         }
     })?;
-    let mut tag = c
-        .prepare_cached("INSERT OR IGNORE INTO log_entry_outages (outage_id, episode_id, entry_id) VALUES (?1, ?2, ?3)")
-        .map_err(map_err)?;
-    for o in &r.outages {
-        tag.execute(params![o.to_string(), r.episode_id.to_string(), r.id.to_string()]).map_err(map_err)?;
-    }
+    tag_outages(c, &r.outages, r.episode_id, &r.id.to_string())?;
     insert_audit(c, audit)
 }
 
 /// Every SIP version of the given episodes, ordered by recording time then id.
 pub(crate) fn sips(c: &Connection, ids: &[String]) -> Result<Vec<SipRecord>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT record FROM sip_records WHERE episode_id IN ({marks})");
-        let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
-        let rows =
-            stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| r.get::<_, String>(0)).map_err(map_err)?;
-        for r in rows {
-            out.push(unjson::<SipRecord>(&r.map_err(map_err)?)?);
-        }
-    }
+    let mut out: Vec<SipRecord> = of_episodes(c, "sip_records", "record", ids)?;
     out.sort_by_key(|r| (r.recorded_at, r.id));
     Ok(out)
 }

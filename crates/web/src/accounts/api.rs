@@ -182,6 +182,6 @@ pub async fn audit(
         })?)),
         None => None,
     };
-    let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action };
+    let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action, scope: None };
     Ok(Json(st.app.audit_log(&p, query).await?))
 }

@@ -253,7 +253,7 @@ pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPa
         return see_other("/login");
     };
     let before = q.before.and_then(|b| b.parse().ok()).map(EntryId);
-    let records = match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None }).await {
+    let records = match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None, scope: None }).await {
         Ok(r) => r,
         Err(e) => return fail(&ctx, e),
     };

@@ -154,3 +154,41 @@ async fn a_municipal_auditor_sees_their_own_part_of_the_log_a_region_auditor_all
     let by_ward = rows(&own).iter().filter(|r| r["actor"] == "demo-clinician").count();
     assert!(by_ward > 0, "the ward's reads of the municipality's residents are in its log");
 }
+
+#[tokio::test]
+async fn the_worklist_read_names_its_patients_and_another_partys_line_is_audited_when_refused() {
+    let t = spawn_app().await;
+    let ward = t.token("demo-clinician").await;
+    let kommun = t.token("demo-kommun").await;
+    let all = t.get("/api/v1/outages", Some(&ward)).await.json();
+    let id = rows(&all)
+        .iter()
+        .find(|o| o["system"] == "lifecare-sp" && !o["restored_at"].is_null())
+        .expect("the demo has an ended Lifecare SP outage")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/outages/{id}/worklist");
+    let list = t.get(&path, Some(&ward)).await.json();
+    let lines = list["lines"].as_array().unwrap();
+    let patients: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l["patient"]["value"].as_str().unwrap()).collect();
+    assert!(!patients.is_empty());
+    let key = lines.iter().flat_map(|l| l["items"].as_array().unwrap()).next().unwrap()["key"].clone();
+    let r = t.send_json("POST", &path, Some(&kommun), &serde_json::json!({"key": key, "action": "done"})).await;
+    assert_eq!(r.status, 404, "another party's line does not exist for the municipality");
+
+    let auditor = t.token("demo-auditor").await;
+    let reads = t.get("/api/v1/audit/patient-reads?actor=demo-clinician&limit=1000", Some(&auditor)).await.json();
+    let read: std::collections::BTreeSet<&str> = rows(&reads)
+        .iter()
+        .filter(|r| r["audit"]["action"] == "worklist.read")
+        .map(|r| r["patient"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, patients, "the worklist read names every patient of its lines");
+    let log = t.get("/api/v1/audit?action=worklist.line_refused", Some(&auditor)).await.json();
+    assert!(
+        rows(&log).iter().any(|r| r["actor"] == "demo-kommun" && r["target"] == format!("outage:{id}").as_str()),
+        "{log}"
+    );
+}

@@ -73,7 +73,7 @@ async fn a_list_read_says_which_patients_it_returned() {
         "{}",
         csv.body
     );
-    assert!(csv.body.contains(&format!(";episode.list;")) && csv.body.contains(&episode));
+    assert!(csv.body.contains(";episode.list;") && csv.body.contains(&episode));
     // And as a page, for an auditor's browser.
     let cookies = t.browser_login("demo-auditor").await;
     let page = t.page("/audit/patients?patient=19380412-9819", &cookies).await;

@@ -319,7 +319,17 @@ impl App {
     /// A refusal is audited (`episode.read_refused`), the same whether the
     /// episode exists or not.
     pub(crate) async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
-        match Self::visible(p, &self.store.episode_events(id).await?) {
+        self.visible_or_refused(p, id, &self.store.episode_events(id).await?).await
+    }
+
+    /// [`App::visible`], with a refusal audited (`episode.read_refused`).
+    pub(crate) async fn visible_or_refused(
+        &self,
+        p: &Principal,
+        id: EpisodeId,
+        events: &[EpisodeEvent],
+    ) -> Result<Episode, AppError> {
+        match Self::visible(p, events) {
             Err(AppError::NotFound) => {
                 self.audit_refused(p, format!("episode:{id}")).await?;
                 Err(AppError::NotFound)
@@ -569,7 +579,7 @@ impl App {
     pub async fn log_call(&self, p: &Principal, id: EpisodeId, input: EntryInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
         let EpisodeRecord { events, entries, sips } = self.store.episode_record(id).await?;
-        let e = Self::visible(p, &events)?;
+        let e = self.visible_or_refused(p, id, &events).await?;
         let at = match present(input.at) {
             Some(t) => parse_user_time(Field::CallAt, &t)?,
             None => now,

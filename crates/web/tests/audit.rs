@@ -104,13 +104,18 @@ async fn a_refused_read_is_audited_and_answered_as_a_missing_episode() {
     // The page too.
     let cookies = t.browser_login("demo-psyk").await;
     assert_eq!(t.page(&format!("/episodes/{episode}"), &cookies).await.status, 404);
+    // And a call logged on it: the write is refused alike, and audited.
+    let call = serde_json::json!({"counterpart_name": "Demo Person", "counterpart_role": "handläggare",
+        "counterpart_org": "kommun-timra", "direction": "given", "messages": ["other"], "comment": "Telefon"});
+    let write = t.send_json("POST", &format!("/api/v1/episodes/{episode}/entries"), Some(&outsider), &call).await;
+    assert_eq!(write.status, 404, "{}", write.body);
 
     let auditor = t.token("demo-auditor").await;
     let log = t.get("/api/v1/audit?action=episode.read_refused&limit=1000", Some(&auditor)).await.json();
     let targets: Vec<&str> =
         rows(&log).iter().filter(|r| r["actor"] == "demo-psyk").map(|r| r["target"].as_str().unwrap()).collect();
     let (refused_target, missing_target) = (format!("episode:{episode}"), format!("episode:{missing}"));
-    assert_eq!(targets.iter().filter(|t| **t == refused_target).count(), 2, "API and page: {targets:?}");
+    assert_eq!(targets.iter().filter(|t| **t == refused_target).count(), 3, "API, page, write: {targets:?}");
     assert!(targets.contains(&missing_target.as_str()), "{targets:?}");
     // The refused read returned no patient.
     let reads = t.get(&format!("/api/v1/audit/patient-reads?episode={episode}"), Some(&auditor)).await.json();

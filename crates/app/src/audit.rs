@@ -133,9 +133,15 @@ impl App {
         };
         let rows = self.store.patient_reads(query).await?;
         let detail = format!("{} rows", rows.len());
-        self.store
-            .append_audit(self.audit(Actor::Person(&p.user), &p.origin, "audit.patient_reads", None, detail))
-            .await?;
+        // The answer names patients: the auditor's read is itself a read of them.
+        let mut seen = BTreeSet::new();
+        let patients: Vec<AuditPatient> = rows
+            .iter()
+            .filter(|r| seen.insert(r.episode))
+            .map(|r| AuditPatient { episode: r.episode, patient: r.patient.clone() })
+            .collect();
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "audit.patient_reads", None, detail);
+        self.store.append_read_audit(audit, patients).await?;
         Ok(rows)
     }
 

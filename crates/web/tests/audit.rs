@@ -49,9 +49,14 @@ async fn a_list_read_says_which_patients_it_returned() {
         rows(&reads).iter().any(|r| r["audit"]["actor"] == "demo-clinician" && r["audit"]["action"] == "gaps.read"),
         "the gaps view is named as the view: {reads}"
     );
-    // The same by episode.
+    // The same by episode; the auditor's own search named the patient, so it is a read too.
     let by_episode = t.get(&format!("/api/v1/audit/patient-reads?episode={episode}"), Some(&auditor)).await.json();
     assert!(rows(&by_episode).iter().any(|r| r["audit"]["actor"] == "demo-clinician"));
+    assert!(
+        rows(&by_episode)
+            .iter()
+            .any(|r| r["audit"]["actor"] == "demo-auditor" && r["audit"]["action"] == "audit.patient_reads")
+    );
     // What has the clinician read? Every episode of the list, paged.
     let listed = rows(&list.json()).len();
     let mine = t.get("/api/v1/audit/patient-reads?actor=demo-clinician&limit=1000", Some(&auditor)).await.json();

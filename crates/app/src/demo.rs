@@ -20,7 +20,7 @@ use crate::{Actor, App, AppError, Origin, Principal};
 pub const DEMO_PASSWORD: &str = "reserv-demo";
 
 /// The demo accounts: username, display name, organisation, role.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 8] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 9] = [
     ("demo-psyk", "Demo Sjuksköterska Psykiatri", "rvn-sundsvall-avd-psykiatri-1", Role::Clinician),
     ("demo-kommun", "Demo Biståndshandläggare", "kommun-timra", Role::Clinician),
     ("demo-hc", "Demo Distriktssköterska", "rvn-hc-timra", Role::Clinician),
@@ -29,6 +29,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 8] = [
     ("demo-it", "Demo IT-förvaltning", "rvn-it", Role::It),
     ("demo-admin", "Demo Systemförvaltare", "rvn-it", Role::SystemAdministrator),
     ("demo-auditor", "Demo Granskare", "rvn", Role::Auditor),
+    ("demo-auditor-kommun", "Demo Granskare Timrå kommun", "kommun-timra", Role::Auditor),
 ];
 
 /// The routine roles each demo account works as (their checklists); an

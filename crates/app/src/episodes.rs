@@ -316,8 +316,26 @@ impl App {
     }
 
     /// Loads an episode the caller may see; anyone else gets `NotFound`.
+    /// A refusal is audited (`episode.read_refused`), the same whether the
+    /// episode exists or not.
     pub(crate) async fn visible_episode(&self, p: &Principal, id: EpisodeId) -> Result<Episode, AppError> {
-        Self::visible(p, &self.store.episode_events(id).await?)
+        self.visible_or_refused(p, id, &self.store.episode_events(id).await?).await
+    }
+
+    /// [`App::visible`], with a refusal audited (`episode.read_refused`).
+    pub(crate) async fn visible_or_refused(
+        &self,
+        p: &Principal,
+        id: EpisodeId,
+        events: &[EpisodeEvent],
+    ) -> Result<Episode, AppError> {
+        match Self::visible(p, events) {
+            Err(AppError::NotFound) => {
+                self.audit_refused(p, format!("episode:{id}")).await?;
+                Err(AppError::NotFound)
+            }
+            other => other,
+        }
     }
 
     /// The episode of a timeline, if the caller may see it; else `NotFound`.
@@ -344,11 +362,19 @@ impl App {
     }
 
     /// One episode with its log and gaps (audited read).
+    /// Asking for an episode one may not see (or one that does not exist)
+    /// is audited as `episode.read_refused` and answered `NotFound`.
     pub async fn episode(&self, p: &Principal, id: EpisodeId) -> Result<EpisodeView, AppError> {
-        let view = self.view_after_write(p, id).await?;
-        let audit =
-            self.audit(Actor::Person(&p.user), &p.origin, "episode.read", Some(format!("episode:{id}")), String::new());
-        self.store.append_audit(audit).await?;
+        let view = match self.view_after_write(p, id).await {
+            Err(AppError::NotFound) => {
+                self.audit_refused(p, format!("episode:{id}")).await?;
+                return Err(AppError::NotFound);
+            }
+            other => other?,
+        };
+        let target = Some(format!("episode:{id}"));
+        let patient = [(id, &view.episode.patient)];
+        self.audit_read(Actor::Person(&p.user), &p.origin, "episode.read", target, String::new(), patient).await?;
         Ok(view)
     }
 
@@ -361,6 +387,12 @@ impl App {
 
     /// Every episode the caller may see, newest admission first (audited read).
     pub async fn episodes(&self, p: &Principal) -> Result<Vec<EpisodeView>, AppError> {
+        self.episodes_read(p, "episode.list").await
+    }
+
+    /// Every episode the caller may see, audited as `action` (the view that
+    /// read them) with the episodes returned.
+    pub(crate) async fn episodes_read(&self, p: &Principal, action: &str) -> Result<Vec<EpisodeView>, AppError> {
         let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
         // The episodes naming the caller's organisation; the chain-of-care
         // rule below decides which of them the caller sees.
@@ -384,8 +416,8 @@ impl App {
             sips.entry(r.episode_id).or_default().push(r);
         }
         let detail = format!("{} episodes", ids.len());
-        let audit = self.audit(Actor::Person(&p.user), &p.origin, "episode.list", None, detail);
-        self.store.append_audit(audit).await?;
+        let patients = visible.iter().map(|e| (e.id, &e.patient));
+        self.audit_read(Actor::Person(&p.user), &p.origin, action, None, detail, patients).await?;
         let mut views: Vec<EpisodeView> = visible
             .into_iter()
             .map(|e| {
@@ -438,7 +470,8 @@ impl App {
         }
         let detail = format!("printed {} episodes", ids.len());
         let target = episode.map(|id| format!("episode:{id}")).or_else(|| unit.map(|u| format!("org:{u}")));
-        self.store.append_audit(self.audit(Actor::System("cli"), origin, "episode.printed", target, detail)).await?;
+        let patients = chosen.iter().map(|e| (e.id, &e.patient));
+        self.audit_read(Actor::System("cli"), origin, "episode.printed", target, detail, patients).await?;
         let mut views: Vec<EpisodeView> = chosen
             .into_iter()
             .map(|e| {
@@ -457,7 +490,7 @@ impl App {
     /// worklist), not a call to make. Its own page still shows the gaps.
     pub async fn open_gaps(&self, p: &Principal) -> Result<Vec<OpenGap>, AppError> {
         let mut out: Vec<OpenGap> = self
-            .episodes_with_calls_to_make(p)
+            .episodes_with_calls_to_make(p, "gaps.read")
             .await?
             .into_iter()
             .flat_map(|v| {
@@ -471,8 +504,12 @@ impl App {
 
     /// The caller's episodes (an audited read, as [`App::episodes`]) but
     /// those whose calls were all logged in outages that have since ended.
-    pub(crate) async fn episodes_with_calls_to_make(&self, p: &Principal) -> Result<Vec<EpisodeView>, AppError> {
-        let views = self.episodes(p).await?;
+    pub(crate) async fn episodes_with_calls_to_make(
+        &self,
+        p: &Principal,
+        action: &str,
+    ) -> Result<Vec<EpisodeView>, AppError> {
+        let views = self.episodes_read(p, action).await?;
         let tagged: BTreeSet<OutageId> =
             views.iter().flat_map(|v| v.entries.iter().flat_map(|x| x.entry.outages.iter().copied())).collect();
         let tagged: Vec<OutageId> = tagged.into_iter().collect();
@@ -542,7 +579,7 @@ impl App {
     pub async fn log_call(&self, p: &Principal, id: EpisodeId, input: EntryInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
         let EpisodeRecord { events, entries, sips } = self.store.episode_record(id).await?;
-        let e = Self::visible(p, &events)?;
+        let e = self.visible_or_refused(p, id, &events).await?;
         let at = match present(input.at) {
             Some(t) => parse_user_time(Field::CallAt, &t)?,
             None => now,

@@ -76,7 +76,7 @@ impl App {
     /// [`App::open_gaps`]), the most urgent first (`reserv_core::severity`).
     /// An audited read of the episodes.
     pub async fn work(&self, p: &Principal) -> Result<Vec<WorkItem>, AppError> {
-        let views = self.episodes_with_calls_to_make(p).await?;
+        let views = self.episodes_with_calls_to_make(p, "work.read").await?;
         let orgs = self.store.organisations().await?;
         let names: HashMap<&OrgId, &Organisation> = orgs.iter().map(|o| (&o.id, o)).collect();
         let empty = ContactBook::default();

@@ -3,6 +3,7 @@
 //! core for the rule, and writes the result with its audit record through the
 //! storage contract. No rule lives in a handler or a template.
 
+pub mod audit;
 pub mod auth;
 pub mod checklists;
 pub mod clock;
@@ -33,7 +34,7 @@ use reserv_core::catalogue::Catalogue;
 use reserv_core::directory::parse_directory;
 use reserv_core::ids::{EntryId, OrgId};
 use reserv_core::org::Organisation;
-use reserv_store::{AuditQuery, AuditRecord, SessionRecord, Store, UserRecord};
+use reserv_store::{AuditRecord, SessionRecord, Store, UserRecord};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
@@ -251,17 +252,5 @@ impl App {
 
     pub async fn organisation(&self, id: &OrgId) -> Result<Option<Organisation>, AppError> {
         Ok(self.store.organisation(id).await?)
-    }
-
-    /// The audit log, for auditors and system administrators.
-    pub async fn audit_log(&self, p: &Principal, query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
-        if !p.user.role.may_read_audit_log() {
-            return Err(AppError::Forbidden);
-        }
-        let records = self.store.audit_log(query).await?;
-        let audit =
-            self.audit(Actor::Person(&p.user), &p.origin, "audit.read", None, format!("{} records", records.len()));
-        self.store.append_audit(audit).await?;
-        Ok(records)
     }
 }

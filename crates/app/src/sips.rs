@@ -115,7 +115,7 @@ impl App {
     pub async fn record_sip(&self, p: &Principal, id: EpisodeId, input: SipInput) -> Result<EpisodeView, AppError> {
         let now = self.now();
         let EpisodeRecord { events, entries, mut sips } = self.store.episode_record(id).await?;
-        let e = Self::visible(p, &events)?;
+        let e = self.visible_or_refused(p, id, &events).await?;
         let facts = sip::check_sip(draft(&input)?, &e.facts, now)?;
         let supersedes = match present(&input.supersedes) {
             None => None,

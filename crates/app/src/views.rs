@@ -161,7 +161,16 @@ impl App {
     /// The episode list and the unit's print of every episode (an audited
     /// read, as [`App::episodes`]).
     pub async fn episodes_page(&self, p: &Principal) -> Result<EpisodesPage, AppError> {
-        let episodes = self.episodes(p).await?;
+        self.episodes_page_as(p, "episode.list").await
+    }
+
+    /// The same for the unit's print of every episode, audited as `episode.unit_printed`.
+    pub async fn unit_print_page(&self, p: &Principal) -> Result<EpisodesPage, AppError> {
+        self.episodes_page_as(p, "episode.unit_printed").await
+    }
+
+    async fn episodes_page_as(&self, p: &Principal, action: &str) -> Result<EpisodesPage, AppError> {
+        let episodes = self.episodes_read(p, action).await?;
         let organisations = self.store.organisations().await?;
         let may_register = organisations.iter().any(|o| o.id == p.user.org && o.kind == OrgKind::Ward);
         Ok(EpisodesPage { episodes, organisations, may_register })

@@ -275,9 +275,9 @@ impl App {
             progress.merge(l.line.progress());
         }
         let detail = format!("{} lines", lines.len());
-        let audit =
-            self.audit(Actor::Person(&p.user), &p.origin, "worklist.read", Some(format!("outage:{id}")), detail);
-        self.store.append_audit(audit).await?;
+        let patients: BTreeMap<EpisodeId, &PatientId> = lines.iter().map(|l| (l.line.episode, &l.patient)).collect();
+        let target = Some(format!("outage:{id}"));
+        self.audit_read(Actor::Person(&p.user), &p.origin, "worklist.read", target, detail, patients).await?;
         Ok(WorklistView {
             outage_id: id,
             system: c.outage.system.clone(),
@@ -312,13 +312,20 @@ impl App {
         let c = self.compute_backentry(id).await?;
         // Only the organisation that plays the party may work on its lines; to
         // anyone else the line does not exist.
-        let item = c
-            .lines
-            .iter()
-            .filter(|l| l.org == p.user.org)
-            .flat_map(|l| &l.items)
-            .find(|i| i.key == key)
-            .ok_or(AppError::NotFound)?;
+        // Asking for another party's line (or none) is audited, alike.
+        let Some(item) = c.lines.iter().filter(|l| l.org == p.user.org).flat_map(|l| &l.items).find(|i| i.key == key)
+        else {
+            let detail: String = input.key.trim().chars().take(200).collect();
+            let audit = self.audit(
+                Actor::Person(&p.user),
+                &p.origin,
+                "worklist.line_refused",
+                Some(format!("outage:{id}")),
+                detail,
+            );
+            self.store.append_audit(audit).await?;
+            return Err(AppError::NotFound);
+        };
         let Some(status) = &item.status else {
             return Err(DomainError::Invalid {
                 field: reserv_core::Field::WorkItem,

@@ -82,7 +82,7 @@ async fn declare(app: &App, system: &str, kind: &str, start: &str, end: &str) ->
 }
 
 async fn actions(app: &App, prefix: &str) -> Vec<(String, String)> {
-    let q = AuditQuery { limit: 1000, before: None, action_prefix: Some(prefix.into()) };
+    let q = AuditQuery { limit: 1000, before: None, action_prefix: Some(prefix.into()), scope: None };
     app.store().audit_log(q).await.unwrap().into_iter().map(|a| (a.action, a.detail)).collect()
 }
 

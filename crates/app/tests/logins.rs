@@ -56,7 +56,7 @@ impl T {
 
     async fn audit(&self) -> Vec<AuditRecord> {
         self.store
-            .audit_log(AuditQuery { limit: 1000, before: None, action_prefix: Some("login.".into()) })
+            .audit_log(AuditQuery { limit: 1000, before: None, action_prefix: Some("login.".into()), scope: None })
             .await
             .unwrap()
     }

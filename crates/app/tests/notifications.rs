@@ -404,6 +404,7 @@ async fn recipients_acknowledge_through_the_link_once_and_others_only_on_their_b
             limit: 50,
             before: None,
             action_prefix: Some("notify.acknowledged".into()),
+            scope: None,
         })
         .await
         .unwrap();

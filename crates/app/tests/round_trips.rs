@@ -250,6 +250,17 @@ impl Store for Counting {
         self.hit("audit_log");
         self.0.audit_log(q).await
     }
+    async fn append_read_audit(&self, a: AuditRecord, p: Vec<reserv_store::AuditPatient>) -> Result<(), StoreError> {
+        self.hit("append_read_audit");
+        self.0.append_read_audit(a, p).await
+    }
+    async fn patient_reads(
+        &self,
+        q: reserv_store::PatientReadQuery,
+    ) -> Result<Vec<reserv_store::PatientRead>, StoreError> {
+        self.hit("patient_reads");
+        self.0.patient_reads(q).await
+    }
 }
 
 fn origin() -> Origin {

@@ -70,6 +70,33 @@ pub fn works_with_patients(role: Role, kind: OrgKind) -> bool {
         )
 }
 
+/// How much of the audit log a reader sees (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuditReach {
+    /// May not read the audit log.
+    Nothing,
+    /// Every record: a system administrator (who runs the whole system and
+    /// holds its database anyway) and an auditor of a region (the principal
+    /// that runs Reserv for its whole chain of care).
+    Everything,
+    /// The records by actors of the reader's own organisation (and its
+    /// units) and the records about episodes in that organisation's chain
+    /// of care: an auditor of a municipality, a hospital, a ward.
+    OwnOrganisation,
+}
+
+/// How much of the audit log a person of `role` in an organisation of
+/// `kind` (unknown: `None`) sees.
+pub fn audit_reach(role: Role, kind: Option<OrgKind>) -> AuditReach {
+    if !Permissions::of(role).reads_audit_log {
+        return AuditReach::Nothing;
+    }
+    match (role, kind) {
+        (Role::SystemAdministrator, _) | (_, Some(OrgKind::Region)) => AuditReach::Everything,
+        _ => AuditReach::OwnOrganisation,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +133,18 @@ mod tests {
         assert!(!may_read_unit_progress(Role::Auditor, &own, &own));
         assert!(may_open_unit_progress(Role::UnitManager));
         assert!(!may_open_unit_progress(Role::Clinician));
+    }
+
+    #[test]
+    fn a_region_auditor_reads_every_record_another_auditor_their_organisations() {
+        assert_eq!(audit_reach(Role::Auditor, Some(OrgKind::Region)), AuditReach::Everything);
+        assert_eq!(audit_reach(Role::SystemAdministrator, Some(OrgKind::ItManagement)), AuditReach::Everything);
+        for kind in [Some(OrgKind::Municipality), Some(OrgKind::Hospital), Some(OrgKind::Ward), None] {
+            assert_eq!(audit_reach(Role::Auditor, kind), AuditReach::OwnOrganisation, "{kind:?}");
+        }
+        for role in [Role::Clinician, Role::UnitManager, Role::It] {
+            assert_eq!(audit_reach(role, Some(OrgKind::Region)), AuditReach::Nothing, "{role:?}");
+        }
     }
 
     #[test]

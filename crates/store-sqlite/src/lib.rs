@@ -38,7 +38,8 @@ use reserv_core::sip::SipRecord;
 use reserv_core::subscription::SubscriptionEvent;
 use reserv_core::worklist::WorkEvent;
 use reserv_store::{
-    AuditQuery, AuditRecord, EpisodeRecord, OutageSpan, OutboxEntry, SessionRecord, Store, StoreError, UserRecord,
+    AuditPatient, AuditQuery, AuditRecord, EpisodeRecord, OutageSpan, OutboxEntry, PatientRead, PatientReadQuery,
+    SessionRecord, Store, StoreError, UserRecord,
 };
 
 use writer::Writer;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_integrity_and_spans.sql"),
     include_str!("migrations/009_paper_signer.sql"),
     include_str!("migrations/010_sip_records.sql"),
+    include_str!("migrations/011_audit_patients.sql"),
 ];
 
 /// The schema version whose migration also fills `outage_spans` in Rust.
@@ -510,6 +512,14 @@ impl Store for SqliteStore {
 
     async fn audit_log(&self, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
         self.read(move |c| records::audit_log(c, q)).await
+    }
+
+    async fn append_read_audit(&self, audit: AuditRecord, patients: Vec<AuditPatient>) -> Result<(), StoreError> {
+        self.writer.write(move |c| records::insert_read_audit(c, &audit, &patients)).await
+    }
+
+    async fn patient_reads(&self, q: PatientReadQuery) -> Result<Vec<PatientRead>, StoreError> {
+        self.read(move |c| records::patient_reads(c, q)).await
     }
 }
 

@@ -5,9 +5,9 @@
 use rusqlite::{Connection, params};
 
 use reserv_core::deviation::DeviationReport;
-use reserv_core::ids::{EntryId, OrgId, OutageId, UserId};
+use reserv_core::ids::{EntryId, EpisodeId, OrgId, OutageId, UserId};
 use reserv_core::subscription::SubscriptionEvent;
-use reserv_store::{AuditQuery, AuditRecord, StoreError};
+use reserv_store::{AuditPatient, AuditQuery, AuditRecord, AuditScope, PatientRead, PatientReadQuery, StoreError};
 
 use crate::{from_micros, insert_audit, map_err, micros, parse_uuid, unjson};
 
@@ -89,33 +89,114 @@ pub(crate) fn all_subscription_events(c: &Connection) -> Result<Vec<Subscription
     json_rows(c, "SELECT event FROM subscription_events ORDER BY subscription_id, seq", [])
 }
 
+/// The scope as two JSON arrays for `json_each` (orgs, episode ids), or
+/// nulls for an unscoped reader.
+fn scope_params(scope: Option<&AuditScope>) -> (Option<String>, Option<String>) {
+    match scope {
+        None => (None, None),
+        Some(s) => {
+            let orgs: Vec<&str> = s.orgs.iter().map(|o| o.as_str()).collect();
+            let eps: Vec<String> = s.episodes.iter().map(|e| e.to_string()).collect();
+            (Some(serde_json::json!(orgs).to_string()), Some(serde_json::json!(eps).to_string()))
+        }
+    }
+}
+
+const AUDIT_COLUMNS: &str =
+    "a.id, a.at, a.actor_id, a.actor, a.org_id, a.action, a.target, a.origin, a.detail, a.node_id";
+
+fn audit_row(r: &rusqlite::Row<'_>) -> Result<AuditRecord, StoreError> {
+    let g = |e: rusqlite::Error| map_err(e);
+    let id: String = r.get(0).map_err(g)?;
+    let actor_id: Option<String> = r.get(2).map_err(g)?;
+    let org: Option<String> = r.get(4).map_err(g)?;
+    Ok(AuditRecord {
+        id: EntryId(parse_uuid(&id)?),
+        at: from_micros(r.get(1).map_err(g)?)?,
+        actor_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
+        actor: r.get(3).map_err(g)?,
+        org: org.as_deref().map(OrgId::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        action: r.get(5).map_err(g)?,
+        target: r.get(6).map_err(g)?,
+        origin: r.get(7).map_err(g)?,
+        detail: r.get(8).map_err(g)?,
+        node: r.get(9).map_err(g)?,
+    })
+}
+
 pub(crate) fn audit_log(c: &Connection, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
     let before = q.before.map(|b| b.to_string()).unwrap_or_else(|| "~".into());
     let prefix = q.action_prefix.unwrap_or_default();
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT id, at, actor_id, actor, org_id, action, target, origin, detail, node_id FROM audit_log
-             WHERE id < ?1 AND substr(action, 1, length(?2)) = ?2 ORDER BY id DESC LIMIT ?3",
-        )
-        .map_err(map_err)?;
-    let mut rows = stmt.query(params![before, prefix, q.limit.clamp(1, 1000)]).map_err(map_err)?;
+    let (orgs, eps) = scope_params(q.scope.as_ref());
+    let sql = format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log a
+         WHERE a.id < ?1 AND substr(a.action, 1, length(?2)) = ?2
+           AND (?4 IS NULL
+                OR a.org_id IN (SELECT value FROM json_each(?4))
+                OR a.target IN (SELECT 'episode:' || value FROM json_each(?5))
+                OR EXISTS (SELECT 1 FROM audit_patients p WHERE p.audit_id = a.id
+                           AND p.episode_id IN (SELECT value FROM json_each(?5))))
+         ORDER BY a.id DESC LIMIT ?3"
+    );
+    let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+    let mut rows = stmt.query(params![before, prefix, q.limit.clamp(1, 1000), orgs, eps]).map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(map_err)? {
-        let g = |e: rusqlite::Error| map_err(e);
-        let id: String = r.get(0).map_err(g)?;
-        let actor_id: Option<String> = r.get(2).map_err(g)?;
-        let org: Option<String> = r.get(4).map_err(g)?;
-        out.push(AuditRecord {
-            id: EntryId(parse_uuid(&id)?),
-            at: from_micros(r.get(1).map_err(g)?)?,
-            actor_id: actor_id.as_deref().map(parse_uuid).transpose()?.map(UserId),
-            actor: r.get(3).map_err(g)?,
-            org: org.as_deref().map(OrgId::parse).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            action: r.get(5).map_err(g)?,
-            target: r.get(6).map_err(g)?,
-            origin: r.get(7).map_err(g)?,
-            detail: r.get(8).map_err(g)?,
-            node: r.get(9).map_err(g)?,
+        out.push(audit_row(r)?);
+    }
+    Ok(out)
+}
+
+/// A read's audit record and the patients it returned, in the caller's transaction.
+pub(crate) fn insert_read_audit(c: &Connection, a: &AuditRecord, patients: &[AuditPatient]) -> Result<(), StoreError> {
+    insert_audit(c, a)?;
+    let mut stmt = c
+        .prepare_cached("INSERT OR IGNORE INTO audit_patients (audit_id, episode_id, patient) VALUES (?1, ?2, ?3)")
+        .map_err(map_err)?;
+    let id = a.id.to_string();
+    for p in patients {
+        stmt.execute(params![id, p.episode.to_string(), p.patient]).map_err(map_err)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn patient_reads(c: &Connection, q: PatientReadQuery) -> Result<Vec<PatientRead>, StoreError> {
+    let (before_audit, before_episode) = match q.before {
+        Some((a, e)) => (a.to_string(), e.to_string()),
+        None => ("~".to_owned(), String::new()),
+    };
+    let (orgs, eps) = scope_params(q.scope.as_ref());
+    let sql = format!(
+        "SELECT {AUDIT_COLUMNS}, p.episode_id, p.patient FROM audit_patients p JOIN audit_log a ON a.id = p.audit_id
+         WHERE (p.audit_id < ?1 OR (p.audit_id = ?1 AND p.episode_id > ?2))
+           AND (?3 IS NULL OR p.patient = ?3)
+           AND (?4 IS NULL OR p.episode_id = ?4)
+           AND (?5 IS NULL OR a.actor = ?5)
+           AND (?6 IS NULL
+                OR a.org_id IN (SELECT value FROM json_each(?6))
+                OR p.episode_id IN (SELECT value FROM json_each(?7)))
+         ORDER BY p.audit_id DESC, p.episode_id ASC LIMIT ?8"
+    );
+    let mut stmt = c.prepare_cached(&sql).map_err(map_err)?;
+    let mut rows = stmt
+        .query(params![
+            before_audit,
+            before_episode,
+            q.patient,
+            q.episode.map(|e| e.to_string()),
+            q.actor,
+            orgs,
+            eps,
+            q.limit.clamp(1, 1000)
+        ])
+        .map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        let episode: String = r.get(10).map_err(map_err)?;
+        out.push(PatientRead {
+            audit: audit_row(r)?,
+            episode: EpisodeId(parse_uuid(&episode)?),
+            patient: r.get(11).map_err(map_err)?,
         });
     }
     Ok(out)

@@ -18,7 +18,10 @@ use reserv_core::outage::{Actor, Outage, OutageChange, OutageEvent, OutageKind, 
 use reserv_core::routine::RoutineRole;
 use reserv_core::worklist::{ItemKey, WorkChange, WorkEvent};
 
-use crate::{AuditQuery, AuditRecord, OutageSpan, SessionKind, SessionRecord, Store, StoreError, UserRecord};
+use crate::{
+    AuditPatient, AuditQuery, AuditRecord, AuditScope, OutageSpan, PatientReadQuery, SessionKind, SessionRecord, Store,
+    StoreError, UserRecord,
+};
 
 fn t0() -> Timestamp {
     "2026-11-23T08:00:00Z".parse().unwrap()
@@ -200,7 +203,7 @@ async fn outage_timelines(store: &dyn Store) {
     assert!(store.has_outages().await.unwrap());
     // The losing write left no audit record behind.
     let ended_audits = store
-        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("outage.ended".into()) })
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("outage.ended".into()), scope: None })
         .await
         .unwrap();
     assert_eq!(ended_audits.len(), 1, "a rejected write stores nothing, not even its audit record");
@@ -306,17 +309,72 @@ async fn audit_log(store: &dyn Store) {
         r.detail = format!("n{i}");
         store.append_audit(r).await.unwrap();
     }
-    let page =
-        store.audit_log(AuditQuery { limit: 3, before: None, action_prefix: Some("test.".into()) }).await.unwrap();
+    let page = store
+        .audit_log(AuditQuery { limit: 3, before: None, action_prefix: Some("test.".into()), scope: None })
+        .await
+        .unwrap();
     assert_eq!(page.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(), vec!["n4", "n3", "n2"]);
     let next = store
-        .audit_log(AuditQuery { limit: 3, before: Some(page[2].id), action_prefix: Some("test.".into()) })
+        .audit_log(AuditQuery { limit: 3, before: Some(page[2].id), action_prefix: Some("test.".into()), scope: None })
         .await
         .unwrap();
     assert_eq!(next.iter().map(|r| r.detail.as_str()).collect::<Vec<_>>(), vec!["n1", "n0"]);
     let everything = store.audit_log(AuditQuery { limit: 1000, ..Default::default() }).await.unwrap();
     assert!(everything.iter().any(|r| r.action == "login.success"));
     assert!(everything.iter().any(|r| r.action == "outage.declared"));
+    patient_reads(store).await;
+}
+
+/// A read's patients are stored with its record; reads are found by patient,
+/// episode and actor, paged, and scoped by actor organisation or episode.
+async fn patient_reads(store: &dyn Store) {
+    let (a, b, c) = (EpisodeId(Uuid::now_v7()), EpisodeId(Uuid::now_v7()), EpisodeId(Uuid::now_v7()));
+    let p = |e: EpisodeId, pnr: &str| AuditPatient { episode: e, patient: pnr.into() };
+    let mut list = audit("episode.list");
+    list.actor = "reader-1".into();
+    list.org = Some(OrgId::parse("avd-1").unwrap());
+    store
+        .append_read_audit(list.clone(), vec![p(a, "19121212-1212"), p(b, "19380412-9819"), p(c, "19121212-1212")])
+        .await
+        .unwrap();
+    let mut other = audit("episode.read");
+    other.actor = "reader-2".into();
+    other.org = Some(OrgId::parse("kommun-x").unwrap());
+    other.target = Some(format!("episode:{b}"));
+    store.append_read_audit(other.clone(), vec![p(b, "19380412-9819")]).await.unwrap();
+
+    let q = |f: fn(&mut PatientReadQuery)| {
+        let mut q = PatientReadQuery { limit: 100, ..Default::default() };
+        f(&mut q);
+        q
+    };
+    let by_patient = store.patient_reads(q(|q| q.patient = Some("19380412-9819".into()))).await.unwrap();
+    assert_eq!(by_patient.iter().map(|r| r.audit.actor.as_str()).collect::<Vec<_>>(), ["reader-2", "reader-1"]);
+    let mut by_actor = q(|q| q.actor = Some("reader-1".into()));
+    by_actor.limit = 2;
+    let first = store.patient_reads(by_actor.clone()).await.unwrap();
+    assert_eq!(first.len(), 2);
+    by_actor.before = Some((first[1].audit.id, first[1].episode));
+    let rest = store.patient_reads(by_actor).await.unwrap();
+    assert_eq!(rest.len(), 1, "paging continues inside one read's patients");
+    let mut all: Vec<EpisodeId> = first.iter().chain(&rest).map(|r| r.episode).collect();
+    all.sort();
+    let mut want = vec![a, b, c];
+    want.sort();
+    assert_eq!(all, want);
+    // Scoped to the municipality with episode b: its own actor's read, and the ward's read of b only.
+    let scope = AuditScope { orgs: vec![OrgId::parse("kommun-x").unwrap()], episodes: vec![b] };
+    let mut scoped = q(|_| {});
+    scoped.scope = Some(scope.clone());
+    let rows = store.patient_reads(scoped).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.episode == b));
+    let records = store.audit_log(AuditQuery { limit: 1000, scope: Some(scope), ..Default::default() }).await.unwrap();
+    let ids: Vec<EntryId> = records.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [other.id, list.id], "the actor's organisation's records and the records about its episodes");
+    let none = AuditScope { orgs: vec![OrgId::parse("nobody").unwrap()], episodes: vec![] };
+    let records = store.audit_log(AuditQuery { limit: 1000, scope: Some(none), ..Default::default() }).await.unwrap();
+    assert!(records.is_empty());
 }
 
 async fn episodes_and_log(store: &dyn Store) {
@@ -406,8 +464,10 @@ async fn episodes_and_log(store: &dyn Store) {
     // leaving nothing behind; correcting the correction is the way on.
     let twice = store.append_log_entry(entry(7, Some(first.id)), audit("episode.x")).await;
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
-    let refused =
-        store.audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("episode.x".into()) }).await.unwrap();
+    let refused = store
+        .audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("episode.x".into()), scope: None })
+        .await
+        .unwrap();
     assert!(refused.is_empty(), "a refused correction leaves no audit record");
     let fix2 = entry(2, Some(fix.id));
     store.append_log_entry(fix2.clone(), audit("episode.entry_corrected")).await.unwrap();
@@ -469,8 +529,10 @@ async fn sip_records(store: &dyn Store) {
     let stray =
         store.append_sip_record(version(EntryId(Uuid::now_v7()), other_sip, Some(second.id), 3), audit("sip.x")).await;
     assert!(stray.is_err(), "a correction of another SIP's version: {stray:?}");
-    let refused =
-        store.audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("sip.x".into()) }).await.unwrap();
+    let refused = store
+        .audit_log(AuditQuery { limit: 10, before: None, action_prefix: Some("sip.x".into()), scope: None })
+        .await
+        .unwrap();
     assert!(refused.is_empty(), "a refused version leaves no audit record");
     assert_eq!(store.sip_records(&[ep]).await.unwrap(), vec![first, second.clone()], "round-trip, by recording time");
     assert_eq!(store.episode_record(ep).await.unwrap().sips.len(), 2, "read with the episode");
@@ -588,7 +650,7 @@ async fn deviation_reports(store: &dyn Store) {
     assert_eq!(got, vec![incident, fix, breakdown], "reports round-trip exactly, ordered by event time");
     assert!(store.deviations(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
     let refused = store
-        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("deviation.x".into()) })
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("deviation.x".into()), scope: None })
         .await
         .unwrap();
     assert!(refused.is_empty(), "a refused report leaves no audit record");
@@ -629,7 +691,7 @@ async fn checklist_ticks(store: &dyn Store) {
     assert_eq!(store.ticks(outage).await.unwrap(), vec![first, undo, other], "round-trip, in time order");
     assert!(store.ticks(OutageId(Uuid::now_v7())).await.unwrap().is_empty());
     let refused = store
-        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("checklist.x".into()) })
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("checklist.x".into()), scope: None })
         .await
         .unwrap();
     assert!(refused.is_empty(), "a refused tick leaves no audit record");
@@ -722,8 +784,10 @@ async fn outbox_messages(store: &dyn Store) {
     assert_eq!((entry.message.id, issued), (a.id, claim.at));
     assert!(store.outbox_by_token("nope").await.unwrap().is_none());
     assert!(store.outbox_message(EntryId(Uuid::now_v7())).await.unwrap().is_none());
-    let refused =
-        store.audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("notify.x".into()) }).await.unwrap();
+    let refused = store
+        .audit_log(AuditQuery { limit: 100, before: None, action_prefix: Some("notify.x".into()), scope: None })
+        .await
+        .unwrap();
     assert!(refused.is_empty(), "a refused change leaves no audit record");
 }
 

@@ -118,6 +118,52 @@ pub struct AuditQuery {
     /// Only records older than this one (for paging).
     pub before: Option<EntryId>,
     pub action_prefix: Option<String>,
+    /// Only the records this reader may see (`None`: every record).
+    pub scope: Option<AuditScope>,
+}
+
+/// The part of the audit log a scoped auditor sees (`reserv_core::access::
+/// audit_scope`): records by actors of these organisations, and records
+/// about these episodes (their target, or a patient a read returned).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditScope {
+    pub orgs: Vec<OrgId>,
+    pub episodes: Vec<EpisodeId>,
+}
+
+/// One patient (episode) that a read returned, stored with the read's audit
+/// record so the log answers "who has read patient X".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPatient {
+    pub episode: EpisodeId,
+    /// The patient's personnummer (or reserve number) as the episode holds it.
+    pub patient: String,
+}
+
+/// One read of one patient: the read's audit record and one episode it returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatientRead {
+    pub audit: AuditRecord,
+    pub episode: EpisodeId,
+    pub patient: String,
+}
+
+/// A page of patient reads, newest first; the filters combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct PatientReadQuery {
+    pub limit: u32,
+    /// Only rows after this one in the order (for paging): its audit record
+    /// id and episode.
+    pub before: Option<(EntryId, EpisodeId)>,
+    /// Only reads of this patient (personnummer as stored).
+    pub patient: Option<String>,
+    pub episode: Option<EpisodeId>,
+    /// Only reads by this username.
+    pub actor: Option<String>,
+    /// Only rows this reader may see: the actor's organisation or the
+    /// episode in the scope.
+    pub scope: Option<AuditScope>,
 }
 
 /// One outbox message with its delivery timeline, ordered by `seq`.
@@ -350,5 +396,10 @@ pub trait Store: Send + Sync + 'static {
     async fn all_subscription_events(&self) -> Result<Vec<SubscriptionEvent>, StoreError>;
 
     async fn append_audit(&self, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Appends a read's audit record with the patients it returned, in one
+    /// transaction.
+    async fn append_read_audit(&self, audit: AuditRecord, patients: Vec<AuditPatient>) -> Result<(), StoreError>;
+    /// Reads of patients, one row per (read, episode), newest first.
+    async fn patient_reads(&self, query: PatientReadQuery) -> Result<Vec<PatientRead>, StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
 }

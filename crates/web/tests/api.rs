@@ -926,6 +926,18 @@ impl Store for FullDisk {
     async fn audit_log(&self, q: AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
         self.0.audit_log(q).await
     }
+    async fn append_read_audit(&self, a: AuditRecord, p: Vec<reserv_store::AuditPatient>) -> Result<(), StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.append_read_audit(a, p).await
+    }
+    async fn patient_reads(
+        &self,
+        q: reserv_store::PatientReadQuery,
+    ) -> Result<Vec<reserv_store::PatientRead>, StoreError> {
+        self.0.patient_reads(q).await
+    }
 }
 
 #[tokio::test]

@@ -182,6 +182,101 @@ pub async fn audit(
         })?)),
         None => None,
     };
-    let query = AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action };
+    let query =
+        AuditQuery { limit: q.limit.unwrap_or(100).clamp(1, 1000), before, action_prefix: q.action, scope: None };
     Ok(Json(st.app.audit_log(&p, query).await?))
+}
+
+// ---- patient reads (issue 19) ----
+
+/// The query of the patient reads; the filters combine.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatientReadsParams {
+    /// Only reads of this patient (personnummer or reserve number, any spelling).
+    patient: Option<String>,
+    /// Only reads of this episode.
+    episode: Option<String>,
+    /// Only reads by this username.
+    actor: Option<String>,
+    /// At most this many rows (1-1000, default 100).
+    limit: Option<u32>,
+    /// Continue after this row: `<audit record id>:<episode id>` (for paging).
+    before: Option<String>,
+}
+
+/// Parses the query of the patient reads (JSON and CSV alike).
+pub(crate) fn patient_reads_input(raw: Option<&str>) -> Result<reserv_app::audit::PatientReadsInput, ApiError> {
+    let q: PatientReadsParams = serde_urlencoded::from_str(raw.unwrap_or("")).map_err(invalid_query)?;
+    let bad = |field: &'static str| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_id",
+            format!("{field}: ogiltigt id"),
+            format!("{field}: invalid id"),
+        )
+        .with_field(field)
+    };
+    let episode = match q.episode.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(e) => Some(reserv_core::ids::EpisodeId(e.parse().map_err(|_| bad("episode"))?)),
+        None => None,
+    };
+    let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
+        Some(b) => {
+            let (a, e) = b.split_once(':').ok_or_else(|| bad("before"))?;
+            Some((
+                EntryId(a.parse().map_err(|_| bad("before"))?),
+                reserv_core::ids::EpisodeId(e.parse().map_err(|_| bad("before"))?),
+            ))
+        }
+        None => None,
+    };
+    Ok(reserv_app::audit::PatientReadsInput {
+        patient: q.patient,
+        episode,
+        actor: q.actor,
+        limit: q.limit.unwrap_or(100).clamp(1, 1000),
+        before,
+    })
+}
+
+/// Who has read which patient, when, from where and through which view:
+/// one row per read and patient, newest first. An auditor of a region sees
+/// every read; another auditor the reads by their organisation's staff and
+/// the reads of episodes in its chain of care.
+#[utoipa::path(
+    get, path = "/audit/patient-reads", tag = "audit", security(("bearer" = [])), params(PatientReadsParams),
+    responses(
+        (status = 200, description = "Patient reads, newest first", body = Vec<reserv_store::PatientRead>),
+        (status = 400, description = "A malformed query parameter (`invalid_query`, `invalid_id`)", body = ApiErrorBody),
+        (status = 403, description = "May not read the audit log", body = ApiErrorBody),
+        (status = 422, description = "Not a personnummer or reserve number", body = ApiErrorBody),
+    )
+)]
+pub async fn patient_reads(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<reserv_store::PatientRead>>> {
+    let input = patient_reads_input(raw.as_deref())?;
+    Ok(Json(st.app.patient_reads(&p, input).await?))
+}
+
+/// The patient reads as CSV (`;`, UTF-8 with BOM, Swedish headings).
+#[utoipa::path(
+    get, path = "/audit/patient-reads.csv", tag = "audit", security(("bearer" = [])), params(PatientReadsParams),
+    responses(
+        (status = 200, description = "CSV (semicolon-separated, UTF-8)", content_type = "text/csv", body = String),
+        (status = 400, description = "A malformed query parameter (`invalid_query`, `invalid_id`)", body = ApiErrorBody),
+        (status = 403, description = "May not read the audit log", body = ApiErrorBody),
+        (status = 422, description = "Not a personnummer or reserve number", body = ApiErrorBody),
+    )
+)]
+pub async fn patient_reads_csv(
+    State(st): State<AppState>,
+    ApiUser(p): ApiUser,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<axum::response::Response> {
+    let input = patient_reads_input(raw.as_deref())?;
+    Ok(crate::kit::csv::csv_response(st.app.patient_reads_csv(&p, input).await?))
 }

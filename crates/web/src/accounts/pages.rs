@@ -253,10 +253,11 @@ pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPa
         return see_other("/login");
     };
     let before = q.before.and_then(|b| b.parse().ok()).map(EntryId);
-    let records = match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None }).await {
-        Ok(r) => r,
-        Err(e) => return fail(&ctx, e),
-    };
+    let records =
+        match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None, scope: None }).await {
+            Ok(r) => r,
+            Err(e) => return fail(&ctx, e),
+        };
     let older = (records.len() == AUDIT_PAGE as usize).then(|| records[records.len() - 1].id.to_string());
     let rows = records
         .into_iter()
@@ -272,4 +273,102 @@ pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPa
         })
         .collect();
     render(StatusCode::OK, &AuditPage { l: Layout::new(&ctx, &st.app).await, rows, older })
+}
+
+// ---- patient reads (issue 19) ----
+
+#[derive(Template)]
+#[template(path = "audit_patients.html")]
+struct PatientReadsPage {
+    l: Layout,
+    patient: String,
+    episode: String,
+    actor: String,
+    /// The search as a query string, for the CSV link and paging.
+    query: String,
+    rows: Vec<(String, String, String, String, String, String)>,
+    older: Option<String>,
+}
+
+#[derive(Deserialize, Default, serde::Serialize)]
+pub struct PatientReadsPageQuery {
+    #[serde(default)]
+    patient: String,
+    #[serde(default)]
+    episode: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default, skip_serializing)]
+    before: String,
+}
+
+/// The page's search as the app's input; a malformed id finds nothing.
+fn patient_reads_input(q: &PatientReadsPageQuery) -> Result<reserv_app::audit::PatientReadsInput, AppError> {
+    let raw = serde_urlencoded::to_string([
+        ("patient", q.patient.as_str()),
+        ("episode", q.episode.as_str()),
+        ("actor", q.actor.as_str()),
+        ("before", q.before.as_str()),
+    ])
+    .map_err(|_| AppError::NotFound)?;
+    let mut input = crate::accounts::api::patient_reads_input(Some(&raw)).map_err(|_| AppError::NotFound)?;
+    input.limit = AUDIT_PAGE;
+    Ok(input)
+}
+
+/// `GET /audit/patients`: who has read which patient (auditors).
+pub async fn patient_reads(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PatientReadsPageQuery>) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let reads = match patient_reads_input(&q) {
+        Ok(input) => st.app.patient_reads(p, input).await,
+        Err(e) => Err(e),
+    };
+    let reads = match reads {
+        Ok(r) => r,
+        Err(e) => return fail(&ctx, e),
+    };
+    let older = (reads.len() == AUDIT_PAGE as usize)
+        .then(|| reads.last().map(|r| format!("{}:{}", r.audit.id, r.episode)))
+        .flatten();
+    let rows = reads
+        .into_iter()
+        .map(|r| {
+            (format_local(r.audit.at), r.audit.actor, r.audit.origin, r.audit.action, r.episode.to_string(), r.patient)
+        })
+        .collect();
+    let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+    let page = PatientReadsPage {
+        l: Layout::new(&ctx, &st.app).await,
+        patient: q.patient,
+        episode: q.episode,
+        actor: q.actor,
+        query,
+        rows,
+        older,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `GET /audit/patients.csv`: the same search as a CSV file.
+pub async fn patient_reads_csv(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatientReadsPageQuery>,
+) -> Response {
+    let Some(p) = ctx.principal.as_ref() else {
+        return see_other("/login");
+    };
+    let result = match patient_reads_input(&q) {
+        Ok(mut input) => {
+            input.limit = 1000;
+            st.app.patient_reads_csv(p, input).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(export) => crate::kit::csv::csv_response(export),
+        Err(e) => fail(&ctx, e),
+    }
 }

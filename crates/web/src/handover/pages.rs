@@ -977,7 +977,7 @@ struct WardPrintPage {
 /// The filled log of every episode the caller's unit is part of, for paper.
 pub async fn ward_print(State(st): State<AppState>, ctx: Ctx) -> Response {
     let Some(p) = ctx.principal.as_ref() else { return see_other("/login") };
-    let page = match st.app.episodes_page(p).await {
+    let page = match st.app.unit_print_page(p).await {
         Ok(page) => page,
         Err(e) => return fail(&ctx, e),
     };

@@ -332,6 +332,16 @@ pub struct Texts {
     pub public_notice: &'static str,
     pub public_notice_hint: &'static str,
     pub public_notice_link: &'static str,
+    // --- helper B (issue 19) ---
+    pub patient_reads_title: &'static str,
+    pub patient_reads_hint: &'static str,
+    pub patient_reads_patient: &'static str,
+    pub patient_reads_episode: &'static str,
+    pub patient_reads_actor: &'static str,
+    pub patient_reads_view: &'static str,
+    pub patient_reads_search: &'static str,
+    pub patient_reads_csv: &'static str,
+    pub patient_reads_none: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -637,6 +647,16 @@ pub static SV: Texts = Texts {
     public_notice: "Information till allmänheten",
     public_notice_hint: "Visas utan inloggning på statussidan och avbrottets publika sida. Skriv för patienter och anhöriga; inga patientuppgifter. Interna instruktioner hör hemma i driftinformationen ovan.",
     public_notice_link: "Visa den publika sidan",
+    // --- helper B (issue 19) ---
+    patient_reads_title: "Patientläsningar",
+    patient_reads_hint: "Vem har läst vilken patient, när, varifrån och genom vilken vy. Sök på personnummer, vårdtillfälle eller användare.",
+    patient_reads_patient: "Personnummer",
+    patient_reads_episode: "Vårdtillfälle",
+    patient_reads_actor: "Användare",
+    patient_reads_view: "Vy",
+    patient_reads_search: "Sök",
+    patient_reads_csv: "Exportera (CSV)",
+    patient_reads_none: "Inga läsningar.",
 };
 
 pub static EN: Texts = Texts {
@@ -942,6 +962,16 @@ pub static EN: Texts = Texts {
     public_notice: "Notice for the public",
     public_notice_hint: "Shown without login on the status page and the outage's public page. Write for patients and next of kin; no patient data. Internal instructions belong in the notice above.",
     public_notice_link: "Show the public page",
+    // --- helper B (issue 19) ---
+    patient_reads_title: "Patient reads",
+    patient_reads_hint: "Who has read which patient, when, from where and through which view. Search by personnummer, episode or user.",
+    patient_reads_patient: "Personnummer",
+    patient_reads_episode: "Episode",
+    patient_reads_actor: "User",
+    patient_reads_view: "View",
+    patient_reads_search: "Search",
+    patient_reads_csv: "Export (CSV)",
+    patient_reads_none: "No reads.",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -1,0 +1,170 @@
+//! The audit log as an auditor reads it (issue 19): which patients each read
+//! returned ("who has read patient X", "what has user Y read"), refused
+//! reads, and the part of the log each reader sees (`reserv_core::access::
+//! audit_reach`: a region's auditor everything, any other auditor their own
+//! organisation's actors and the episodes in its chain of care).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use reserv_core::access::{AuditReach, audit_reach};
+use reserv_core::csv::CsvWriter;
+use reserv_core::episode::{self, Episode, EpisodeEvent};
+use reserv_core::identity::PatientId;
+use reserv_core::ids::{EntryId, EpisodeId, OrgId};
+use reserv_core::time::{format_local, local};
+use reserv_store::{AuditPatient, AuditQuery, AuditRecord, AuditScope, PatientRead, PatientReadQuery};
+
+use crate::deviations::CsvExport;
+use crate::{Actor, App, AppError, Origin, Principal};
+
+/// What an auditor asks of the patient reads; the filters combine.
+#[derive(Debug, Clone, Default)]
+pub struct PatientReadsInput {
+    /// A personnummer or reserve number, in any spelling the register takes.
+    pub patient: Option<String>,
+    pub episode: Option<EpisodeId>,
+    /// A username.
+    pub actor: Option<String>,
+    /// At most this many rows (1-1000).
+    pub limit: u32,
+    /// Continue after this row (its audit record id and episode).
+    pub before: Option<(EntryId, EpisodeId)>,
+}
+
+impl App {
+    /// Appends a read's audit record with the patients it returned (one
+    /// transaction: the read is not recorded without its patients).
+    pub(crate) async fn audit_read<'a>(
+        &self,
+        actor: Actor<'_>,
+        origin: &Origin,
+        action: &str,
+        target: Option<String>,
+        detail: String,
+        patients: impl IntoIterator<Item = (EpisodeId, &'a PatientId)>,
+    ) -> Result<(), AppError> {
+        let patients: Vec<AuditPatient> =
+            patients.into_iter().map(|(episode, p)| AuditPatient { episode, patient: p.as_str().to_owned() }).collect();
+        let audit = self.audit(actor, origin, action, target, detail);
+        Ok(self.store.append_read_audit(audit, patients).await?)
+    }
+
+    /// Records that the caller asked for an episode they may not see (or
+    /// that does not exist: the record, like the answer, does not say which).
+    pub(crate) async fn audit_refused(&self, p: &Principal, target: String) -> Result<(), AppError> {
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "episode.read_refused", Some(target), String::new());
+        Ok(self.store.append_audit(audit).await?)
+    }
+
+    /// The part of the audit log the caller sees: `None` for everything;
+    /// `Forbidden` for who may not read it.
+    async fn audit_scope(&self, p: &Principal) -> Result<Option<AuditScope>, AppError> {
+        let orgs = self.store.organisations().await?;
+        let kind = orgs.iter().find(|o| o.id == p.user.org).map(|o| o.kind);
+        match audit_reach(p.user.role, kind) {
+            AuditReach::Nothing => Err(AppError::Forbidden),
+            AuditReach::Everything => Ok(None),
+            AuditReach::OwnOrganisation => {
+                // The organisation and its units, however deep.
+                let mut own: BTreeSet<OrgId> = [p.user.org.clone()].into();
+                loop {
+                    let before = own.len();
+                    for o in &orgs {
+                        if o.parent.as_ref().is_some_and(|parent| own.contains(parent)) {
+                            own.insert(o.id.clone());
+                        }
+                    }
+                    if own.len() == before {
+                        break;
+                    }
+                }
+                let mut by: BTreeMap<EpisodeId, Vec<EpisodeEvent>> = BTreeMap::new();
+                for org in &own {
+                    for ev in self.store.episodes_naming(org).await? {
+                        by.entry(ev.episode_id).or_default().push(ev);
+                    }
+                }
+                let mut episodes = Vec::new();
+                for mut events in by.into_values() {
+                    events.sort_by_key(|e| e.seq);
+                    events.dedup_by_key(|e| e.seq);
+                    let e = Episode::fold(&events).map_err(|e| AppError::Internal(e.to_string()))?;
+                    if own.iter().any(|o| episode::in_chain_of_care(&e.facts, o)) {
+                        episodes.push(e.id);
+                    }
+                }
+                Ok(Some(AuditScope { orgs: own.into_iter().collect(), episodes }))
+            }
+        }
+    }
+
+    /// The audit log, for auditors and system administrators, scoped to
+    /// what the caller may see.
+    pub async fn audit_log(&self, p: &Principal, mut query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
+        query.scope = self.audit_scope(p).await?;
+        let records = self.store.audit_log(query).await?;
+        let audit =
+            self.audit(Actor::Person(&p.user), &p.origin, "audit.read", None, format!("{} records", records.len()));
+        self.store.append_audit(audit).await?;
+        Ok(records)
+    }
+
+    /// Who has read which patient, when, from where and through which view
+    /// (newest first), scoped like the audit log. An audited read.
+    pub async fn patient_reads(&self, p: &Principal, input: PatientReadsInput) -> Result<Vec<PatientRead>, AppError> {
+        let scope = self.audit_scope(p).await?;
+        let patient = match input.patient.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(
+                PatientId::parse(s, local(self.now()).date())
+                    .or_else(|e| PatientId::parse_reserve(s).map_err(|_| e))?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        let actor = input.actor.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        let query = PatientReadQuery {
+            limit: input.limit.clamp(1, 1000),
+            before: input.before,
+            patient,
+            episode: input.episode,
+            actor,
+            scope,
+        };
+        let rows = self.store.patient_reads(query).await?;
+        let detail = format!("{} rows", rows.len());
+        // The answer names patients: the auditor's read is itself a read of them.
+        let mut seen = BTreeSet::new();
+        let patients: Vec<AuditPatient> = rows
+            .iter()
+            .filter(|r| seen.insert(r.episode))
+            .map(|r| AuditPatient { episode: r.episode, patient: r.patient.clone() })
+            .collect();
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "audit.patient_reads", None, detail);
+        self.store.append_read_audit(audit, patients).await?;
+        Ok(rows)
+    }
+
+    /// The same rows as a CSV file (the one CSV dialect, Swedish headers).
+    pub async fn patient_reads_csv(&self, p: &Principal, input: PatientReadsInput) -> Result<CsvExport, AppError> {
+        let rows = self.patient_reads(p, input).await?;
+        let mut body = String::new();
+        let mut w = CsvWriter::string(&mut body);
+        let _ = w.text_row(&["Tid", "Användare", "Organisation", "Vy", "Varifrån", "Vårdtillfälle", "Patient"]);
+        for r in &rows {
+            let a = &r.audit;
+            let org = a.org.as_ref().map(|o| o.to_string()).unwrap_or_default();
+            let _ = w.text_row(&[
+                format_local(a.at),
+                a.actor.clone(),
+                org,
+                a.action.clone(),
+                a.origin.clone(),
+                r.episode.to_string(),
+                r.patient.clone(),
+            ]);
+        }
+        let date = local(self.now()).date();
+        Ok(CsvExport { filename: format!("patientlasningar-{date}.csv"), body: body.into_bytes() })
+    }
+}

@@ -352,7 +352,7 @@ impl App {
                 removable: s.unsubscribed_at.is_none(),
             })
             .collect();
-        list.sort_by(|a, b| b.requested_at.cmp(&a.requested_at));
+        list.sort_by_key(|s| std::cmp::Reverse(s.requested_at));
         let detail = format!("{} subscribers", list.len());
         let audit = self.audit(Actor::Person(&p.user), &p.origin, "subscription.list", None, detail);
         self.store.append_audit(audit).await?;

@@ -164,8 +164,41 @@ impl App {
             expires_at: now + SignedDuration::from_hours(self.settings.session_hours),
         };
         let audit = self.audit(Actor::Person(&user), origin, "login.success", None, kind.key().to_owned());
-        self.store.record_login_success(session.clone(), audit).await?;
+        match kind {
+            SessionKind::Browser => self.store.record_login_success(session.clone(), audit).await?,
+            SessionKind::Api => {
+                // At most `max_api_tokens` live tokens: the oldest go, in
+                // the same transaction (so it holds across servers).
+                let cap = self.settings.max_api_tokens.max(1);
+                let revoked = self.store.record_login_success_capped(session.clone(), cap, audit).await?;
+                if revoked > 0 {
+                    let detail = format!("{revoked} oldest token(s) revoked: at most {cap} live tokens");
+                    let audit = self.audit(Actor::Person(&user), origin, "token.revoked_oldest", None, detail);
+                    self.store.append_audit(audit).await?;
+                }
+            }
+        }
         Ok(NewSession { token, session, user })
+    }
+
+    /// A browser login: as [`App::login`], and the session the browser
+    /// already had (`previous`, its cookie's), if any, is ended, so one
+    /// browser never holds more than one live session and its logout ends
+    /// them all.
+    pub async fn login_browser(
+        &self,
+        username: &str,
+        password: &str,
+        previous: Option<&Principal>,
+        origin: &Origin,
+    ) -> Result<NewSession, AppError> {
+        let s = self.login(username, password, SessionKind::Browser, origin).await?;
+        if let Some(p) = previous {
+            let audit =
+                self.audit(Actor::Person(&p.user), origin, "logout", None, "replaced by a new login".to_owned());
+            self.store.delete_session(&p.session.token_hash, audit).await?;
+        }
+        Ok(s)
     }
 
     /// Resolves a session cookie or bearer token to the person behind it.
@@ -180,6 +213,21 @@ impl App {
     pub async fn logout(&self, p: &Principal) -> Result<(), AppError> {
         let audit = self.audit(Actor::Person(&p.user), &p.origin, "logout", None, String::new());
         Ok(self.store.delete_session(&p.session.token_hash, audit).await?)
+    }
+
+    /// "Logga ut överallt": ends every browser session and revokes every
+    /// API token of the person (audited, with how many); returns that number.
+    pub async fn logout_everywhere(&self, p: &Principal) -> Result<u64, AppError> {
+        let audit = self.audit(
+            Actor::Person(&p.user),
+            &p.origin,
+            "logout.everywhere",
+            None,
+            "every session and API token ended".to_owned(),
+        );
+        let n = self.store.delete_user_sessions(p.user.id, audit).await?;
+        tracing::info!(user = %p.user.username, sessions = n, "logged out everywhere");
+        Ok(n)
     }
 }
 

@@ -34,6 +34,10 @@ pub enum AppError {
     /// Too many requests of one kind (confirmation mails to one address).
     #[error("too many requests")]
     RateLimited,
+    /// Too many subscription requests from this client address, or from
+    /// everyone together, for now (`throttle::SubscriptionThrottle`).
+    #[error("too many subscription requests until {until}")]
+    SubscriptionThrottled { until: Timestamp },
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -64,6 +68,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::OngoingOnSameSystem { .. } => "ongoing_outage_same_system",
             AppError::RateLimited => "rate_limited",
+            AppError::SubscriptionThrottled { .. } => "subscription_throttled",
             AppError::Unavailable(_) => "store_unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -91,6 +96,10 @@ impl AppError {
             AppError::RateLimited => {
                 "För många förfrågningar till den här adressen. Vänta en timme och försök igen.".into()
             }
+            AppError::SubscriptionThrottled { until } => format!(
+                "För många prenumerationer har begärts härifrån just nu. Försök igen efter {}.",
+                reserv_core::time::format_local(*until)
+            ),
             AppError::OngoingOnSameSystem { system_name, start, .. } => format!(
                 "{system_name} har redan ett pågående avbrott (sedan {}). Bekräfta att du vill registrera ett till avbrott för samma system.",
                 reserv_core::time::format_local(*start)
@@ -118,6 +127,10 @@ impl AppError {
             AppError::Forbidden => "Your role is not permitted to do this.".into(),
             AppError::NotFound => "Not found.".into(),
             AppError::RateLimited => "Too many requests for this address. Wait an hour and try again.".into(),
+            AppError::SubscriptionThrottled { until } => format!(
+                "Too many subscriptions have been requested from here for now. Try again after {}.",
+                reserv_core::time::format_local(*until)
+            ),
             AppError::OngoingOnSameSystem { system_name, start, .. } => format!(
                 "{system_name} already has an ongoing outage (since {}). Confirm that you want to declare another outage of the same system.",
                 reserv_core::time::format_local(*start)

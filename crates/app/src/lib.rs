@@ -58,6 +58,13 @@ pub struct Settings {
     pub throttle_per_address_and_user: u32,
     /// The window of both throttles.
     pub throttle_minutes: i64,
+    /// Subscription requests (each sends a confirmation mail) per client
+    /// address per hour; 0: no limit. Per server, in memory (`throttle`).
+    pub subscriptions_per_address: u32,
+    /// Subscription requests per hour from everyone together; 0: no limit.
+    pub subscriptions_per_hour: u32,
+    /// Live API tokens per person; creating one more revokes the oldest.
+    pub max_api_tokens: u32,
     /// The handover routine for episodes registered when no outage of a
     /// coordinated-discharge system is ongoing (`prator-000`, `lifecare-sp-001`).
     pub handover_routine: String,
@@ -76,6 +83,9 @@ impl Default for Settings {
             throttle_per_address: 30,
             throttle_per_address_and_user: 4,
             throttle_minutes: 15,
+            subscriptions_per_address: 5,
+            subscriptions_per_hour: 200,
+            max_api_tokens: 20,
             handover_routine: reserv_core::handover::LIFECARE_001.id.to_owned(),
             backentry_policies: [
                 ("prator".to_owned(), "prator-vasterbotten-2023".to_owned()),
@@ -128,6 +138,8 @@ pub struct App {
     notify: notifications::NotifyState,
     /// Failed logins per client address, in this server's memory (`throttle.rs`).
     login_throttle: throttle::LoginThrottle,
+    /// Subscription requests per client address and in all (`throttle.rs`).
+    subscription_throttle: throttle::SubscriptionThrottle,
 }
 
 impl App {
@@ -144,6 +156,10 @@ impl App {
             episode_locks: Default::default(),
             notify: Default::default(),
             login_throttle: throttle::LoginThrottle::new(throttle::Limits::of(&settings)),
+            subscription_throttle: throttle::SubscriptionThrottle::new(
+                settings.subscriptions_per_address,
+                settings.subscriptions_per_hour,
+            ),
             settings,
         }
     }

@@ -25,7 +25,8 @@ use reserv_core::subscription::{
 use reserv_store::{OutboxEntry, StoreError};
 
 use crate::auth::token_hash;
-use crate::{Actor, App, AppError, Origin};
+use crate::{Actor, App, AppError, Origin, Principal};
+use reserv_core::access::Permissions;
 
 /// What a subscription link shows: never the whole address.
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +55,21 @@ pub enum LinkResult {
 
 const RETRIES: usize = 5;
 
+/// One subscriber as IT sees it (`App::subscribers`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriberView {
+    pub id: EntryId,
+    /// In full for IT, masked for others (`access::Permissions::sees_subscriber_addresses`).
+    pub email: String,
+    /// The chosen systems' names; empty: all systems.
+    pub systems: Vec<String>,
+    pub status: SubStatus,
+    pub requested_at: Timestamp,
+    pub confirmed_at: Option<Timestamp>,
+    /// Whether it can still be removed (it has not ended).
+    pub removable: bool,
+}
+
 impl App {
     /// Whether e-mail subscriptions work here: notifications configured
     /// with Reserv's public address (the links need it).
@@ -70,7 +86,9 @@ impl App {
 
     /// Someone asks for mail about the public status. Nothing but one
     /// confirmation mail goes to the address until the link in it is used;
-    /// at most a few such mails an hour per address. The answer is the same
+    /// at most a few such mails an hour per address, and at most a few
+    /// requests an hour per client address and a bounded number from
+    /// everyone (`Settings::subscriptions_per_address`, `_per_hour`). The answer is the same
     /// whether or not the address was known (no enumeration).
     pub async fn subscribe(&self, email: &str, systems: &[String], origin: &Origin) -> Result<(), AppError> {
         let email = subscription::normalize_email(email)?;
@@ -91,6 +109,12 @@ impl App {
         }
         let masked = subscription::mask_email(&email);
         let now = self.now();
+        // Per client address and for everyone (per server, in memory),
+        // before anything is looked up or sent.
+        if let Err(until) = self.subscription_throttle.admit(&origin.0, now) {
+            tracing::warn!(origin = %origin.0, "subscription request refused: throttled");
+            return Err(AppError::SubscriptionThrottled { until });
+        }
         let earlier = self.store.subscription_events_by_email(&email).await?;
         if !subscription::may_request(&earlier, now) {
             tracing::warn!(email = %masked, "subscription request refused: too many this hour");
@@ -297,6 +321,78 @@ impl App {
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => other.into(),
         })
+    }
+
+    /// Every subscription that has not ended (pending or active), newest
+    /// first: IT and system administrators only (`access::Permissions::
+    /// manages_subscriptions`); addresses in full only for those who
+    /// `sees_subscriber_addresses`. Reading the list is audited.
+    pub async fn subscribers(&self, p: &Principal) -> Result<Vec<SubscriberView>, AppError> {
+        let perms = Permissions::of(p.user.role);
+        if !perms.manages_subscriptions {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let all = self.store.all_subscription_events().await?;
+        let mut list: Vec<SubscriberView> = all
+            .chunk_by(|a, b| a.subscription_id == b.subscription_id)
+            .filter_map(Subscription::fold)
+            .filter(|s| matches!(s.status(now), SubStatus::Pending | SubStatus::Active))
+            .map(|s| SubscriberView {
+                id: s.id,
+                email: if perms.sees_subscriber_addresses {
+                    s.email.clone()
+                } else {
+                    subscription::mask_email(&s.email)
+                },
+                systems: self.subscription_system_names(&s.systems),
+                status: s.status(now),
+                requested_at: s.requested_at,
+                confirmed_at: s.confirmed_at,
+                removable: s.unsubscribed_at.is_none(),
+            })
+            .collect();
+        list.sort_by_key(|s| std::cmp::Reverse(s.requested_at));
+        let detail = format!("{} subscribers", list.len());
+        let audit = self.audit(Actor::Person(&p.user), &p.origin, "subscription.list", None, detail);
+        self.store.append_audit(audit).await?;
+        Ok(list)
+    }
+
+    /// IT removes a subscriber: an `Unsubscribed` entry on its timeline
+    /// (append-only; nothing is deleted), audited with the person; no more
+    /// mail goes to it. Removing an ended subscription changes nothing.
+    pub async fn remove_subscriber(&self, p: &Principal, id: EntryId) -> Result<LinkResult, AppError> {
+        if !Permissions::of(p.user.role).manages_subscriptions {
+            return Err(AppError::Forbidden);
+        }
+        for _ in 0..RETRIES {
+            let s = Subscription::fold(&self.store.subscription_events(id).await?).ok_or(AppError::NotFound)?;
+            let Some(change) = subscription::unsubscribe(&s, &format!("borttagen av {}", p.user.username)) else {
+                return Ok(LinkResult::Already);
+            };
+            let event = SubscriptionEvent {
+                id: EntryId(Uuid::now_v7()),
+                subscription_id: s.id,
+                seq: s.next_seq,
+                at: self.now(),
+                email: s.email.clone(),
+                change,
+            };
+            let audit = self.audit(
+                Actor::Person(&p.user),
+                &p.origin,
+                "subscription.removed",
+                Some(format!("subscription:{}", s.id)),
+                subscription::mask_email(&s.email),
+            );
+            match self.store.append_subscription_event(event, audit).await {
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+                Ok(()) => return Ok(LinkResult::Done),
+            }
+        }
+        Err(AppError::Conflict("the subscription is being changed by others".into()))
     }
 
     /// Confirms a subscription with the link of its confirmation mail. A

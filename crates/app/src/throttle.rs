@@ -25,9 +25,11 @@
 //! **Per server.** The counts live in memory: they start empty when the
 //! server starts, and several servers behind a load balancer each keep
 //! their own. Nothing that must hold across servers depends on them: the
-//! per-username lock stays in the database. Behind a reverse proxy every
-//! client has the proxy's address, so the per-address bucket is then shared
-//! by everyone (set `throttle_per_address = 0` to turn it off there). IPv6
+//! per-username lock stays in the database. Behind a reverse proxy listed in
+//! `trusted_proxies` the client address is the forwarded one (see
+//! `reserv_web::kit::proxy`); behind any other proxy every client has the
+//! proxy's address, so the per-address bucket is then shared by everyone
+//! (set `throttle_per_address = 0` to turn it off there). IPv6
 //! addresses are counted per /64, the block one host usually has.
 
 use std::collections::HashMap;
@@ -220,6 +222,61 @@ impl LoginThrottle {
     }
 }
 
+/// Requests for subscription mail (issue 19, item 8), per client address
+/// and for the whole server, kept in this server's memory like the login
+/// counts (see the module: per server, empty after a start). Every request
+/// counts, accepted or not for other reasons, since each may send a mail.
+/// Both limits are leaky buckets of `per_address` and `global` requests
+/// that drain at that many per hour; 0 turns a limit off.
+pub struct SubscriptionThrottle {
+    per_address: u32,
+    global: u32,
+    state: Mutex<(HashMap<String, Bucket>, Option<Bucket>)>,
+}
+
+const HOUR: SignedDuration = SignedDuration::from_hours(1);
+
+/// The level of a bucket of `limit` per hour at `now`, drained.
+fn hourly_level(b: Option<&Bucket>, limit: u32, now: Timestamp) -> f64 {
+    b.map_or(0.0, |b| (b.level - secs(now.duration_since(b.at)) * f64::from(limit) / secs(HOUR)).max(0.0))
+}
+
+/// When a bucket of `limit` per hour at `level` has room for one more.
+fn hourly_until(level: f64, limit: u32, now: Timestamp) -> Timestamp {
+    let wait = (level - (f64::from(limit) - 1.0)) * secs(HOUR) / f64::from(limit).max(1.0);
+    now + SignedDuration::try_from_secs_f64(wait.ceil().max(1.0)).unwrap_or(HOUR).min(HOUR)
+}
+
+impl SubscriptionThrottle {
+    pub fn new(per_address: u32, global: u32) -> SubscriptionThrottle {
+        SubscriptionThrottle { per_address, global, state: Mutex::new((HashMap::new(), None)) }
+    }
+
+    /// Counts a request from `origin` at `now`, or refuses it until the
+    /// returned time (refused requests are not counted).
+    pub fn admit(&self, origin: &str, now: Timestamp) -> Result<(), Timestamp> {
+        let address = address_key(origin);
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (addresses, global) = &mut *st;
+        let own = hourly_level(addresses.get(&address), self.per_address, now);
+        if self.per_address > 0 && own > f64::from(self.per_address) - 1.0 {
+            return Err(hourly_until(own, self.per_address, now));
+        }
+        let all = hourly_level(global.as_ref(), self.global, now);
+        if self.global > 0 && all > f64::from(self.global) - 1.0 {
+            return Err(hourly_until(all, self.global, now));
+        }
+        if self.per_address > 0 {
+            prune(addresses, |b| b.at);
+            addresses.insert(address, Bucket { level: own + 1.0, at: now, reported: false });
+        }
+        if self.global > 0 {
+            *global = Some(Bucket { level: all + 1.0, at: now, reported: false });
+        }
+        Ok(())
+    }
+}
+
 /// Keeps a map below [`MAX_ENTRIES`] by forgetting its oldest entry.
 fn prune<K: Clone + Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, at: impl Fn(&V) -> Timestamp) {
     if map.len() < MAX_ENTRIES {
@@ -303,6 +360,27 @@ mod tests {
         assert_eq!(address_key("::ffff:192.0.2.1"), "192.0.2.1");
         assert_eq!(address_key("192.0.2.1"), "192.0.2.1");
         assert_eq!(address_key("cli"), "cli");
+    }
+
+    #[test]
+    fn subscription_requests_are_limited_per_address_and_in_all() {
+        let th = SubscriptionThrottle::new(5, 8);
+        let now = t("2026-11-23T08:00:00Z");
+        for _ in 0..5 {
+            assert!(th.admit("192.0.2.1", now).is_ok());
+        }
+        // 5 an hour drain one every 12 minutes.
+        assert_eq!(th.admit("192.0.2.1", now), Err(t("2026-11-23T08:12:00Z")));
+        assert!(th.admit("192.0.2.2", now).is_ok());
+        assert!(th.admit("192.0.2.3", now).is_ok());
+        assert!(th.admit("192.0.2.4", now).is_ok());
+        // Eight in all: the next address is refused too.
+        assert!(th.admit("192.0.2.5", now).is_err());
+        assert!(th.admit("192.0.2.1", t("2026-11-23T08:12:00Z")).is_ok());
+        let off = SubscriptionThrottle::new(0, 0);
+        for _ in 0..100 {
+            assert!(off.admit("192.0.2.1", now).is_ok());
+        }
     }
 
     #[test]

@@ -101,6 +101,14 @@ impl Store for Counting {
         self.hit("delete_session");
         self.0.delete_session(h, a).await
     }
+    async fn record_login_success_capped(&self, s: SessionRecord, n: u32, a: AuditRecord) -> Result<u64, StoreError> {
+        self.hit("record_login_success_capped");
+        self.0.record_login_success_capped(s, n, a).await
+    }
+    async fn delete_user_sessions(&self, u: UserId, a: AuditRecord) -> Result<u64, StoreError> {
+        self.hit("delete_user_sessions");
+        self.0.delete_user_sessions(u, a).await
+    }
     async fn append_outage_event(&self, e: OutageEvent, s: OutageSpan, a: AuditRecord) -> Result<(), StoreError> {
         self.hit("append_outage_event");
         self.0.append_outage_event(e, s, a).await

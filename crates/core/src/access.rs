@@ -28,6 +28,10 @@ pub struct Permissions {
     pub reads_every_unit: bool,
     /// See the addresses (e-mail, phone) that messages were sent to.
     pub sees_addresses: bool,
+    /// See the subscribers to the public status and remove one.
+    pub manages_subscriptions: bool,
+    /// See subscribers' e-mail addresses in full (others see them masked).
+    pub sees_subscriber_addresses: bool,
 }
 
 impl Permissions {
@@ -41,6 +45,8 @@ impl Permissions {
             reads_reports: matches!(role, UnitManager | It | SystemAdministrator | Auditor),
             reads_every_unit: matches!(role, It | SystemAdministrator),
             sees_addresses: matches!(role, It | SystemAdministrator | UnitManager),
+            manages_subscriptions: matches!(role, It | SystemAdministrator),
+            sees_subscriber_addresses: matches!(role, It),
         }
     }
 }

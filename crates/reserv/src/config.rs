@@ -1,7 +1,8 @@
 //! Layered configuration: built-in defaults, then a TOML file
 //! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
 //! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
-//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_CONTACTS`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_LOG`), then command-line
+//! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_CONTACTS`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_HSTS`,
+//! `RESERV_TRUSTED_PROXIES`, `RESERV_LOG`), then command-line
 //! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,13 @@ pub struct Config {
     pub routines: Option<PathBuf>,
     /// A directory of contact files replacing the built-in ones.
     pub contacts: Option<PathBuf>,
+    /// Cookies with `Secure`; by default when `notifications.public_url` is https.
     pub secure_cookies: bool,
+    /// `Strict-Transport-Security`; by default when `notifications.public_url` is https.
+    pub hsts: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (IPs or CIDR
+    /// blocks; none by default), see `reserv_web::kit::proxy`.
+    pub trusted_proxies: Vec<String>,
     pub log: String,
     pub session_hours: i64,
     pub max_failed_logins: u32,
@@ -29,6 +36,11 @@ pub struct Config {
     pub throttle_per_address: u32,
     pub throttle_per_address_and_user: u32,
     pub throttle_minutes: i64,
+    /// Live API tokens per person (creating one more revokes the oldest).
+    pub max_api_tokens: u32,
+    /// Subscription requests per client address per hour, and from everyone.
+    pub subscriptions_per_address: u32,
+    pub subscriptions_per_hour: u32,
     /// The handover routine when no coordinated-discharge outage is ongoing.
     pub handover_routine: String,
     /// A directory of back-entry policy files replacing the built-in ones.
@@ -51,6 +63,8 @@ impl Default for Config {
             routines: None,
             contacts: None,
             secure_cookies: false,
+            hsts: false,
+            trusted_proxies: Vec::new(),
             log: "info".into(),
             session_hours: 12,
             max_failed_logins: 5,
@@ -58,6 +72,9 @@ impl Default for Config {
             throttle_per_address: 30,
             throttle_per_address_and_user: 4,
             throttle_minutes: 15,
+            max_api_tokens: 20,
+            subscriptions_per_address: 5,
+            subscriptions_per_hour: 200,
             handover_routine: "lifecare-sp-001".into(),
             policies: None,
             backentry: reserv_app::Settings::default().backentry_policies,
@@ -77,12 +94,15 @@ struct FileConfig {
     routines: Option<PathBuf>,
     contacts: Option<PathBuf>,
     secure_cookies: Option<bool>,
+    hsts: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
     log: Option<String>,
     handover_routine: Option<String>,
     policies: Option<PathBuf>,
     backentry: Option<std::collections::BTreeMap<String, String>>,
     payment: Option<FilePayment>,
     auth: Option<FileAuth>,
+    subscriptions: Option<FileSubscriptions>,
     notifications: Option<crate::notify_config::FileNotifications>,
 }
 
@@ -127,6 +147,14 @@ struct FileAuth {
     throttle_per_address: Option<u32>,
     throttle_per_address_and_user: Option<u32>,
     throttle_minutes: Option<i64>,
+    max_api_tokens: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileSubscriptions {
+    per_address: Option<u32>,
+    per_hour: Option<u32>,
 }
 
 fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
@@ -141,6 +169,8 @@ impl Config {
     /// Loads defaults, the file and the environment (`env` is injected for tests).
     pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, String> {
         let mut c = Config::default();
+        // Unset, they follow the public address (https: on).
+        let (mut secure_cookies, mut hsts) = (None, None);
         let path = file.map(Path::to_path_buf).or_else(|| env("RESERV_CONFIG").map(PathBuf::from)).or_else(|| {
             let p = PathBuf::from("reserv.toml");
             p.exists().then_some(p)
@@ -154,7 +184,9 @@ impl Config {
             c.directory = f.directory.or(c.directory);
             c.routines = f.routines.or(c.routines);
             c.contacts = f.contacts.or(c.contacts);
-            c.secure_cookies = f.secure_cookies.unwrap_or(c.secure_cookies);
+            secure_cookies = f.secure_cookies;
+            hsts = f.hsts;
+            c.trusted_proxies = f.trusted_proxies.unwrap_or(c.trusted_proxies);
             c.log = f.log.unwrap_or(c.log);
             c.handover_routine = f.handover_routine.unwrap_or(c.handover_routine);
             c.policies = f.policies.or(c.policies);
@@ -170,6 +202,11 @@ impl Config {
                 c.throttle_per_address_and_user =
                     a.throttle_per_address_and_user.unwrap_or(c.throttle_per_address_and_user);
                 c.throttle_minutes = a.throttle_minutes.unwrap_or(c.throttle_minutes);
+                c.max_api_tokens = a.max_api_tokens.unwrap_or(c.max_api_tokens);
+            }
+            if let Some(s) = f.subscriptions {
+                c.subscriptions_per_address = s.per_address.unwrap_or(c.subscriptions_per_address);
+                c.subscriptions_per_hour = s.per_hour.unwrap_or(c.subscriptions_per_hour);
             }
             if let Some(n) = f.notifications {
                 c.notifications.apply_file(n).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -198,8 +235,19 @@ impl Config {
             c.policies = Some(v.into());
         }
         if let Some(v) = env("RESERV_SECURE_COOKIES") {
-            c.secure_cookies = parse_bool("RESERV_SECURE_COOKIES", &v)?;
+            secure_cookies = Some(parse_bool("RESERV_SECURE_COOKIES", &v)?);
         }
+        if let Some(v) = env("RESERV_HSTS") {
+            hsts = Some(parse_bool("RESERV_HSTS", &v)?);
+        }
+        if let Some(v) = env("RESERV_TRUSTED_PROXIES") {
+            c.trusted_proxies = v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        }
+        reserv_web::kit::proxy::TrustedProxies::parse(&c.trusted_proxies)?;
+        let https =
+            c.notifications.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
+        c.secure_cookies = secure_cookies.unwrap_or(https);
+        c.hsts = hsts.unwrap_or(https);
         if let Some(v) = env("RESERV_LOG") {
             c.log = v;
         }
@@ -214,6 +262,9 @@ impl Config {
         }
         if c.throttle_minutes < 1 {
             return Err("auth: throttle_minutes must be at least 1".into());
+        }
+        if c.max_api_tokens < 1 {
+            return Err("auth: max_api_tokens must be at least 1".into());
         }
         Ok(c)
     }
@@ -236,6 +287,50 @@ mod tests {
         assert_eq!(c.lockout_minutes, 30);
         assert_eq!((c.throttle_per_address, c.throttle_per_address_and_user, c.throttle_minutes), (0, 4, 15));
         assert_eq!(c.session_hours, 12);
+    }
+
+    #[test]
+    fn secure_cookies_and_hsts_follow_an_https_public_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        let c = Config::load(None, &|_| None).unwrap();
+        assert!(!c.secure_cookies && !c.hsts, "no public address: plain http");
+        std::fs::write(&f, "[notifications]\npublic_url = \"https://reserv.example.se\"\n").unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert!(c.secure_cookies && c.hsts, "https: Secure and HSTS by default");
+        std::fs::write(
+            &f,
+            "secure_cookies = false\nhsts = false\n[notifications]\npublic_url = \"https://reserv.example.se\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert!(!c.secure_cookies && !c.hsts, "explicitly off");
+        std::fs::write(&f, "[notifications]\npublic_url = \"http://reserv.test\"\n").unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert!(!c.secure_cookies && !c.hsts, "http: off");
+        let env = |k: &str| (k == "RESERV_HSTS").then(|| "true".to_string());
+        assert!(Config::load(Some(&f), &env).unwrap().hsts);
+    }
+
+    #[test]
+    fn trusted_proxies_and_token_and_subscription_limits_are_configurable() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("r.toml");
+        let c = Config::load(None, &|_| None).unwrap();
+        assert!(c.trusted_proxies.is_empty(), "none trusted by default");
+        assert_eq!((c.max_api_tokens, c.subscriptions_per_address, c.subscriptions_per_hour), (20, 5, 200));
+        std::fs::write(
+            &f,
+            "trusted_proxies = [\"10.0.0.1\", \"fd00::/8\"]\n[auth]\nmax_api_tokens = 3\n[subscriptions]\nper_address = 2\nper_hour = 50\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), &|_| None).unwrap();
+        assert_eq!(c.trusted_proxies, ["10.0.0.1", "fd00::/8"]);
+        assert_eq!((c.max_api_tokens, c.subscriptions_per_address, c.subscriptions_per_hour), (3, 2, 50));
+        let env = |k: &str| (k == "RESERV_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".to_string());
+        assert_eq!(Config::load(Some(&f), &env).unwrap().trusted_proxies, ["127.0.0.1", "10.0.0.0/8"]);
+        let env = |k: &str| (k == "RESERV_TRUSTED_PROXIES").then(|| "proxy.local".to_string());
+        assert!(Config::load(None, &env).unwrap_err().contains("trusted_proxies"));
     }
 
     #[test]

@@ -317,6 +317,9 @@ fn open_app(c: &Config) -> Result<App, String> {
         throttle_per_address: c.throttle_per_address,
         throttle_per_address_and_user: c.throttle_per_address_and_user,
         throttle_minutes: c.throttle_minutes,
+        subscriptions_per_address: c.subscriptions_per_address,
+        subscriptions_per_hour: c.subscriptions_per_hour,
+        max_api_tokens: c.max_api_tokens,
         handover_routine: c.handover_routine.clone(),
         backentry_policies: c.backentry.clone(),
         payment: c.payment,
@@ -761,7 +764,13 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     println!("Reserv lyssnar på http://{addr}");
     let _ = std::io::stdout().flush();
     tracing::info!(%addr, data = %cfg.data.display(), "Reserv started");
-    let state = reserv_web::AppState { app, secure_cookies: cfg.secure_cookies };
+    let trusted_proxies = reserv_web::kit::proxy::TrustedProxies::parse(&cfg.trusted_proxies)?;
+    let state = reserv_web::AppState {
+        app,
+        secure_cookies: cfg.secure_cookies,
+        hsts: cfg.hsts,
+        trusted_proxies: Arc::new(trusted_proxies),
+    };
     notify_config::spawn_scheduler(state.app.clone(), cfg.notifications.tick_seconds);
     let shutdown = async {
         let term = async {

@@ -210,6 +210,37 @@ pub(crate) fn session(
     )))
 }
 
+pub(crate) fn record_login_success_capped(
+    c: &Connection,
+    s: &SessionRecord,
+    max_live: u32,
+    audit: &AuditRecord,
+) -> Result<u64, StoreError> {
+    record_login_success(c, s, audit)?;
+    // The newest `max_live` live sessions of this kind stay; ties by token
+    // hash so every server deletes the same ones.
+    let n = c
+        .prepare_cached(
+            "DELETE FROM sessions WHERE user_id = ?1 AND kind = ?2 AND token_hash IN (
+                 SELECT token_hash FROM sessions WHERE user_id = ?1 AND kind = ?2 AND expires_at > ?3
+                 ORDER BY created_at DESC, token_hash DESC LIMIT -1 OFFSET ?4)",
+        )
+        .map_err(map_err)?
+        .execute(params![s.user_id.to_string(), s.kind.key(), micros(s.created_at), i64::from(max_live.max(1))])
+        .map_err(map_err)?;
+    Ok(n as u64)
+}
+
+pub(crate) fn delete_user_sessions(c: &Connection, user: UserId, audit: &AuditRecord) -> Result<u64, StoreError> {
+    let n = c
+        .prepare_cached("DELETE FROM sessions WHERE user_id = ?1")
+        .map_err(map_err)?
+        .execute([user.to_string()])
+        .map_err(map_err)?;
+    insert_audit(c, audit)?;
+    Ok(n as u64)
+}
+
 pub(crate) fn delete_session(c: &Connection, hash: &str, audit: &AuditRecord) -> Result<(), StoreError> {
     c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")
         .map_err(map_err)?

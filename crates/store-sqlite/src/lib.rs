@@ -330,6 +330,19 @@ impl Store for SqliteStore {
         self.writer.write(move |c| directory::delete_session(c, &hash, &audit)).await
     }
 
+    async fn record_login_success_capped(
+        &self,
+        s: SessionRecord,
+        max_live: u32,
+        audit: AuditRecord,
+    ) -> Result<u64, StoreError> {
+        self.writer.write(move |c| directory::record_login_success_capped(c, &s, max_live, &audit)).await
+    }
+
+    async fn delete_user_sessions(&self, user: UserId, audit: AuditRecord) -> Result<u64, StoreError> {
+        self.writer.write(move |c| directory::delete_user_sessions(c, user, &audit)).await
+    }
+
     async fn append_outage_event(
         &self,
         event: OutageEvent,

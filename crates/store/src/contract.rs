@@ -163,6 +163,27 @@ async fn users_and_sessions(store: &dyn Store) {
     assert!(store.session("other", t0()).await.unwrap().is_none());
     store.delete_session("hash-1", audit("logout")).await.unwrap();
     assert!(store.session("hash-1", t0()).await.unwrap().is_none());
+
+    // API tokens capped: the insert deletes the oldest live ones of its kind.
+    let token = |n: i64, kind: SessionKind| SessionRecord {
+        token_hash: format!("t-{n}-{}", kind.key()),
+        kind,
+        created_at: t0() + SignedDuration::from_mins(n),
+        expires_at: t0() + SignedDuration::from_hours(12),
+        ..s.clone()
+    };
+    store.record_login_success(token(0, SessionKind::Browser), audit("login.success")).await.unwrap();
+    for n in 1..=3 {
+        let gone = store.record_login_success_capped(token(n, SessionKind::Api), 2, audit("login.success")).await;
+        assert_eq!(gone.unwrap(), u64::from(n == 3), "{n}");
+    }
+    let live = |h: String| async move { store.session(&h, t0() + SignedDuration::from_mins(5)).await.unwrap() };
+    assert!(live("t-1-api".into()).await.is_none(), "the oldest token went");
+    assert!(live("t-2-api".into()).await.is_some() && live("t-3-api".into()).await.is_some());
+    assert!(live("t-0-browser".into()).await.is_some(), "browser sessions do not count");
+    // Log out everywhere: every session of the user, both kinds.
+    assert_eq!(store.delete_user_sessions(u.id, audit("logout.everywhere")).await.unwrap(), 3);
+    assert!(live("t-0-browser".into()).await.is_none() && live("t-3-api".into()).await.is_none());
 }
 
 async fn outage_timelines(store: &dyn Store) {

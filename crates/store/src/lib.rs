@@ -261,6 +261,19 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Option<(SessionRecord, UserRecord)>, StoreError>;
     async fn delete_session(&self, token_hash: &str, audit: AuditRecord) -> Result<(), StoreError>;
+    /// Like [`Store::record_login_success`], and in the same transaction
+    /// deletes the user's oldest live sessions of the same kind beyond
+    /// `max_live` (the new one included), so the cap holds whichever
+    /// server creates them. Returns how many were deleted.
+    async fn record_login_success_capped(
+        &self,
+        session: SessionRecord,
+        max_live: u32,
+        audit: AuditRecord,
+    ) -> Result<u64, StoreError>;
+    /// Deletes every session (browser and API) of a user ("log out
+    /// everywhere"); returns how many there were.
+    async fn delete_user_sessions(&self, user: UserId, audit: AuditRecord) -> Result<u64, StoreError>;
 
     /// Appends a timeline entry; `Conflict` if its `seq` is already taken.
     /// `span` is the outage's fold including this entry (same id and `seq`,

@@ -40,6 +40,17 @@ pub struct AppState {
     pub app: Arc<App>,
     /// Set cookies with `Secure` (Reserv is served over TLS, e.g. behind a proxy).
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (Reserv is served over https).
+    pub hsts: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`kit::proxy`).
+    pub trusted_proxies: Arc<kit::proxy::TrustedProxies>,
+}
+
+impl AppState {
+    /// Plain http, no cookie `Secure`, no HSTS, no trusted proxy.
+    pub fn new(app: Arc<App>) -> AppState {
+        AppState { app, secure_cookies: false, hsts: false, trusted_proxies: kit::proxy::none() }
+    }
 }
 
 /// The API's routes, each with its OpenAPI operation: `routes!` takes the
@@ -116,6 +127,7 @@ pub fn router(st: AppState) -> Router {
         .route("/", get(home::pages::home))
         .route("/login", get(accounts::pages::login_form).post(accounts::pages::login))
         .route("/logout", post(accounts::pages::logout))
+        .route("/logout/everywhere", post(accounts::pages::logout_everywhere))
         .route("/lang/{code}", get(accounts::pages::set_language))
         .route("/status", get(public::pages::public_status))
         .route("/status/outages/{id}", get(public::pages::public_outage))
@@ -159,6 +171,8 @@ pub fn router(st: AppState) -> Router {
         .route("/outages/{id}/messages/{message}/requeue", post(notifications::pages::requeue))
         .route("/ack/{token}", get(notifications::pages::ack_form).post(notifications::pages::ack))
         .route("/subscriptions", post(subscriptions::pages::subscribe))
+        .route("/subscribers", get(subscriptions::admin::subscribers))
+        .route("/subscribers/{id}/remove", post(subscriptions::admin::remove))
         .route(
             "/subscriptions/confirm/{token}",
             get(subscriptions::pages::confirm_form).post(subscriptions::pages::confirm),
@@ -176,7 +190,8 @@ pub fn router(st: AppState) -> Router {
         .route("/static/favicon.svg", get(kit::respond::favicon))
         .route("/favicon.ico", get(kit::respond::favicon))
         .merge(pages)
-        .layer(middleware::from_fn(kit::headers::security_headers))
+        .layer(middleware::from_fn_with_state(st.clone(), kit::headers::security_headers))
+        .layer(middleware::from_fn_with_state(st.clone(), kit::proxy::client_address))
         .with_state(st)
 }
 

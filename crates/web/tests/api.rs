@@ -386,7 +386,7 @@ async fn every_route_is_documented_and_every_documented_operation_is_routed() {
 
     let dir = tempfile::tempdir().unwrap();
     let app = app_over(Arc::new(SqliteStore::open(dir.path()).unwrap()));
-    let router = reserv_web::router(reserv_web::AppState { app: Arc::new(app), secure_cookies: false });
+    let router = reserv_web::router(reserv_web::AppState::new(Arc::new(app)));
     let methods = ["get", "post", "put", "patch", "delete"];
     let mut operations = 0;
     for (path, item) in served["paths"].as_object().unwrap() {
@@ -738,6 +738,15 @@ impl Store for FullDisk {
             return full();
         }
         self.0.delete_session(h, a).await
+    }
+    async fn record_login_success_capped(&self, s: SessionRecord, n: u32, a: AuditRecord) -> Result<u64, StoreError> {
+        self.0.record_login_success_capped(s, n, a).await
+    }
+    async fn delete_user_sessions(&self, u: UserId, a: AuditRecord) -> Result<u64, StoreError> {
+        if self.full() {
+            return full();
+        }
+        self.0.delete_user_sessions(u, a).await
     }
     async fn append_outage_event(
         &self,

@@ -76,7 +76,7 @@ async fn setup() -> T {
     assert_eq!(reserv_app::demo::load_messages(&app).await.unwrap(), 0, "idempotent");
     app.run_due(app.now()).await.unwrap();
     let outage = sent.0.lock().unwrap()[0].outage_id.to_string();
-    T { state: AppState { app: Arc::new(app), secure_cookies: false }, sent, outage, _dir: dir }
+    T { state: AppState::new(Arc::new(app)), sent, outage, _dir: dir }
 }
 
 impl T {

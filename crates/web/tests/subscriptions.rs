@@ -59,7 +59,7 @@ async fn setup() -> T {
                 retry: RetryPolicy::default(),
                 public_url: Some("http://reserv.test".into()),
             });
-    T { state: AppState { app: Arc::new(app), secure_cookies: false }, sent, _dir: dir }
+    T { state: AppState::new(Arc::new(app)), sent, _dir: dir }
 }
 
 impl T {

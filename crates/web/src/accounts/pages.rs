@@ -16,7 +16,7 @@ use reserv_app::users::NewUserInput;
 use reserv_core::ids::EntryId;
 use reserv_core::org::Role;
 use reserv_core::time::format_local;
-use reserv_store::{AuditQuery, SessionKind};
+use reserv_store::AuditQuery;
 
 use crate::AppState;
 use crate::kit::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE, set_cookie};
@@ -52,7 +52,7 @@ pub struct LoginForm {
 }
 
 pub async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
-    match st.app.login(&f.username, &f.password, SessionKind::Browser, &ctx.origin).await {
+    match st.app.login_browser(&f.username, &f.password, ctx.principal.as_ref(), &ctx.origin).await {
         Ok(s) => {
             let age = s.session.expires_at.duration_since(s.session.created_at).as_secs();
             let mut r = see_other("/");
@@ -71,6 +71,18 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm
 pub async fn logout(State(st): State<AppState>, ctx: Ctx) -> Response {
     if let Some(p) = &ctx.principal
         && let Err(e) = st.app.logout(p).await
+    {
+        return fail(&ctx, e);
+    }
+    let mut r = see_other("/login");
+    r.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), st.secure_cookies));
+    r
+}
+
+/// `POST /logout/everywhere`: ends every session and API token of the person.
+pub async fn logout_everywhere(State(st): State<AppState>, ctx: Ctx) -> Response {
+    if let Some(p) = &ctx.principal
+        && let Err(e) = st.app.logout_everywhere(p).await
     {
         return fail(&ctx, e);
     }

@@ -63,8 +63,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The client address for the audit log.
+/// The client address for the audit log and the throttles: the one
+/// `proxy::client_address` found (the TCP peer unless that is a trusted proxy).
 pub fn origin_of(parts_ext: &axum::http::Extensions) -> Origin {
+    if let Some(c) = parts_ext.get::<crate::kit::proxy::ClientAddr>() {
+        return Origin(c.0.to_string());
+    }
     Origin(parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into()))
 }
 

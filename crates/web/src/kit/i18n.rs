@@ -342,6 +342,19 @@ pub struct Texts {
     pub patient_reads_search: &'static str,
     pub patient_reads_csv: &'static str,
     pub patient_reads_none: &'static str,
+    // --- helper C (issue 19) ---
+    pub logout_everywhere: &'static str,
+    pub logout_everywhere_hint: &'static str,
+    pub nav_subscribers: &'static str,
+    pub subscribers_title: &'static str,
+    pub subscribers_intro: &'static str,
+    pub subscribers_none: &'static str,
+    pub subscribers_email: &'static str,
+    pub subscribers_systems: &'static str,
+    pub subscribers_status: &'static str,
+    pub subscribers_since: &'static str,
+    pub subscribers_remove: &'static str,
+    pub subscribers_removed: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -657,6 +670,19 @@ pub static SV: Texts = Texts {
     patient_reads_search: "Sök",
     patient_reads_csv: "Exportera (CSV)",
     patient_reads_none: "Inga läsningar.",
+    // --- helper C (issue 19) ---
+    logout_everywhere: "Logga ut överallt",
+    logout_everywhere_hint: "Avslutar alla dina inloggningar i alla webbläsare och återkallar alla dina API-nycklar.",
+    nav_subscribers: "Prenumeranter",
+    subscribers_title: "Prenumeranter på driftinformation",
+    subscribers_intro: "De som har begärt eller bekräftat driftinformation via e-post. Att ta bort en prenumerant avslutar prenumerationen; inget mer skickas till adressen. Borttagningen loggas.",
+    subscribers_none: "Inga prenumeranter.",
+    subscribers_email: "E-postadress",
+    subscribers_systems: "System",
+    subscribers_status: "Status",
+    subscribers_since: "Sedan",
+    subscribers_remove: "Ta bort",
+    subscribers_removed: "Prenumeranten är borttagen.",
 };
 
 pub static EN: Texts = Texts {
@@ -972,6 +998,19 @@ pub static EN: Texts = Texts {
     patient_reads_search: "Search",
     patient_reads_csv: "Export (CSV)",
     patient_reads_none: "No reads.",
+    // --- helper C (issue 19) ---
+    logout_everywhere: "Log out everywhere",
+    logout_everywhere_hint: "Ends all your logins in every browser and revokes all your API tokens.",
+    nav_subscribers: "Subscribers",
+    subscribers_title: "Service status subscribers",
+    subscribers_intro: "Those who have requested or confirmed service status by e-mail. Removing a subscriber ends the subscription; nothing more is sent to the address. The removal is logged.",
+    subscribers_none: "No subscribers.",
+    subscribers_email: "E-mail address",
+    subscribers_systems: "Systems",
+    subscribers_status: "Status",
+    subscribers_since: "Since",
+    subscribers_remove: "Remove",
+    subscribers_removed: "The subscriber has been removed.",
 };
 
 pub fn kind_label(lang: Lang, k: OutageKind) -> &'static str {

@@ -11,6 +11,7 @@
 //! - [`headers`]: security headers on every response.
 //! - [`i18n`]: Swedish and English texts and labels.
 //! - [`api`]: the JSON API's error shape, extractors and helpers.
+//! - [`proxy`]: the client address behind trusted reverse proxies.
 
 pub mod api;
 pub mod csv;
@@ -18,5 +19,6 @@ pub mod ctx;
 pub mod headers;
 pub mod i18n;
 pub mod paging;
+pub mod proxy;
 pub mod respond;
 pub mod view;

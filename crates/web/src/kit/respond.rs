@@ -24,7 +24,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict(_) | AppError::OngoingOnSameSystem { .. } => StatusCode::CONFLICT,
-        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::RateLimited | AppError::SubscriptionThrottled { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -68,6 +68,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: String) -> Response {
         manages_outages: p.user.role.may_manage_outages(),
         manages_users: p.user.role.may_manage_users(),
         reads_audit: p.user.role.may_read_audit_log(),
+        manages_subscriptions: reserv_core::access::Permissions::of(p.user.role).manages_subscriptions,
     });
     let l = Layout { lang: ctx.lang.code(), t: ctx.lang.texts(), user, csrf: ctx.csrf.clone(), path: ctx.path.clone() };
     render(status, &ErrorPage { l, message })

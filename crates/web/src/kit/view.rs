@@ -22,6 +22,7 @@ pub struct UserBadge {
     pub manages_outages: bool,
     pub manages_users: bool,
     pub reads_audit: bool,
+    pub manages_subscriptions: bool,
 }
 
 impl Layout {
@@ -40,6 +41,7 @@ impl Layout {
                     manages_outages: r.may_manage_outages(),
                     manages_users: r.may_manage_users(),
                     reads_audit: r.may_read_audit_log(),
+                    manages_subscriptions: reserv_core::access::Permissions::of(r).manages_subscriptions,
                 })
             }
             None => None,

@@ -13,7 +13,7 @@ use reserv_app::subscriptions::LinkResult;
 use reserv_core::outbox::is_ack_token;
 
 use crate::AppState;
-use crate::kit::api::{ApiError, ApiErrorBody, ApiJson, ApiResult};
+use crate::kit::api::{ApiError, ApiErrorBody, ApiJson, ApiOrigin, ApiResult};
 use crate::kit::respond::see_other;
 
 /// A subscription to outage notices by e-mail.
@@ -51,14 +51,15 @@ pub enum SubscriptionState {
         (status = 400, description = "Malformed JSON or an unknown field", body = ApiErrorBody),
         (status = 415, description = "Not `application/json`", body = ApiErrorBody),
         (status = 422, description = "An invalid address or system; `field` names it", body = ApiErrorBody),
-        (status = 429, description = "Too many subscriptions from here for now", body = ApiErrorBody),
+        (status = 429, description = "Too many requests for this address (`rate_limited`), or from this client address or everyone for now (`subscription_throttled`)", body = ApiErrorBody),
     )
 )]
 pub async fn api_subscribe(
     State(st): State<AppState>,
+    ApiOrigin(origin): ApiOrigin,
     ApiJson(b): ApiJson<SubscribeRequest>,
 ) -> ApiResult<(StatusCode, Json<SubscriptionStatus>)> {
-    st.app.subscribe(&b.email, &b.systems, &reserv_app::Origin("api".into())).await?;
+    st.app.subscribe(&b.email, &b.systems, &origin).await?;
     Ok((StatusCode::ACCEPTED, Json(SubscriptionStatus { status: SubscriptionState::ConfirmationSent })))
 }
 

@@ -211,7 +211,7 @@ pub async fn subscribe(State(st): State<AppState>, ctx: Ctx, Form(fields): Form<
     let systems: Vec<String> = fields.iter().filter(|(k, _)| k == "systems").map(|(_, v)| v.clone()).collect();
     match st.app.subscribe(&email, &systems, &ctx.origin).await {
         Ok(()) => page(&st, &ctx, StatusCode::ACCEPTED, Some(t.requested.into()), None, None, None, None).await,
-        Err(e @ (AppError::Invalid(_) | AppError::RateLimited)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::RateLimited | AppError::SubscriptionThrottled { .. })) => {
             let msg = match ctx.lang {
                 Lang::Sv => e.message_sv(),
                 Lang::En => e.message_en(),

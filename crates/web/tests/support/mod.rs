@@ -40,6 +40,11 @@ pub fn routine_files() -> Vec<(String, String)> {
 
 /// The application as the server builds it, with the shipped routines and contacts.
 pub fn app_over(store: Arc<dyn Store>) -> App {
+    app_with(store, Settings::default())
+}
+
+/// [`app_over`] with other settings.
+pub fn app_with(store: Arc<dyn Store>, settings: Settings) -> App {
     let catalogue = Catalogue::parse(CATALOGUE).unwrap();
     let routines =
         reserv_core::routine::load(routine_files().iter().map(|(n, t)| (n.as_str(), t.as_str())), &catalogue).unwrap();
@@ -47,9 +52,7 @@ pub fn app_over(store: Arc<dyn Store>) -> App {
     let contacts =
         reserv_app::contacts::load_contacts(reserv_app::contacts::BUILTIN_CONTACTS.iter().copied(), &orgs, &catalogue)
             .unwrap();
-    App::new(store, Arc::new(SystemClock), catalogue, Settings::default())
-        .with_routines(routines)
-        .with_contacts(contacts)
+    App::new(store, Arc::new(SystemClock), catalogue, settings).with_routines(routines).with_contacts(contacts)
 }
 
 pub struct TestApp {
@@ -99,16 +102,24 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_shared(app: Arc<App>, dir: tempfile::TempDir) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { app, secure_cookies: false };
+    let state = AppState::new(app);
     tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
     TestApp { addr, _dir: Some(dir) }
+}
+
+/// A server with the given state (its app's demo data loaded by the caller).
+pub async fn spawn_state(state: AppState, dir: Option<tempfile::TempDir>) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
+    TestApp { addr, _dir: dir }
 }
 
 async fn serve(app: App, dir: Option<tempfile::TempDir>) -> TestApp {
     reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { app: Arc::new(app), secure_cookies: false };
+    let state = AppState::new(Arc::new(app));
     tokio::spawn(reserv_web::serve(listener, state, std::future::pending()));
     TestApp { addr, _dir: dir }
 }

@@ -168,3 +168,66 @@ impl App {
         Ok(CsvExport { filename: format!("patientlasningar-{date}.csv"), body: body.into_bytes() })
     }
 }
+
+/// What a check of the audit log's hash chain found (`reserv audit verify`,
+/// and the server at start and daily).
+#[derive(Debug, Clone)]
+pub struct ChainCheck {
+    pub report: reserv_store::chain::ChainReport,
+    /// The first checkpoint the chain no longer holds, if any.
+    pub checkpoint_break: Option<reserv_store::chain::ChainBreak>,
+    /// Checkpoints whose signature does not match the key (forged or changed).
+    pub forged_checkpoints: usize,
+    /// The backend's append-only guards that are missing.
+    pub missing_guards: Vec<String>,
+}
+
+impl ChainCheck {
+    /// Whether anything was found.
+    pub fn intact(&self) -> bool {
+        self.report.broken.is_none()
+            && self.checkpoint_break.is_none()
+            && self.forged_checkpoints == 0
+            && self.missing_guards.is_empty()
+    }
+
+    /// The findings, one line each, in Swedish (the first broken link first).
+    pub fn problems_sv(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(b) = &self.report.broken {
+            out.push(b.message_sv());
+        }
+        if let Some(b) = &self.checkpoint_break {
+            out.push(b.message_sv());
+        }
+        if self.forged_checkpoints > 0 {
+            out.push(format!(
+                "{} kontrollpunkt(er) har en signatur som inte stämmer med nyckeln (ändrade eller förfalskade)",
+                self.forged_checkpoints
+            ));
+        }
+        for g in &self.missing_guards {
+            out.push(format!("skyddet {g} saknas: granskningsloggen går att ändra"));
+        }
+        out
+    }
+}
+
+impl App {
+    /// Walks the audit log's hash chain (a full scan: the CLI and the daily
+    /// check call it, never a request), checks the given checkpoints with
+    /// `key`, and lists missing append-only guards.
+    pub async fn check_audit_chain(
+        &self,
+        checkpoints: &[reserv_store::chain::Checkpoint],
+        key: Option<&[u8]>,
+    ) -> Result<ChainCheck, AppError> {
+        let rows = self.store.audit_chain().await?;
+        let report = reserv_store::chain::verify(&rows);
+        let (authentic, forged): (Vec<_>, Vec<_>) =
+            checkpoints.iter().cloned().partition(|c| key.is_some_and(|k| c.authentic(k)));
+        let checkpoint_break = reserv_store::chain::check_checkpoints(&rows, &authentic);
+        let missing_guards = self.store.missing_audit_guards().await?;
+        Ok(ChainCheck { report, checkpoint_break, forged_checkpoints: forged.len(), missing_guards })
+    }
+}

@@ -262,6 +262,12 @@ impl Store for Counting {
         self.hit("append_read_audit");
         self.0.append_read_audit(a, p).await
     }
+    async fn audit_chain(&self) -> Result<Vec<reserv_store::chain::ChainedRecord>, StoreError> {
+        self.0.audit_chain().await
+    }
+    async fn missing_audit_guards(&self) -> Result<Vec<String>, StoreError> {
+        self.0.missing_audit_guards().await
+    }
     async fn patient_reads(
         &self,
         q: reserv_store::PatientReadQuery,

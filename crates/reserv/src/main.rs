@@ -1,6 +1,7 @@
 //! The `reserv` command: serve the web UI and API, create the first
 //! administrator, import a region's directory, check data files.
 
+mod audit;
 mod config;
 mod notify_config;
 mod plan;
@@ -104,6 +105,11 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// The audit log's hash chain: verify it, or write a signed checkpoint of its head.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Run the back-entry engine on a file: what each party must enter, must not enter, and why.
     Reconcile {
         /// The policy file (TOML), e.g. data/policies/lifecare-sp-vasternorrland-2025.toml.
@@ -120,6 +126,26 @@ enum Command {
     Print {
         #[command(subcommand)]
         command: PrintCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the chain and report the first broken link (and checkpoints no longer held, with
+    /// --checkpoints and the key in RESERV_AUDIT_KEY); exits 1 if anything is found.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// Append a checkpoint of each chain head to FILE, signed with the key in RESERV_AUDIT_KEY.
+    /// Keep FILE outside the data directory (another disk, a log server).
+    Checkpoint {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
 }
 
@@ -495,6 +521,16 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Audit { command: AuditCommand::Verify { checkpoints, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            let app = open_app(&cfg)?;
+            runtime()?.block_on(audit::verify(&app, checkpoints.as_deref()))
+        }
+        Command::Audit { command: AuditCommand::Checkpoint { file, data } } => {
+            cfg.data = data.unwrap_or(cfg.data);
+            let app = open_app(&cfg)?;
+            runtime()?.block_on(audit::checkpoint(&app, &file))
+        }
         Command::Reconcile { policy, input, format } => {
             let p = reconcile::load_policy(&policy.display().to_string(), &read_file(&policy)?)?;
             let i = reconcile::parse_input(&input.display().to_string(), &read_file(&input)?)?;
@@ -733,6 +769,26 @@ fn spawn_routine_reloader(cfg: Config, app: Arc<App>) {
     });
 }
 
+/// Checks the audit log's hash chain at start and then daily, in the
+/// background; a break is logged as an error with the first broken link
+/// (`reserv audit verify` says the same from the command line).
+fn spawn_audit_check(app: Arc<App>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            every.tick().await;
+            match app.check_audit_chain(&[], None).await {
+                Ok(c) if c.intact() => {
+                    let records: u64 = c.report.heads.iter().map(|h| h.records).sum();
+                    tracing::info!(records, "audit chain intact");
+                }
+                Ok(c) => tracing::error!(problems = %c.problems_sv().join("; "), "audit chain broken"),
+                Err(e) => tracing::error!(error = %e.message_sv(), "audit chain could not be checked"),
+            }
+        }
+    });
+}
+
 async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     let app = open_app(&cfg)?;
     if let Some(p) = &cfg.directory {
@@ -755,6 +811,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     // Before the address is printed, so a SIGHUP right after start is handled.
     let app = Arc::new(app);
     spawn_routine_reloader(cfg.clone(), app.clone());
+    spawn_audit_check(app.clone());
     if demo {
         println!("Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):", reserv_app::demo::DEMO_PASSWORD);
         for (username, _, org, role) in reserv_app::demo::DEMO_ACCOUNTS {

@@ -709,3 +709,50 @@ fn notifications_plan_refuses_bad_input_naming_the_flag() {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(err.contains("--policy:") && err.contains("bad.toml:"), "{err}");
 }
+
+/// `reserv audit verify` walks the chain; `reserv audit checkpoint` signs its
+/// head with the key from the environment into a file outside the data
+/// directory; a forged checkpoint or a missing key is a clear error (exit 1).
+/// Tampering with the file itself is tested in reserv-store-sqlite.
+#[test]
+fn the_audit_chain_is_verified_and_checkpointed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert!(reserv(&["directory", "import", DIRECTORY, "--data", data], None, dir.path()).status.success());
+    let ok = reserv(&["audit", "verify", "--data", data], None, dir.path());
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("Granskningsloggen är obruten."), "{}", text(&ok));
+    assert!(text(&ok).contains("poster i kedjan"), "{}", text(&ok));
+
+    let cp = dir.path().join("checkpoints.jsonl");
+    let cp = cp.to_str().unwrap();
+    let with_key = |args: &[&str], key: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_reserv"));
+        c.args(args).current_dir(dir.path()).env_remove("RESERV_CONFIG").env_remove("RESERV_DATA");
+        match key {
+            Some(k) => c.env("RESERV_AUDIT_KEY", k),
+            None => c.env_remove("RESERV_AUDIT_KEY"),
+        };
+        c.output().unwrap()
+    };
+    let key = "en hemlig nyckel för kontrollpunkter";
+    let r = with_key(&["audit", "checkpoint", "--file", cp, "--data", data], None);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("RESERV_AUDIT_KEY saknas"), "{}", text(&r));
+    let r = with_key(&["audit", "checkpoint", "--file", cp, "--data", data], Some(key));
+    assert!(r.status.success(), "{}", text(&r));
+    let r = with_key(&["audit", "verify", "--checkpoints", cp, "--data", data], Some(key));
+    assert!(r.status.success(), "{}", text(&r));
+    assert!(text(&r).contains("kontrollpunkter jämförda"), "{}", text(&r));
+    // Another key: the checkpoint's signature does not hold.
+    let r = with_key(&["audit", "verify", "--checkpoints", cp, "--data", data], Some("en annan nyckel, lika lång"));
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("signatur som inte stämmer"), "{}", text(&r));
+    // A malformed checkpoint file names its line.
+    std::fs::write(dir.path().join("bad.jsonl"), "{}\n").unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    let r = with_key(&["audit", "verify", "--checkpoints", bad.to_str().unwrap(), "--data", data], Some(key));
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r).contains("rad 1"), "{}", text(&r));
+}

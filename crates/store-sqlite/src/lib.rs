@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_paper_signer.sql"),
     include_str!("migrations/010_sip_records.sql"),
     include_str!("migrations/011_audit_patients.sql"),
+    include_str!("migrations/012_audit_chain.sql"),
 ];
 
 /// The schema version whose migration also fills `outage_spans` in Rust.
@@ -140,9 +141,36 @@ fn open_conn(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
 }
 
 pub(crate) fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreError> {
+    insert_chained_audit(c, a, &[])
+}
+
+/// Writes an audit record as the next link of its node's chain
+/// (`reserv_store::chain`): inside the caller's write transaction, so the
+/// position read here is the one written (a second writer on the same file
+/// waits for the lock; the unique index refuses a position taken twice).
+pub(crate) fn insert_chained_audit(
+    c: &Connection,
+    a: &AuditRecord,
+    patients: &[reserv_store::AuditPatient],
+) -> Result<(), StoreError> {
+    let last: Option<(i64, String)> = c
+        .prepare_cached(
+            "SELECT chain_seq, hash FROM audit_log WHERE node_id = ?1 AND chain_seq IS NOT NULL
+             ORDER BY chain_seq DESC LIMIT 1",
+        )
+        .map_err(map_err)?
+        .query_row(params![a.node], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(map_err)?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s as u64 + 1, h),
+        None => (1, reserv_store::chain::GENESIS.to_owned()),
+    };
+    let hash = reserv_store::chain::link_hash(&prev, seq, a, patients);
     c.prepare_cached(
-        "INSERT INTO audit_log (id, at, actor_id, actor, org_id, action, target, origin, detail, node_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO audit_log (id, at, actor_id, actor, org_id, action, target, origin, detail, node_id,
+                                chain_seq, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )
     .map_err(map_err)?
     .execute(params![
@@ -156,6 +184,9 @@ pub(crate) fn insert_audit(c: &Connection, a: &AuditRecord) -> Result<(), StoreE
         a.origin,
         a.detail,
         a.node,
+        seq as i64,
+        prev,
+        hash,
     ])
     .map_err(map_err)?;
     Ok(())
@@ -529,6 +560,14 @@ impl Store for SqliteStore {
 
     async fn append_read_audit(&self, audit: AuditRecord, patients: Vec<AuditPatient>) -> Result<(), StoreError> {
         self.writer.write(move |c| records::insert_read_audit(c, &audit, &patients)).await
+    }
+
+    async fn audit_chain(&self) -> Result<Vec<reserv_store::chain::ChainedRecord>, StoreError> {
+        self.read(records::audit_chain).await
+    }
+
+    async fn missing_audit_guards(&self) -> Result<Vec<String>, StoreError> {
+        self.read(records::missing_audit_guards).await
     }
 
     async fn patient_reads(&self, q: PatientReadQuery) -> Result<Vec<PatientRead>, StoreError> {

@@ -149,7 +149,10 @@ pub(crate) fn audit_log(c: &Connection, q: AuditQuery) -> Result<Vec<AuditRecord
 
 /// A read's audit record and the patients it returned, in the caller's transaction.
 pub(crate) fn insert_read_audit(c: &Connection, a: &AuditRecord, patients: &[AuditPatient]) -> Result<(), StoreError> {
-    insert_audit(c, a)?;
+    // One row per episode (the table's key), and the chain hashes what is stored.
+    let mut seen = std::collections::BTreeSet::new();
+    let patients: Vec<AuditPatient> = patients.iter().filter(|p| seen.insert(p.episode)).cloned().collect();
+    crate::insert_chained_audit(c, a, &patients)?;
     let mut stmt = c
         .prepare_cached("INSERT OR IGNORE INTO audit_patients (audit_id, episode_id, patient) VALUES (?1, ?2, ?3)")
         .map_err(map_err)?;
@@ -198,6 +201,57 @@ pub(crate) fn patient_reads(c: &Connection, q: PatientReadQuery) -> Result<Vec<P
             episode: EpisodeId(parse_uuid(&episode)?),
             patient: r.get(11).map_err(map_err)?,
         });
+    }
+    Ok(out)
+}
+
+/// Every audit record with its chain link and the patients of a read, for
+/// `reserv audit verify` (a full scan, never on a request path).
+pub(crate) fn audit_chain(c: &Connection) -> Result<Vec<reserv_store::chain::ChainedRecord>, StoreError> {
+    use reserv_store::chain::{ChainLink, ChainedRecord};
+    let mut patients: std::collections::HashMap<String, Vec<AuditPatient>> = std::collections::HashMap::new();
+    let mut stmt = c.prepare("SELECT audit_id, episode_id, patient FROM audit_patients").map_err(map_err)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .map_err(map_err)?;
+    for row in rows {
+        let (audit, episode, patient) = row.map_err(map_err)?;
+        let episode = reserv_core::ids::EpisodeId(parse_uuid(&episode)?);
+        patients.entry(audit).or_default().push(AuditPatient { episode, patient });
+    }
+    let sql = format!(
+        "SELECT {AUDIT_COLUMNS}, a.chain_seq, a.prev_hash, a.hash FROM audit_log a ORDER BY a.node_id, a.chain_seq"
+    );
+    let mut stmt = c.prepare(&sql).map_err(map_err)?;
+    let mut rows = stmt.query([]).map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(map_err)? {
+        let record = audit_row(r)?;
+        let seq: Option<i64> = r.get(10).map_err(map_err)?;
+        let prev_hash: Option<String> = r.get(11).map_err(map_err)?;
+        let hash: Option<String> = r.get(12).map_err(map_err)?;
+        let link = match (seq, prev_hash, hash) {
+            (Some(seq), Some(prev_hash), Some(hash)) => Some(ChainLink { seq: seq.max(0) as u64, prev_hash, hash }),
+            _ => None,
+        };
+        let patients = patients.remove(&record.id.to_string()).unwrap_or_default();
+        out.push(ChainedRecord { record, link, patients });
+    }
+    Ok(out)
+}
+
+/// The append-only guards (triggers) of the audit tables that are missing.
+pub(crate) fn missing_audit_guards(c: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for name in ["audit_log_no_update", "audit_log_no_delete", "audit_patients_no_update", "audit_patients_no_delete"] {
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1", params![name], |r| {
+                r.get(0)
+            })
+            .map_err(map_err)?;
+        if n == 0 {
+            out.push(name.to_owned());
+        }
     }
     Ok(out)
 }

@@ -457,3 +457,93 @@ mod integrity {
         assert_eq!(again.outage_spans(&[ended]).await.unwrap(), vec![want_ended]);
     }
 }
+
+/// The audit chain finds every way to tamper with the file (issue 19): a row
+/// deleted, a row changed, the tail cut off (through a checkpoint taken
+/// before), and a trigger dropped — each done as someone with the file would,
+/// dropping the append-only trigger first and restoring it after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampering_with_the_audit_log_is_found() {
+    use reserv_store::chain::{ChainBreak, Checkpoint, check_checkpoints, verify};
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let record = |n: usize| AuditRecord {
+        id: EntryId(Uuid::now_v7()),
+        at: "2026-11-23T08:00:00Z".parse().unwrap(),
+        actor_id: None,
+        actor: "demo-it".into(),
+        org: None,
+        action: "test.chain".into(),
+        target: None,
+        origin: "127.0.0.1".into(),
+        detail: format!("post {n}"),
+        node: store.node_id().to_owned(),
+    };
+    for n in 0..6 {
+        store.append_audit(record(n)).await.unwrap();
+    }
+    let patient = reserv_store::AuditPatient { episode: EpisodeId(Uuid::now_v7()), patient: "19121212-1212".into() };
+    store.append_read_audit(record(6), vec![patient.clone(), patient]).await.unwrap();
+    let rows = store.audit_chain().await.unwrap();
+    let report = verify(&rows);
+    assert_eq!(report.broken, None);
+    let node = store.node_id().to_owned();
+    let head = report.heads.iter().find(|h| h.node == node).unwrap().clone();
+    let key = b"checkpoint key from the environment";
+    let checkpoint = Checkpoint::sign(&head, "2026-11-23T09:00:00Z", key);
+    drop(store);
+
+    let db = dir.path().join(DB_FILE);
+    let tamper = |sql: &str| {
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch(&format!(
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; {sql};
+             CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+        ))
+        .unwrap();
+    };
+    let check = || {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let rt = tokio::runtime::Handle::current();
+        let rows = tokio::task::block_in_place(|| rt.block_on(store.audit_chain())).unwrap();
+        (verify(&rows).broken, check_checkpoints(&rows, std::slice::from_ref(&checkpoint)))
+    };
+    let seq_of = |detail: &str| -> i64 {
+        Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT chain_seq FROM audit_log WHERE detail = ?1", [detail], |r| r.get(0))
+            .unwrap()
+    };
+
+    // A row changed in the middle: its hash no longer matches.
+    let changed = seq_of("post 2");
+    tamper("UPDATE audit_log SET actor = 'someone-else' WHERE detail = 'post 2'");
+    assert!(matches!(check().0, Some(ChainBreak::Changed { seq, .. }) if seq as i64 == changed));
+    tamper("UPDATE audit_log SET actor = 'demo-it' WHERE detail = 'post 2'");
+    assert_eq!(check(), (None, None), "put back as it was, the chain holds again");
+
+    // The read's patients are part of its link: one removed is found.
+    let read = seq_of("post 6");
+    {
+        let c = Connection::open(&db).unwrap();
+        c.execute_batch("DROP TRIGGER audit_patients_no_delete; DELETE FROM audit_patients;").unwrap();
+    }
+    assert!(matches!(check().0, Some(ChainBreak::Changed { seq, .. }) if seq as i64 == read));
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.missing_audit_guards().await.unwrap(), vec!["audit_patients_no_delete".to_owned()]);
+    drop(store);
+
+    // A row deleted: its position is missing.
+    let deleted = seq_of("post 3");
+    tamper("DELETE FROM audit_log WHERE detail = 'post 3'");
+    assert!(matches!(check().0, Some(ChainBreak::Missing { seq, .. }) if seq as i64 == deleted));
+
+    // The tail cut off: the chain that is left holds, the checkpoint finds it.
+    tamper(&format!("DELETE FROM audit_log WHERE node_id = '{node}' AND chain_seq >= {}", deleted));
+    let (broken, cut) = check();
+    assert_eq!(broken, None, "a cut tail is a valid shorter chain");
+    assert_eq!(cut, Some(ChainBreak::Checkpoint { node, seq: head.seq }));
+}

@@ -114,6 +114,20 @@ pub async fn run_all(store: &dyn Store) {
     subscriptions(store).await;
     store.health_check(t0()).await.expect("health check writes");
     assert!(!store.node_id().is_empty());
+    audit_chain(store).await;
+}
+
+/// Every audit record written above is a link of its node's chain, and the
+/// chain verifies; the backend's append-only guards are all in place.
+async fn audit_chain(store: &dyn Store) {
+    let rows = store.audit_chain().await.unwrap();
+    assert!(rows.len() > 20, "the checks above wrote audit records: {}", rows.len());
+    assert!(rows.iter().all(|r| r.link.is_some()), "every record is chained");
+    let report = crate::chain::verify(&rows);
+    assert_eq!(report.broken, None, "{:?}", report.broken.as_ref().map(|b| b.message_sv()));
+    assert_eq!(report.unchained, 0);
+    assert_eq!(report.heads.iter().map(|h| h.records as usize).sum::<usize>(), rows.len());
+    assert!(store.missing_audit_guards().await.unwrap().is_empty());
 }
 
 async fn organisations(store: &dyn Store) {

@@ -4,6 +4,7 @@
 //! [`contract`] suite. Every write method returns only once the write is
 //! durable (on disk), and clinical facts and the audit log are append-only.
 
+pub mod chain;
 pub mod contract;
 
 use async_trait::async_trait;
@@ -412,6 +413,12 @@ pub trait Store: Send + Sync + 'static {
     /// Appends a read's audit record with the patients it returned, in one
     /// transaction.
     async fn append_read_audit(&self, audit: AuditRecord, patients: Vec<AuditPatient>) -> Result<(), StoreError>;
+    /// Every audit record with its chain link and the patients of a read, for
+    /// verifying the chain (`chain::verify`). A full scan: never on a request path.
+    async fn audit_chain(&self) -> Result<Vec<chain::ChainedRecord>, StoreError>;
+    /// The backend's append-only guards of the audit tables that are missing
+    /// (e.g. a trigger dropped); empty when all are in place.
+    async fn missing_audit_guards(&self) -> Result<Vec<String>, StoreError>;
     /// Reads of patients, one row per (read, episode), newest first.
     async fn patient_reads(&self, query: PatientReadQuery) -> Result<Vec<PatientRead>, StoreError>;
     async fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;

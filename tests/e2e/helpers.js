@@ -171,7 +171,7 @@ async function login(page, username, password = PASSWORD) {
 }
 
 async function logout(page) {
-  return submitForm(page, page.getByRole('button', { name: 'Logga ut' }), '/logout');
+  return submitForm(page, page.getByRole('button', { name: 'Logga ut', exact: true }), '/logout');
 }
 
 /** "YYYY-MM-DDTHH:MM" for a datetime-local input, in TIME_ZONE. */

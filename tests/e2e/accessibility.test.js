@@ -78,7 +78,9 @@ async function checkPage(t, page, name, { lang, loggedIn }) {
     if (loggedIn) {
       assert.equal(await logoutForm.count(), 1, 'has the logout form');
       assert.equal(await logoutForm.locator('input[type="hidden"][name="csrf"]').count(), 1, 'logout form has a hidden csrf input');
-      assert.equal(await logoutForm.locator('button, input[type="submit"]').count(), 1, 'logout form has a button');
+      // "Logga ut" ends this session; "Logga ut överallt" (the same form, another action) every session and token.
+      assert.equal(await logoutForm.locator('button:not([formaction]), input[type="submit"]:not([formaction])').count(), 1, 'logout form has one plain logout button');
+      assert.equal(await logoutForm.locator('button[formaction="/logout/everywhere"]').count(), 1, 'logout form has the log-out-everywhere button');
     } else {
       assert.equal(await logoutForm.count(), 0, 'no logout form when logged out');
     }

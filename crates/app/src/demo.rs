@@ -56,8 +56,13 @@ fn demo_routine_roles(username: &str) -> Vec<String> {
 pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
     let origin = Origin("demo".into());
     app.import_directory(directory_text, Actor::System("demo"), &origin).await?;
+    // One hash for the one demo password (a fresh salt per start, shared by the accounts).
+    let mut hash: Option<String> = None;
     for (username, name, org, role) in DEMO_ACCOUNTS {
         if app.store.user_by_username(username).await?.is_none() {
+            if hash.is_none() {
+                hash = Some(crate::auth::hash_password(DEMO_PASSWORD.into()).await?);
+            }
             let input = NewUserInput {
                 username: username.into(),
                 display_name: name.into(),
@@ -66,7 +71,7 @@ pub async fn load(app: &App, directory_text: &str) -> Result<(), AppError> {
                 password: DEMO_PASSWORD.into(),
                 routine_roles: demo_routine_roles(username),
             };
-            app.create_user(None, input, &origin).await?;
+            app.create_user_with_hash(None, input, hash.clone(), &origin).await?;
         }
     }
     if !app.store.has_outages().await? {

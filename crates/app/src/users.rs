@@ -51,6 +51,19 @@ impl App {
         input: NewUserInput,
         origin: &Origin,
     ) -> Result<UserRecord, AppError> {
+        self.create_user_with_hash(by, input, None, origin).await
+    }
+
+    /// As [`App::create_user`], with the password's hash made already (the
+    /// demo accounts share one password: hashing it once is most of a demo
+    /// start). The password is still checked.
+    pub(crate) async fn create_user_with_hash(
+        &self,
+        by: Option<&Principal>,
+        input: NewUserInput,
+        password_hash: Option<String>,
+        origin: &Origin,
+    ) -> Result<UserRecord, AppError> {
         if let Some(p) = by
             && !p.user.role.may_manage_users()
         {
@@ -83,7 +96,10 @@ impl App {
             display_name,
             org,
             role,
-            password_hash: hash_password(input.password).await?,
+            password_hash: match password_hash {
+                Some(h) => h,
+                None => hash_password(input.password).await?,
+            },
             failed_logins: 0,
             locked_until: None,
             created_at: self.now(),

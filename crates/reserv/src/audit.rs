@@ -43,7 +43,8 @@ pub async fn verify(app: &App, file: Option<&Path>) -> Result<(), String> {
     };
     let check = app.check_audit_chain(&checkpoints, key.as_deref()).await.map_err(|e| e.message_sv())?;
     for h in &check.report.heads {
-        println!("nod {}: {} poster i kedjan, senaste {} ({})", h.node, h.records, h.seq, &h.hash[..16]);
+        let short: String = h.hash.chars().take(16).collect();
+        println!("nod {}: {} poster i kedjan, senaste {} ({short})", h.node, h.records, h.seq);
     }
     if check.report.unchained > 0 {
         println!("{} poster skrevs innan kedjan fanns (schema 12) och ingår inte", check.report.unchained);

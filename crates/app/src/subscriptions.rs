@@ -71,6 +71,18 @@ pub struct SubscriberView {
 }
 
 impl App {
+    /// The next entry of a subscription's timeline, now.
+    fn next_event(&self, s: &Subscription, change: SubscriptionChange) -> SubscriptionEvent {
+        SubscriptionEvent {
+            id: EntryId(Uuid::now_v7()),
+            subscription_id: s.id,
+            seq: s.next_seq,
+            at: self.now(),
+            email: s.email.clone(),
+            change,
+        }
+    }
+
     /// Whether e-mail subscriptions work here: notifications configured
     /// with Reserv's public address (the links need it).
     pub fn subscriptions_enabled(&self) -> bool {
@@ -302,14 +314,7 @@ impl App {
         action: &str,
         origin: &Origin,
     ) -> Result<(), AppError> {
-        let event = SubscriptionEvent {
-            id: EntryId(Uuid::now_v7()),
-            subscription_id: s.id,
-            seq: s.next_seq,
-            at: self.now(),
-            email: s.email.clone(),
-            change,
-        };
+        let event = self.next_event(s, change);
         let audit = self.audit(
             Actor::System("subscription"),
             origin,
@@ -371,14 +376,7 @@ impl App {
             let Some(change) = subscription::unsubscribe(&s, &format!("borttagen av {}", p.user.username)) else {
                 return Ok(LinkResult::Already);
             };
-            let event = SubscriptionEvent {
-                id: EntryId(Uuid::now_v7()),
-                subscription_id: s.id,
-                seq: s.next_seq,
-                at: self.now(),
-                email: s.email.clone(),
-                change,
-            };
+            let event = self.next_event(&s, change);
             let audit = self.audit(
                 Actor::Person(&p.user),
                 &p.origin,

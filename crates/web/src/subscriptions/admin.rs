@@ -16,6 +16,7 @@ use reserv_core::time::format_local;
 
 use crate::AppState;
 use crate::kit::ctx::Ctx;
+use crate::kit::paging::Paging;
 use crate::kit::respond::{fail, render, see_other};
 use crate::kit::view::Layout;
 
@@ -34,11 +35,16 @@ struct SubscribersPage {
     l: Layout,
     rows: Vec<Row>,
     note: Option<&'static str>,
+    paging: Paging,
 }
+
+/// Subscribers per page.
+const PER_PAGE: usize = 200;
 
 #[derive(Deserialize)]
 pub struct RemovedQuery {
     removed: Option<String>,
+    page: Option<usize>,
 }
 
 /// `GET /subscribers`.
@@ -52,8 +58,11 @@ pub async fn subscribers(State(st): State<AppState>, ctx: Ctx, Query(q): Query<R
     };
     let t = ctx.lang.texts();
     let sub = super::pages::texts_for(ctx.lang);
+    let paging = Paging::new(list.len(), PER_PAGE, q.page);
     let rows = list
         .into_iter()
+        .skip((paging.current - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|s| Row {
             id: s.id.to_string(),
             email: s.email,
@@ -69,7 +78,7 @@ pub async fn subscribers(State(st): State<AppState>, ctx: Ctx, Query(q): Query<R
         })
         .collect();
     let note = q.removed.is_some().then_some(t.subscribers_removed);
-    render(StatusCode::OK, &SubscribersPage { l: Layout::new(&ctx, &st.app).await, rows, note })
+    render(StatusCode::OK, &SubscribersPage { l: Layout::new(&ctx, &st.app).await, rows, note, paging })
 }
 
 /// `POST /subscribers/{id}/remove`.

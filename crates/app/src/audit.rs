@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use jiff::Timestamp;
 use reserv_core::access::{AuditReach, audit_reach};
 use reserv_core::csv::CsvWriter;
 use reserv_core::episode::{self, Episode, EpisodeEvent};
@@ -100,6 +101,24 @@ impl App {
 
     /// The audit log, for auditors and system administrators, scoped to
     /// what the caller may see.
+    /// The audit log (as [`App::audit_log`]) and what the server's last check
+    /// of the hash chain found, for the audit page.
+    pub async fn audit_overview(
+        &self,
+        p: &Principal,
+        query: AuditQuery,
+    ) -> Result<(Vec<AuditRecord>, ChainState), AppError> {
+        let records = self.audit_log(p, query).await?;
+        Ok((records, self.audit_chain_state.read().unwrap_or_else(|p| p.into_inner()).clone()))
+    }
+
+    /// Remembers what the server's check of the audit chain found (no
+    /// problems: intact), with the time of the check.
+    pub fn note_audit_chain_problems(&self, problems: Vec<String>) {
+        let state = ChainState { checked_at: Some(self.now()), problems };
+        *self.audit_chain_state.write().unwrap_or_else(|p| p.into_inner()) = state;
+    }
+
     pub async fn audit_log(&self, p: &Principal, mut query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
         query.scope = self.audit_scope(p).await?;
         let records = self.store.audit_log(query).await?;
@@ -167,6 +186,14 @@ impl App {
         let date = local(self.now()).date();
         Ok(CsvExport { filename: format!("patientlasningar-{date}.csv"), body: body.into_bytes() })
     }
+}
+
+/// What the server's last check of the audit chain found: when (none yet),
+/// and its problems in Swedish (none: intact).
+#[derive(Debug, Clone, Default)]
+pub struct ChainState {
+    pub checked_at: Option<Timestamp>,
+    pub problems: Vec<String>,
 }
 
 /// What a check of the audit log's hash chain found (`reserv audit verify`,

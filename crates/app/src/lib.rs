@@ -125,6 +125,8 @@ pub struct App {
     routines: std::sync::RwLock<Option<Arc<reserv_core::routine::RoutineSet>>>,
     /// Why the last reload of the routines was refused, if it was.
     routines_problem: std::sync::RwLock<Option<String>>,
+    /// What the server's last check of the audit chain found (`audit::ChainState`).
+    audit_chain_state: std::sync::RwLock<audit::ChainState>,
     /// The contact files, when loaded (`with_contacts`, in `contacts.rs`).
     contacts: Option<Arc<reserv_core::contacts::ContactBook>>,
     /// The back-entry policies by id (the built-in ones unless replaced).
@@ -150,6 +152,7 @@ impl App {
             catalogue: Arc::new(catalogue),
             routines: Default::default(),
             routines_problem: Default::default(),
+            audit_chain_state: Default::default(),
             contacts: None,
             policies: worklists::builtin_policies(),
             outage_locks: Default::default(),

@@ -2,7 +2,7 @@
 //! (`--config FILE`, `RESERV_CONFIG`, or `./reserv.toml` if present), then
 //! environment variables (`RESERV_LISTEN`, `RESERV_DATA`, `RESERV_CATALOGUE`,
 //! `RESERV_DIRECTORY`, `RESERV_ROUTINES`, `RESERV_CONTACTS`, `RESERV_POLICIES`, `RESERV_SECURE_COOKIES`, `RESERV_HSTS`,
-//! `RESERV_TRUSTED_PROXIES`, `RESERV_LOG`), then command-line
+//! `RESERV_TRUSTED_PROXIES`, `RESERV_AUDIT_CHECKPOINTS`, `RESERV_LOG`), then command-line
 //! flags. Unknown keys in the file are errors, so a typo is not silently ignored.
 
 use std::path::{Path, PathBuf};
@@ -51,6 +51,10 @@ pub struct Config {
     pub payment: reserv_core::payment::PaymentAgreement,
     /// `[notifications]`: adapters, recipients file, public address (`notify_config.rs`).
     pub notifications: crate::notify_config::NotificationsConfig,
+    /// `[audit]`: where the server appends signed checkpoints of the audit
+    /// chain's heads (none by default), and how often.
+    pub audit_checkpoints: Option<PathBuf>,
+    pub audit_checkpoint_minutes: u64,
 }
 
 impl Default for Config {
@@ -80,6 +84,8 @@ impl Default for Config {
             backentry: reserv_app::Settings::default().backentry_policies,
             payment: reserv_core::payment::PaymentAgreement::default(),
             notifications: Default::default(),
+            audit_checkpoints: None,
+            audit_checkpoint_minutes: 60,
         }
     }
 }
@@ -104,6 +110,14 @@ struct FileConfig {
     auth: Option<FileAuth>,
     subscriptions: Option<FileSubscriptions>,
     notifications: Option<crate::notify_config::FileNotifications>,
+    audit: Option<FileAudit>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileAudit {
+    checkpoint_file: Option<PathBuf>,
+    checkpoint_minutes: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -211,6 +225,10 @@ impl Config {
             if let Some(n) = f.notifications {
                 c.notifications.apply_file(n).map_err(|e| format!("{}: {e}", p.display()))?;
             }
+            if let Some(a) = f.audit {
+                c.audit_checkpoints = a.checkpoint_file.or(c.audit_checkpoints);
+                c.audit_checkpoint_minutes = a.checkpoint_minutes.unwrap_or(c.audit_checkpoint_minutes);
+            }
         }
         c.notifications.apply_env(env);
         if let Some(v) = env("RESERV_LISTEN") {
@@ -250,6 +268,12 @@ impl Config {
         c.hsts = hsts.unwrap_or(https);
         if let Some(v) = env("RESERV_LOG") {
             c.log = v;
+        }
+        if let Some(v) = env("RESERV_AUDIT_CHECKPOINTS") {
+            c.audit_checkpoints = Some(v.into());
+        }
+        if !(1..=24 * 60).contains(&c.audit_checkpoint_minutes) {
+            return Err("audit: checkpoint_minutes must be between 1 and 1440".into());
         }
         if !["prator-000", "lifecare-sp-001"].contains(&c.handover_routine.as_str()) {
             return Err(format!(

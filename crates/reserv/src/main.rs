@@ -769,27 +769,16 @@ fn spawn_routine_reloader(cfg: Config, app: Arc<App>) {
     });
 }
 
-/// Checks the audit log's hash chain at start and then daily, in the
-/// background; a break is logged as an error with the first broken link
-/// (`reserv audit verify` says the same from the command line).
-fn spawn_audit_check(app: Arc<App>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
-        loop {
-            every.tick().await;
-            match app.check_audit_chain(&[], None).await {
-                Ok(c) if c.intact() => {
-                    let records: u64 = c.report.heads.iter().map(|h| h.records).sum();
-                    tracing::info!(records, "audit chain intact");
-                }
-                Ok(c) => tracing::error!(problems = %c.problems_sv().join("; "), "audit chain broken"),
-                Err(e) => tracing::error!(error = %e.message_sv(), "audit chain could not be checked"),
-            }
-        }
-    });
-}
-
 async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+    // A checkpoint file without its key is refused before anything starts.
+    let checkpoints = match &cfg.audit_checkpoints {
+        Some(file) => Some(audit::CheckpointSchedule {
+            file: file.clone(),
+            key: audit::key().map_err(|e| format!("audit.checkpoint_file: {e}"))?,
+            every: std::time::Duration::from_secs(cfg.audit_checkpoint_minutes * 60),
+        }),
+        None => None,
+    };
     let app = open_app(&cfg)?;
     if let Some(p) = &cfg.directory {
         let text = read_file(p)?;
@@ -811,7 +800,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     // Before the address is printed, so a SIGHUP right after start is handled.
     let app = Arc::new(app);
     spawn_routine_reloader(cfg.clone(), app.clone());
-    spawn_audit_check(app.clone());
+    audit::spawn_watch(app.clone(), checkpoints);
     if demo {
         println!("Demoläge: syntetiska data. Demokonton (lösenord för alla: {}):", reserv_app::demo::DEMO_PASSWORD);
         for (username, _, org, role) in reserv_app::demo::DEMO_ACCOUNTS {

@@ -756,3 +756,107 @@ fn the_audit_chain_is_verified_and_checkpointed_from_the_command_line() {
     assert_eq!(r.status.code(), Some(1));
     assert!(text(&r).contains("rad 1"), "{}", text(&r));
 }
+
+/// With `[audit] checkpoint_file` (here `RESERV_AUDIT_CHECKPOINTS`) the
+/// server itself checks the chain at start, compares the file's checkpoints,
+/// and appends a signed checkpoint of the head (also logged as a line). A
+/// tail cut off while it was stopped is found at the next start, and no new
+/// checkpoint is written over it. Without the key it refuses to start.
+#[test]
+fn the_server_writes_checkpoints_and_finds_a_cut_tail_at_start() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cp = dir.path().join("checkpoints.jsonl");
+    let key = "en hemlig nyckel för kontrollpunkter";
+    assert!(
+        reserv(&["directory", "import", DIRECTORY, "--data", data.to_str().unwrap()], None, dir.path())
+            .status
+            .success()
+    );
+    // Starts the server, waits for a log line with `needle`, stops it.
+    let run_until = |needle: &str, key: Option<&str>| -> (bool, String) {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_reserv"));
+        c.args(["serve", "--listen", "127.0.0.1:0", "--data", data.to_str().unwrap()])
+            .env("RESERV_AUDIT_CHECKPOINTS", &cp)
+            .env("RESERV_LOG", "info")
+            .env_remove("RESERV_CONFIG")
+            .env_remove("RESERV_DATA")
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        match key {
+            Some(k) => c.env("RESERV_AUDIT_KEY", k),
+            None => c.env_remove("RESERV_AUDIT_KEY"),
+        };
+        let mut child = c.spawn().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = String::new();
+        let mut found = false;
+        while std::time::Instant::now() < deadline {
+            match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                Ok(l) => {
+                    seen.push_str(&l);
+                    seen.push('\n');
+                    if l.contains(needle) {
+                        found = true;
+                        break;
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        (found, seen)
+    };
+    let lines = || std::fs::read_to_string(&cp).unwrap_or_default().lines().count();
+
+    // No key: a clear refusal, nothing started.
+    let (_, log) = run_until("Reserv started", None);
+    assert!(log.contains("RESERV_AUDIT_KEY saknas"), "{log}");
+    assert_eq!(lines(), 0);
+
+    let (found, log) = run_until("audit checkpoint", Some(key));
+    assert!(found, "a checkpoint is written at start: {log}");
+    assert_eq!(lines(), 1, "one node, one checkpoint");
+    let verify = |k: &str| {
+        Command::new(env!("CARGO_BIN_EXE_reserv"))
+            .args(["audit", "verify", "--checkpoints", cp.to_str().unwrap(), "--data", data.to_str().unwrap()])
+            .env("RESERV_AUDIT_KEY", k)
+            .env_remove("RESERV_CONFIG")
+            .env_remove("RESERV_DATA")
+            .output()
+            .unwrap()
+    };
+    assert!(verify(key).status.success());
+    // Started again: the chain holds, the checkpoint is compared, a new one added.
+    let (found, log) = run_until("audit checkpoint", Some(key));
+    assert!(found && log.contains("audit chain intact"), "{log}");
+    assert_eq!(lines(), 2);
+
+    // The tail cut off while the server was stopped (triggers dropped and put back).
+    let db = data.join("reserv.sqlite3");
+    assert!(db.exists());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_delete;
+         DELETE FROM audit_log WHERE chain_seq = (SELECT MAX(chain_seq) FROM audit_log);
+         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let (found, log) = run_until("audit chain broken", Some(key));
+    assert!(found, "the cut tail is found at start: {log}");
+    assert_eq!(lines(), 2, "no checkpoint is written over a broken chain");
+    assert_eq!(verify(key).status.code(), Some(1));
+}

@@ -3,6 +3,9 @@
 //! reader whether the episode exists, and an auditor sees their own
 //! organisation's part of the log unless they audit for the region.
 
+use std::sync::Arc;
+
+use reserv_store_sqlite::SqliteStore;
 use serde_json::Value;
 
 mod support;
@@ -201,4 +204,29 @@ async fn the_worklist_read_names_its_patients_and_another_partys_line_is_audited
         rows(&log).iter().any(|r| r["actor"] == "demo-kommun" && r["target"] == format!("outage:{id}").as_str()),
         "{log}"
     );
+}
+
+/// The audit page says what the server's last check of the hash chain found:
+/// nothing before the first check, "unbroken" with its time, or an alert
+/// listing the problems (the checker in `reserv serve` records them).
+#[tokio::test]
+async fn the_audit_page_shows_the_last_chain_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let app = Arc::new(app_over(Arc::new(store)));
+    reserv_app::demo::load(&app, DIRECTORY).await.unwrap();
+    let t = spawn_shared(app.clone(), dir).await;
+    let cookies = t.browser_login("demo-auditor").await;
+    let page = t.page("/audit", &cookies).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Granskningsloggens kedja") && !page.body.contains("Granskningsloggen är bruten"));
+
+    app.note_audit_chain_problems(Vec::new());
+    let page = t.page("/audit", &cookies).await;
+    assert!(page.body.contains("Granskningsloggens kedja var obruten"), "{}", page.body);
+
+    app.note_audit_chain_problems(vec!["post 7 på nod n1 saknas".into()]);
+    let page = t.page("/audit", &cookies).await;
+    assert!(page.body.contains("Granskningsloggen är bruten"), "{}", page.body);
+    assert!(page.body.contains("role=\"alert\"") && page.body.contains("post 7 på nod n1 saknas"));
 }

@@ -250,6 +250,10 @@ struct AuditPage {
     l: Layout,
     rows: Vec<(String, String, String, String, String, String)>,
     older: Option<String>,
+    /// When the server last checked the hash chain (none yet: not shown).
+    chain_checked: Option<String>,
+    /// What that check found (empty: intact).
+    chain_problems: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -265,11 +269,14 @@ pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPa
         return see_other("/login");
     };
     let before = q.before.and_then(|b| b.parse().ok()).map(EntryId);
-    let records =
-        match st.app.audit_log(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None, scope: None }).await {
-            Ok(r) => r,
-            Err(e) => return fail(&ctx, e),
-        };
+    let (records, chain) = match st
+        .app
+        .audit_overview(p, AuditQuery { limit: AUDIT_PAGE, before, action_prefix: None, scope: None })
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&ctx, e),
+    };
     let older = (records.len() == AUDIT_PAGE as usize).then(|| records[records.len() - 1].id.to_string());
     let rows = records
         .into_iter()
@@ -284,7 +291,16 @@ pub async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<AuditPa
             )
         })
         .collect();
-    render(StatusCode::OK, &AuditPage { l: Layout::new(&ctx, &st.app).await, rows, older })
+    render(
+        StatusCode::OK,
+        &AuditPage {
+            l: Layout::new(&ctx, &st.app).await,
+            rows,
+            older,
+            chain_checked: chain.checked_at.map(format_local),
+            chain_problems: chain.problems,
+        },
+    )
 }
 
 // ---- patient reads (issue 19) ----

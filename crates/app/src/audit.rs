@@ -99,8 +99,6 @@ impl App {
         }
     }
 
-    /// The audit log, for auditors and system administrators, scoped to
-    /// what the caller may see.
     /// The audit log (as [`App::audit_log`]) and what the server's last check
     /// of the hash chain found, for the audit page.
     pub async fn audit_overview(
@@ -119,6 +117,8 @@ impl App {
         *self.audit_chain_state.write().unwrap_or_else(|p| p.into_inner()) = state;
     }
 
+    /// The audit log, for auditors and system administrators, scoped to
+    /// what the caller may see.
     pub async fn audit_log(&self, p: &Principal, mut query: AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
         query.scope = self.audit_scope(p).await?;
         let records = self.store.audit_log(query).await?;

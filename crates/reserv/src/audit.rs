@@ -7,10 +7,9 @@
 
 use std::io::Write;
 use std::path::Path;
-
-use reserv_app::App;
 use std::sync::Arc;
 
+use reserv_app::App;
 use reserv_store::chain::{ChainHead, Checkpoint};
 
 /// The environment variable holding the checkpoint key.
@@ -25,7 +24,7 @@ pub fn key() -> Result<Vec<u8>, String> {
 }
 
 /// Reads a checkpoint file: one JSON object per line.
-pub fn read_checkpoints(file: &Path) -> Result<Vec<Checkpoint>, String> {
+fn read_checkpoints(file: &Path) -> Result<Vec<Checkpoint>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("kan inte läsa {}: {e}", file.display()))?;
     text.lines()
         .enumerate()
